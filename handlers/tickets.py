@@ -1,0 +1,152 @@
+"""Service-task handlers of ticket.bpmn: they move the ticket's own tables and history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hotline.models import Ticket
+from hotline.tickets import assign_unit, set_status
+from processes.runtime import HandlerContext
+from processes.topics import topic
+
+
+def _ticket(ctx: HandlerContext) -> Ticket:
+    ticket = ctx.session.get(Ticket, ctx.ticket_id)
+    if ticket is None:
+        raise LookupError(f"instance {ctx.instance.id} has no ticket")
+    return ticket
+
+
+def _form(ctx: HandlerContext, *names: str) -> dict[str, Any]:
+    return {name: ctx.form.get(name) for name in names}
+
+
+@topic("ticket.answer")
+def answer_directly(ctx: HandlerContext) -> None:
+    """直办: the operator answered from the knowledge base; the ticket closes at intake."""
+    ticket = _ticket(ctx)
+    ticket.reply = ctx.form.get("answer")
+    set_status(ticket, "closed")
+    ctx.emit("ticket_answered", answer=ticket.reply)
+
+
+@topic("ticket.decline")
+def decline(ctx: HandlerContext) -> None:
+    """不予受理: recorded with its reason."""
+    ticket = _ticket(ctx)
+    ticket.close_note = ctx.form.get("decline_reason")
+    set_status(ticket, "declined")
+    ctx.emit("ticket_declined", reason=ticket.close_note)
+
+
+@topic("ticket.dispatch")
+def dispatch(ctx: HandlerContext) -> None:
+    """转办: the ticket goes to the unit chosen at triage."""
+    ticket = _ticket(ctx)
+    unit = ctx.variables["unit"]
+    assign_unit(ctx.session, ticket, unit)
+    set_status(ticket, "dispatched")
+    ctx.emit("ticket_dispatched", unit=unit)
+
+
+@topic("ticket.acknowledge")
+def acknowledge(ctx: HandlerContext) -> None:
+    """签收: the unit confirmed receipt (and whether it reached the requester)."""
+    ticket = _ticket(ctx)
+    set_status(ticket, "handling")
+    ctx.emit("ticket_acknowledged", unit=ticket.current_unit, **_form(ctx, "contacted", "note"))
+
+
+@topic("ticket.return")
+def record_return(ctx: HandlerContext) -> dict[str, Any]:
+    """退单: back to the center for re-dispatch."""
+    ticket = _ticket(ctx)
+    unit = ticket.current_unit
+    ticket.current_unit = None
+    ticket.return_count += 1
+    set_status(ticket, "returned")
+    ctx.emit("ticket_returned", unit=unit, **_form(ctx, "return_reason", "suggested_unit"))
+    return {"unit": None}
+
+
+@topic("ticket.extension_request")
+def request_extension(ctx: HandlerContext) -> None:
+    """延期申请: waits for the center's approval."""
+    ticket = _ticket(ctx)
+    set_status(ticket, "extension_requested")
+    ctx.emit("extension_requested", unit=ticket.current_unit, **_form(ctx, "extension_reason"))
+
+
+@topic("ticket.extension_decision")
+def decide_extension(ctx: HandlerContext) -> None:
+    """The center granted or refused the extension; the unit goes on handling."""
+    ticket = _ticket(ctx)
+    set_status(ticket, "handling")
+    kind = "extension_approved" if ctx.variables.get("approved") else "extension_refused"
+    ctx.emit(kind, **_form(ctx, "comment"))
+
+
+@topic("ticket.result")
+def record_result(ctx: HandlerContext) -> None:
+    """办理结果: basis, findings and reply go to the center's review."""
+    ticket = _ticket(ctx)
+    ticket.reply = ctx.form.get("reply")
+    set_status(ticket, "in_review")
+    ctx.emit(
+        "result_submitted", unit=ticket.current_unit, **_form(ctx, "basis", "findings", "reply")
+    )
+
+
+@topic("ticket.review_rejected")
+def send_back(ctx: HandlerContext) -> None:
+    """审核退回: the result is not acceptable; the unit handles again."""
+    ticket = _ticket(ctx)
+    set_status(ticket, "handling")
+    ctx.emit("result_sent_back", unit=ticket.current_unit, **_form(ctx, "comment"))
+
+
+@topic("ticket.review_approved")
+def approve_result(ctx: HandlerContext) -> None:
+    """审核通过: on to the callback."""
+    ticket = _ticket(ctx)
+    set_status(ticket, "callback")
+    ctx.emit("result_approved", **_form(ctx, "comment"))
+
+
+@topic("ticket.callback")
+def record_callback(ctx: HandlerContext) -> None:
+    """回访: the requester's satisfaction."""
+    ticket = _ticket(ctx)
+    ticket.satisfaction = ctx.variables.get("satisfaction")
+    ctx.emit(
+        "callback_recorded",
+        satisfaction=ticket.satisfaction,
+        **_form(ctx, "reasonable", "comment"),
+    )
+
+
+@topic("ticket.rehandle")
+def rehandle(ctx: HandlerContext) -> None:
+    """重办: unsatisfied and reasonable, back to the unit."""
+    ticket = _ticket(ctx)
+    ticket.rehandle_count += 1
+    ticket.satisfaction = None
+    set_status(ticket, "handling")
+    ctx.emit("ticket_rehandled", unit=ticket.current_unit, **_form(ctx, "comment"))
+
+
+@topic("ticket.close_with_note")
+def close_with_note(ctx: HandlerContext) -> None:
+    """备注办结: unsatisfied for objective reasons; archived as is (guangyuan 第十四条(二))."""
+    ticket = _ticket(ctx)
+    ticket.close_note = ctx.form.get("comment")
+    set_status(ticket, "closed_with_note")
+    ctx.emit("ticket_closed_with_note", note=ticket.close_note)
+
+
+@topic("ticket.close")
+def close(ctx: HandlerContext) -> None:
+    """办结归档."""
+    ticket = _ticket(ctx)
+    set_status(ticket, "closed")
+    ctx.emit("ticket_closed", satisfaction=ticket.satisfaction)

@@ -1,0 +1,37 @@
+"""Who acts: an API user or the system (timers, handlers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLES = ("operator", "center", "unit", "supervisor", "leader", "admin")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The caller of a domain function, as far as permissions and history care."""
+
+    id: int | None
+    name: str
+    role: str
+    unit_code: str | None = None
+
+    @property
+    def groups(self) -> set[str]:
+        """Candidate groups this actor belongs to: its role, and `unit:<code>` for units."""
+        groups = {self.role}
+        if self.unit_code:
+            groups.add(f"unit:{self.unit_code}")
+        return groups
+
+    def may_claim(self, candidate_group: str | None) -> bool:
+        """Whether a task offered to `candidate_group` (comma-separated) is this actor's."""
+        if self.role == "admin":
+            return True
+        if not candidate_group:
+            return self.role == "center"
+        offered = {g.strip() for g in candidate_group.split(",")}
+        return bool(offered & self.groups)
+
+
+SYSTEM = Actor(id=None, name="system", role="system")

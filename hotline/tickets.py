@@ -1,0 +1,214 @@
+"""Tickets: intake, numbering, visibility and queries. Plain functions over a session."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, exists, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hotline import clock
+from hotline.actors import Actor
+from hotline.errors import Conflict, Forbidden, NotFound
+from hotline.history import record_event
+from hotline.models import IdempotencyKey, Ticket, TicketAssignment, TicketEvent, TicketSequence
+
+CHANNELS = ("phone", "wechat", "web", "app", "email", "mailbox", "weibo", "upper_platform")
+CATEGORIES = (
+    "consultation", "help", "complaint", "report", "suggestion", "praise", "appeal",
+)  # fmt: skip
+URGENCIES = ("normal", "special", "urgent", "epidemic")
+STATUSES = (
+    "new", "dispatched", "handling", "returned", "extension_requested", "in_review",
+    "callback", "closed", "closed_with_note", "declined",
+)  # fmt: skip
+OPEN_STATUSES = tuple(s for s in STATUSES if s not in ("closed", "closed_with_note", "declined"))
+INTAKE_ROLES = ("operator", "center", "admin")
+TICKET_PROCESS = "ticket"
+
+
+@dataclass
+class Intake:
+    """A created ticket and whether it was replayed from an Idempotency-Key."""
+
+    ticket: Ticket
+    replayed: bool
+
+
+def next_number(session: Session, prefix: str) -> str:
+    """Profile prefix + Shanghai date + 6-digit daily sequence, e.g. GY20261122000123."""
+    day = clock.now().astimezone(clock.SHANGHAI).strftime("%Y%m%d")
+    key = prefix + day
+    for _ in range(3):
+        last = session.execute(
+            update(TicketSequence)
+            .where(TicketSequence.key == key)
+            .values(last=TicketSequence.last + 1)
+            .returning(TicketSequence.last)
+        ).scalar()
+        if last is not None:
+            return f"{key}{last:06d}"
+        try:
+            with session.begin_nested():
+                session.add(TicketSequence(key=key, last=1))
+            return f"{key}000001"
+        except IntegrityError:
+            continue  # another worker created today's row first: take the next number
+    raise Conflict("could not allocate a ticket number; retry")
+
+
+def request_hash(payload: dict[str, Any]) -> str:
+    """Fingerprint of a creation request, to tell a retry from a different request."""
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def create_ticket(
+    session: Session,
+    runtime: Any,
+    actor: Actor,
+    data: dict[str, Any],
+    *,
+    prefix: str,
+    idempotency_key: str | None = None,
+) -> Intake:
+    """Register a demand and start its `ticket` process; replay an Idempotency-Key."""
+    if actor.role not in INTAKE_ROLES:
+        raise Forbidden("only operators, the center and admins register tickets")
+    fingerprint = request_hash(data)
+    if idempotency_key:
+        previous = _replay(session, actor, idempotency_key, fingerprint)
+        if previous is not None:
+            return Intake(previous, replayed=True)
+    now = clock.now()
+    requester = data["requester"]
+    ticket = Ticket(
+        number=next_number(session, prefix),
+        channel=data["channel"],
+        category=data["category"],
+        urgency=data.get("urgency") or "normal",
+        requester_name=requester["name"],
+        requester_phone=requester["phone"],
+        confidential=bool(data.get("confidential")),
+        content=data["content"],
+        address=data.get("address"),
+        district=data.get("district"),
+        status="new",
+        created_by=actor.id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(ticket)
+    session.flush()
+    if idempotency_key:
+        try:
+            with session.begin_nested():
+                session.add(
+                    IdempotencyKey(
+                        user_id=actor.id,
+                        key=idempotency_key,
+                        request_hash=fingerprint,
+                        ticket_id=ticket.id,
+                        created_at=now,
+                    )
+                )
+        except IntegrityError:
+            raise Conflict("a request with this Idempotency-Key is in progress; retry") from None
+    record_event(session, ticket.id, "ticket_created", actor, data={"channel": ticket.channel})
+    runtime.start(
+        session, TICKET_PROCESS, actor=actor, ticket_id=ticket.id, variables={"ticket_id": ticket.id}
+    )
+    return Intake(ticket, replayed=False)
+
+
+def _replay(session: Session, actor: Actor, key: str, fingerprint: str) -> Ticket | None:
+    row = session.get(IdempotencyKey, (actor.id, key))
+    if row is None:
+        return None
+    if row.request_hash != fingerprint:
+        raise Conflict(
+            "this Idempotency-Key was used for a different request",
+            fields={"Idempotency-Key": ["reused with a different body"]},
+        )
+    return session.get(Ticket, row.ticket_id)
+
+
+def visible_tickets(actor: Actor) -> Select[tuple[Ticket]]:
+    """Tickets the actor may see: units only those ever dispatched to them."""
+    query = select(Ticket)
+    if actor.role == "unit":
+        query = query.where(
+            exists().where(
+                TicketAssignment.ticket_id == Ticket.id,
+                TicketAssignment.unit_code == actor.unit_code,
+            )
+        )
+    return query
+
+
+def get_ticket(session: Session, actor: Actor, number: str) -> Ticket:
+    """One ticket by number, if the actor may see it (else NotFound, never a hint)."""
+    ticket = session.scalars(visible_tickets(actor).where(Ticket.number == number)).first()
+    if ticket is None:
+        raise NotFound(f"ticket {number} not found")
+    return ticket
+
+
+def list_tickets(
+    session: Session,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    unit: str | None = None,
+    category: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> tuple[list[Ticket], int]:
+    """A page of visible tickets, newest first, and the total count."""
+    query = visible_tickets(actor)
+    if status:
+        query = query.where(Ticket.status == status)
+    if unit:
+        query = query.where(Ticket.current_unit == unit)
+    if category:
+        query = query.where(Ticket.category == category)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return list(rows), total
+
+
+def ticket_events(session: Session, ticket: Ticket) -> list[TicketEvent]:
+    """The ticket's history, oldest first."""
+    return list(
+        session.scalars(
+            select(TicketEvent)
+            .where(TicketEvent.ticket_id == ticket.id)
+            .order_by(TicketEvent.at, TicketEvent.id)
+        )
+    )
+
+
+def assign_unit(session: Session, ticket: Ticket, unit_code: str) -> None:
+    """Make `unit_code` the ticket's current unit and remember it for visibility."""
+    ticket.current_unit = unit_code
+    if session.get(TicketAssignment, (ticket.id, unit_code)) is None:
+        session.add(
+            TicketAssignment(ticket_id=ticket.id, unit_code=unit_code, assigned_at=clock.now())
+        )
+
+
+def set_status(ticket: Ticket, status: str) -> None:
+    """Move a ticket to a documented status."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown ticket status {status!r}")
+    ticket.status = status
+    ticket.updated_at = clock.now()
+    if status in ("closed", "closed_with_note", "declined"):
+        ticket.closed_at = ticket.updated_at

@@ -1,0 +1,1 @@
+"""The workflow runtime: parse, deploy, run and persist BPMN processes."""

@@ -1,0 +1,179 @@
+"""Diagram expressions: Camunda JUEL or Python, checked against a whitelist before use.
+
+SpiffWorkflow evaluates with plain eval/exec, which is not a sandbox; every expression
+and script is therefore parsed and refused if it reaches names or attributes outside
+the whitelist (no dunders, no imports, no open).
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as _dt
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+ISO_DURATION = re.compile(r"^R?\d*/?P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$")
+JUEL = re.compile(r"^\s*[$#]\{(.*)\}\s*$", re.S)
+STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+JUEL_WORDS = {
+    "&&": " and ",
+    "||": " or ",
+    "eq": "==",
+    "ne": "!=",
+    "lt": "<",
+    "gt": ">",
+    "le": "<=",
+    "ge": ">=",
+    "null": "None",
+    "true": "True",
+    "false": "False",
+}
+JUEL_TOKEN = re.compile(r"&&|\|\||!(?!=)|\b(?:eq|ne|lt|gt|le|ge|null|true|false|and|or|not)\b")
+
+SAFE_FUNCTIONS: dict[str, Any] = {
+    "len": len,
+    "str": str,
+    "int": int,
+    "float": float,
+    "bool": bool,
+    "min": min,
+    "max": max,
+    "abs": abs,
+    "round": round,
+    "sum": sum,
+    "any": any,
+    "all": all,
+    "sorted": sorted,
+    "list": list,
+    "dict": dict,
+    "set": set,
+    "tuple": tuple,
+    "range": range,
+    "isinstance": isinstance,
+    "timedelta": _dt.timedelta,
+    "datetime": _dt.datetime,
+}
+SAFE_METHODS = {
+    "get", "keys", "values", "items", "lower", "upper", "strip", "startswith", "endswith",
+    "split", "join", "replace", "isoformat", "count", "index", "append", "copy",
+}  # fmt: skip
+EXPRESSION_NODES = (
+    ast.Expression, ast.BoolOp, ast.BinOp, ast.UnaryOp, ast.Compare, ast.IfExp, ast.Name,
+    ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.Subscript, ast.Slice,
+    ast.Attribute, ast.Call, ast.keyword, ast.Load, ast.And, ast.Or, ast.Not, ast.USub,
+    ast.UAdd, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.Eq,
+    ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn, ast.Is, ast.IsNot,
+    ast.JoinedStr, ast.FormattedValue,
+)  # fmt: skip
+SCRIPT_NODES = (
+    *EXPRESSION_NODES, ast.Module, ast.Assign, ast.AugAssign, ast.Expr, ast.If, ast.For,
+    ast.Pass, ast.Store, ast.Del, ast.Delete, ast.Break, ast.Continue,
+)  # fmt: skip
+SAFE_BUILTINS = {"__builtins__": {}}
+
+
+class UnsafeExpression(ValueError):
+    """An expression or script uses something outside the whitelist."""
+
+
+def translate(text: str) -> str:
+    """Turn a Camunda JUEL `${...}` expression into Python; leave Python alone.
+
+    A bare ISO 8601 duration or date (Camunda timers, e.g. PT72H) becomes a string literal.
+    """
+    stripped = text.strip()
+    if ISO_DURATION.match(stripped) or ISO_DATETIME.match(stripped):
+        return repr(stripped)
+    match = JUEL.match(text)
+    if not match:
+        return stripped
+    body = match.group(1)
+    out, last = [], 0
+    for literal in STRING.finditer(body):
+        out.append(_translate_code(body[last : literal.start()]))
+        out.append(literal.group(0))
+        last = literal.end()
+    out.append(_translate_code(body[last:]))
+    return "".join(out).strip()
+
+
+def _translate_code(code: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        token = m.group(0)
+        if token == "!":
+            return " not "
+        return JUEL_WORDS.get(token, token)
+
+    return JUEL_TOKEN.sub(repl, code)
+
+
+def _check(tree: ast.AST, allowed: tuple[type, ...], source: str) -> None:
+    for node in ast.walk(tree):
+        if not isinstance(node, allowed):
+            raise UnsafeExpression(f"{type(node).__name__} is not allowed in {source!r}")
+        if isinstance(node, ast.Name) and node.id.startswith("_"):
+            raise UnsafeExpression(f"name {node.id!r} is not allowed in {source!r}")
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+            raise UnsafeExpression(f"attribute {node.attr!r} is not allowed in {source!r}")
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name) and func.id not in SAFE_FUNCTIONS:
+                raise UnsafeExpression(f"call to {func.id!r} is not allowed in {source!r}")
+            if isinstance(func, ast.Attribute) and func.attr not in SAFE_METHODS:
+                raise UnsafeExpression(f"method {func.attr!r} is not allowed in {source!r}")
+            if not isinstance(func, ast.Name | ast.Attribute):
+                raise UnsafeExpression(f"only plain calls are allowed in {source!r}")
+
+
+@lru_cache(maxsize=4096)
+def compile_expression(text: str) -> Any:
+    """Translate, check and compile an expression once; raise UnsafeExpression or SyntaxError."""
+    source = translate(text)
+    tree = ast.parse(source, mode="eval")
+    _check(tree, EXPRESSION_NODES, text)
+    return compile(tree, "<expression>", "eval")
+
+
+@lru_cache(maxsize=1024)
+def compile_script(text: str) -> Any:
+    """Check and compile a script task's Python once; raise UnsafeExpression or SyntaxError."""
+    tree = ast.parse(text, mode="exec")
+    _check(tree, SCRIPT_NODES, text)
+    return compile(tree, "<script>", "exec")
+
+
+def evaluate(text: str, variables: Mapping[str, Any]) -> Any:
+    """Evaluate a checked expression against workflow variables."""
+    scope = dict(SAFE_BUILTINS)
+    scope.update(SAFE_FUNCTIONS)
+    scope.update(variables)
+    return eval(compile_expression(text), scope)
+
+
+def execute(text: str, variables: dict[str, Any]) -> None:
+    """Run a checked script; assignments land in `variables`."""
+    scope: dict[str, Any] = dict(SAFE_BUILTINS)
+    scope.update(SAFE_FUNCTIONS)
+    scope.update(variables)
+    exec(compile_script(text), scope)
+    for key, value in scope.items():
+        if key == "__builtins__" or (key in SAFE_FUNCTIONS and value is SAFE_FUNCTIONS[key]):
+            continue
+        variables[key] = value
+
+
+def substitute(template: str, variables: Mapping[str, Any]) -> str:
+    """Resolve `${...}` placeholders inside a string, e.g. candidateGroups `unit:${unit}`."""
+
+    def repl(m: re.Match[str]) -> str:
+        return str(evaluate("${" + m.group(1) + "}", variables))
+
+    return re.sub(r"\$\{([^}]*)\}", repl, template)
+
+
+def placeholders(template: str) -> list[str]:
+    """The `${...}` expressions inside a string template."""
+    return ["${" + m + "}" for m in re.findall(r"\$\{([^}]*)\}", template)]

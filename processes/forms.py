@@ -1,0 +1,159 @@
+"""User-task forms: fields from the diagram's camunda:formData, rules from handlers/.
+
+The diagram gives each field its type, label, options and `required` constraint; a
+handler may add rules that span fields (e.g. `basis` required when `outcome` is done).
+Fields carrying the property `content=true` are kept out of workflow data: they go to
+the ticket's history and to the handlers, so loops do not grow the workflow state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+FIELD_TYPES: dict[str, Callable[..., fields.Field]] = {
+    "string": lambda **kw: fields.String(allow_none=True, **kw),
+    "long": lambda **kw: fields.Integer(strict=True, allow_none=True, **kw),
+    "boolean": lambda **kw: fields.Boolean(
+        truthy={True}, falsy={False}, allow_none=True, **kw
+    ),
+    "date": lambda **kw: fields.DateTime(allow_none=True, **kw),
+}
+
+
+@dataclass(frozen=True)
+class FormFieldInfo:
+    """One field of a user task's form, as the diagram declares it."""
+
+    id: str
+    type: str
+    label: str | None
+    required: bool
+    options: tuple[tuple[str, str], ...] = ()
+    content: bool = False
+    default: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON shape used by the API."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "type": self.type,
+            "label": self.label,
+            "required": self.required,
+            "content": self.content,
+        }
+        if self.options:
+            out["options"] = [{"id": oid, "name": name} for oid, name in self.options]
+        return out
+
+
+@dataclass
+class FormContext:
+    """What a form rule may consult: the session and the ticket behind the task."""
+
+    session: Any
+    ticket_id: int | None
+    actor: Any
+    variables: dict[str, Any] = field(default_factory=dict)
+
+
+FormRule = Callable[[dict[str, Any], FormContext], None]
+_rules: dict[tuple[str, str, bool], list[FormRule]] = {}
+
+
+def form_rule(
+    process_id: str, task_id: str, *, before_schema: bool = False
+) -> Callable[[FormRule], FormRule]:
+    """Decorator: add a rule for one user task; it raises ValidationError({field: [msg]}).
+
+    Rules run on the schema's output, or on the raw data with `before_schema=True`
+    (to give a better message than the generic type or choice check would).
+    """
+
+    def register(fn: FormRule) -> FormRule:
+        _rules.setdefault((process_id, task_id, before_schema), []).append(fn)
+        return fn
+
+    return register
+
+
+def form_fields(task_spec: Any) -> list[FormFieldInfo]:
+    """The declared fields of a user task (empty when it has no form)."""
+    form = getattr(task_spec, "form", None)
+    out = []
+    for f in getattr(form, "fields", []) or []:
+        options = tuple((o.id, o.name) for o in getattr(f, "options", []) or [])
+        out.append(
+            FormFieldInfo(
+                id=f.id,
+                type=f.type or "string",
+                label=f.label,
+                required=f.has_validation("required"),
+                options=options,
+                content=str(f.get_property("content")).lower() == "true",
+                default=f.default_value,
+            )
+        )
+    return out
+
+
+def build_schema(infos: list[FormFieldInfo]) -> Schema:
+    """A marshmallow schema for the declared fields; unknown fields are refused."""
+    declared: dict[str, fields.Field] = {}
+    for info in infos:
+        kwargs: dict[str, Any] = {"required": info.required}
+        if info.required:
+            kwargs["allow_none"] = False
+        if info.type == "enum":
+            choices = [oid for oid, _ in info.options]
+            declared[info.id] = fields.String(validate=validate.OneOf(choices), **kwargs)
+        else:
+            make = FIELD_TYPES.get(info.type, FIELD_TYPES["string"])
+            declared[info.id] = make(**kwargs)
+    return Schema.from_dict(declared, name="TaskForm")(unknown=RAISE)
+
+
+def validate_form(
+    process_id: str,
+    task_id: str,
+    infos: list[FormFieldInfo],
+    data: dict[str, Any],
+    ctx: FormContext,
+) -> dict[str, Any]:
+    """Check submitted data against the diagram's form and the handlers' rules."""
+    for rule in _rules.get((process_id, task_id, True), []):
+        rule(data, ctx)
+    loaded = build_schema(infos).load(data)
+    for rule in _rules.get((process_id, task_id, False), []):
+        rule(loaded, ctx)
+    return loaded
+
+
+def split_variables(
+    infos: list[FormFieldInfo], data: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Separate workflow variables from content kept in the ticket's history."""
+    content_ids = {i.id for i in infos if i.content}
+    variables = {k: v for k, v in data.items() if k not in content_ids}
+    content = {k: v for k, v in data.items() if k in content_ids}
+    for info in infos:
+        # Variables the form declares but the user left out are reset, so a loop never
+        # sees a stale answer from an earlier round.
+        if not info.content and info.id not in variables:
+            variables[info.id] = None
+    return variables, content
+
+
+__all__ = [
+    "FormContext",
+    "FormFieldInfo",
+    "ValidationError",
+    "build_schema",
+    "form_fields",
+    "form_rule",
+    "split_variables",
+    "validate_form",
+]

@@ -1,0 +1,356 @@
+"""Start and advance process instances: one locked instance, one transaction, per call.
+
+Every way in (API call, timer, message) goes through `_advance`, which runs engine
+steps, syncs the user-task index, appends history and saves the state.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from hotline import clock
+from hotline.actors import Actor
+from hotline.errors import Conflict, Invalid, NotFound, WorkflowError
+from hotline.history import record_event
+from hotline.models import ProcessInstance, UserTask
+from processes import expressions
+from processes.engine import HotlineScriptEngine
+from processes.forms import FormContext, ValidationError, split_variables, validate_form
+from processes.registry import CompiledProcess, SpecCache
+from processes.serializer import StateSerializer
+from processes.topics import get_handler
+
+IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+@dataclass
+class HandlerContext:
+    """What a service-task handler sees: session, ticket, actor, and the last form."""
+
+    session: Session
+    instance: ProcessInstance
+    actor: Actor
+    task: Any
+    form: dict[str, Any] = field(default_factory=dict)
+    form_task: str | None = None
+
+    @property
+    def ticket_id(self) -> int | None:
+        """The ticket this instance runs for, if any."""
+        return self.instance.ticket_id
+
+    @property
+    def variables(self) -> dict[str, Any]:
+        """The workflow data at this service task (ids and flags only)."""
+        return self.task.data
+
+    @property
+    def element_id(self) -> str:
+        """BPMN id of the service task being run."""
+        return self.task.task_spec.bpmn_id
+
+    def emit(self, kind: str, **data: Any) -> None:
+        """Append a domain event (e.g. `ticket_dispatched`) to the ticket's history."""
+        if self.ticket_id is not None:
+            record_event(
+                self.session, self.ticket_id, kind, self.actor, task=self.element_id, data=data
+            )
+
+
+@dataclass
+class _Call:
+    session: Session
+    instance: ProcessInstance
+    actor: Actor
+    form: dict[str, Any] = field(default_factory=dict)
+    form_task: str | None = None
+
+
+class Runtime:
+    """The one way to start and advance workflows."""
+
+    def __init__(self, specs: SpecCache | None = None) -> None:
+        self.specs = specs or SpecCache()
+        self.serializer = StateSerializer()
+
+    # -- entry points -------------------------------------------------------------------
+
+    def start(
+        self,
+        session: Session,
+        process_id: str,
+        *,
+        actor: Actor,
+        ticket_id: int | None = None,
+        variables: dict[str, Any] | None = None,
+    ) -> ProcessInstance:
+        """Start the newest version of a process and run it to its first wait state."""
+        try:
+            compiled = self.specs.latest(session, process_id)
+        except KeyError as exc:
+            raise NotFound(f"process {process_id!r} is not deployed") from exc
+        now = clock.now()
+        instance = ProcessInstance(
+            definition_id=compiled.definition_id,
+            ticket_id=ticket_id,
+            status="running",
+            state="",
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(instance)
+        session.flush()
+        workflow = BpmnWorkflow(compiled.spec, compiled.subprocess_specs)
+        workflow.task_tree.data.update(variables or {})
+        call = _Call(session, instance, actor)
+        self._advance(call, compiled, workflow, completed=None)
+        return instance
+
+    def complete_task(
+        self, session: Session, task_id: str, data: dict[str, Any], actor: Actor
+    ) -> UserTask:
+        """Complete a ready user task with form data; 403/404/409/422 as DomainErrors."""
+        record = self._task_record(session, task_id)
+        if not actor.may_claim(record.candidate_group):
+            raise NotFound(f"task {task_id} not found") if actor.role == "unit" else _forbidden(
+                record
+            )
+        instance = session.get(ProcessInstance, record.instance_id, with_for_update=True)
+        session.refresh(record)
+        if record.state != "ready" or instance is None or instance.status != "running":
+            raise Conflict(f"task {task_id} ({record.task_id}) is no longer ready: {record.state}")
+        compiled = self.specs.get(session, instance.definition_id)
+        workflow = self._load(instance, compiled)
+        task = workflow.get_task_from_id(UUID(task_id))
+        if task is None or task.state != TaskState.READY:
+            raise Conflict(f"task {task_id} ({record.task_id}) is no longer ready")
+        loaded = self._validate(session, compiled, record, instance, actor, task, data)
+        infos = compiled.forms.get(record.task_id, [])
+        variables, _content = split_variables(infos, loaded)
+        if instance.ticket_id is not None:
+            record_event(
+                session,
+                instance.ticket_id,
+                "task_completed",
+                actor,
+                task=record.task_id,
+                data=loaded,
+            )
+        task.data.update(variables)
+        call = _Call(session, instance, actor, form=loaded, form_task=record.task_id)
+        workflow.script_engine = self._engine(call)
+        try:
+            task.run()
+        except SpiffWorkflowException as exc:
+            raise _workflow_error(exc) from exc
+        record.state = "completed"
+        record.completed_at = clock.now()
+        record.completed_by = actor.id
+        self._advance(call, compiled, workflow, completed=record.id)
+        return record
+
+    def ready_tasks(self, session: Session, instance_id: int) -> list[UserTask]:
+        """Ready user tasks of one instance, from the index."""
+        return list(
+            session.scalars(
+                select(UserTask)
+                .where(UserTask.instance_id == instance_id, UserTask.state == "ready")
+                .order_by(UserTask.created_at)
+            )
+        )
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _task_record(self, session: Session, task_id: str) -> UserTask:
+        try:
+            UUID(task_id)
+        except ValueError:
+            raise NotFound(f"task {task_id!r} not found") from None
+        record = session.get(UserTask, task_id)
+        if record is None:
+            raise NotFound(f"task {task_id} not found")
+        return record
+
+    def _validate(
+        self,
+        session: Session,
+        compiled: CompiledProcess,
+        record: UserTask,
+        instance: ProcessInstance,
+        actor: Actor,
+        task: Any,
+        data: dict[str, Any],
+    ) -> dict[str, Any]:
+        infos = compiled.forms.get(record.task_id, [])
+        if not infos:
+            return _free_form(data)
+        ctx = FormContext(session, instance.ticket_id, actor, variables=dict(task.data))
+        try:
+            return validate_form(compiled.process_id, record.task_id, infos, data, ctx)
+        except ValidationError as exc:
+            raise Invalid(
+                f"the {record.task_id} form has errors", fields=_messages(exc.messages)
+            ) from None
+
+    def _load(self, instance: ProcessInstance, compiled: CompiledProcess) -> BpmnWorkflow:
+        return self.serializer.loads(instance.state, compiled.spec, compiled.subprocess_specs)
+
+    def _engine(self, call: _Call) -> HotlineScriptEngine:
+        def run_topic(task: Any, topic: str | None) -> bool:
+            handler = get_handler(topic or "")
+            if handler is None:
+                raise WorkflowError(
+                    f"no handler is registered for topic {topic!r}",
+                    fields={"element": task.task_spec.bpmn_id},
+                )
+            ctx = HandlerContext(
+                call.session, call.instance, call.actor, task, call.form, call.form_task
+            )
+            result = handler(ctx)
+            if result:
+                task.data.update(result)
+            return True
+
+        return HotlineScriptEngine(run_topic=run_topic)
+
+    def _advance(
+        self,
+        call: _Call,
+        compiled: CompiledProcess,
+        workflow: BpmnWorkflow,
+        *,
+        completed: str | None,
+    ) -> None:
+        workflow.script_engine = self._engine(call)
+        try:
+            workflow.do_engine_steps()
+        except SpiffWorkflowException as exc:
+            raise _workflow_error(exc) from exc
+        self._sync_tasks(call, compiled, workflow, completed)
+        instance = call.instance
+        now = clock.now()
+        instance.state = self.serializer.dumps(workflow)
+        instance.updated_at = now
+        if workflow.is_completed():
+            instance.status = "completed"
+            instance.completed_at = now
+            if instance.ticket_id is not None:
+                record_event(
+                    call.session,
+                    instance.ticket_id,
+                    "process_completed",
+                    call.actor,
+                    data={"process": compiled.process_id},
+                )
+        try:
+            call.session.flush()
+        except StaleDataError as exc:
+            raise Conflict("another request changed this ticket at the same time") from exc
+
+    def _sync_tasks(
+        self,
+        call: _Call,
+        compiled: CompiledProcess,
+        workflow: BpmnWorkflow,
+        completed: str | None,
+    ) -> None:
+        session, instance = call.session, call.instance
+        ready = {
+            str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
+        }
+        known = {r.id: r for r in self.ready_tasks(session, instance.id)} if instance.id else {}
+        now = clock.now()
+        for task_id, record in known.items():
+            if task_id not in ready and task_id != completed:
+                record.state = "cancelled"
+                record.completed_at = now
+        for task_id, task in ready.items():
+            if task_id in known:
+                continue
+            spec = task.task_spec
+            record = UserTask(
+                id=task_id,
+                instance_id=instance.id,
+                ticket_id=instance.ticket_id,
+                process_id=compiled.process_id,
+                task_id=spec.bpmn_id,
+                name=spec.bpmn_name,
+                candidate_group=_candidate_group(spec, task.data),
+                state="ready",
+                created_at=now,
+            )
+            session.add(record)
+            if instance.ticket_id is not None:
+                record_event(
+                    session,
+                    instance.ticket_id,
+                    "task_created",
+                    call.actor,
+                    task=spec.bpmn_id,
+                    data={"task_id": task_id, "candidate_group": record.candidate_group},
+                )
+
+
+def _candidate_group(spec: Any, data: dict[str, Any]) -> str | None:
+    template = (getattr(spec, "extensions", None) or {}).get("candidateGroups")
+    if not template:
+        return None
+    try:
+        return expressions.substitute(template, data)
+    except Exception as exc:  # an undefined variable in the diagram's expression
+        raise WorkflowError(
+            f"candidateGroups {template!r} of {spec.bpmn_id} could not be resolved: {exc}",
+            fields={"element": spec.bpmn_id},
+        ) from exc
+
+
+def _free_form(data: dict[str, Any]) -> dict[str, Any]:
+    """Tasks without a declared form accept plain variables only."""
+    bad = {
+        key: ["must be a plain identifier (letters, digits, _), not starting with _"]
+        for key in data
+        if not IDENTIFIER.match(key)
+    }
+    bad.update(
+        {
+            key: ["must be a string, number, boolean or null"]
+            for key, value in data.items()
+            if key not in bad and not isinstance(value, str | int | float | bool | type(None))
+        }
+    )
+    if bad:
+        raise Invalid("the task data has errors", fields=bad)
+    return dict(data)
+
+
+def _messages(messages: Any) -> dict[str, Any]:
+    if isinstance(messages, dict):
+        return messages
+    return {"_schema": messages}
+
+
+def _forbidden(record: UserTask) -> Exception:
+    from hotline.errors import Forbidden
+
+    return Forbidden(
+        f"task {record.id} ({record.task_id}) is offered to {record.candidate_group!r}, not you"
+    )
+
+
+def _workflow_error(exc: SpiffWorkflowException) -> WorkflowError:
+    task = getattr(exc, "task", None)
+    element = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
+    return WorkflowError(
+        f"the workflow failed at {element or 'an element'}: {exc}",
+        fields={"element": element} if element else {},
+    )
