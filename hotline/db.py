@@ -24,7 +24,7 @@ def make_engine(url: str, **kwargs: object) -> Engine:
 
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # noqa: ANN001
+    def _on_connect(dbapi_connection, _record):
         # Let SQLAlchemy, not pysqlite, issue BEGIN so it can be IMMEDIATE.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -35,7 +35,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # noqa: ANN001
+    def _on_begin(conn):
         # Writers queue up at BEGIN instead of failing when upgrading a read lock.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 

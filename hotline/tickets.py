@@ -119,7 +119,11 @@ def create_ticket(
             raise Conflict("a request with this Idempotency-Key is in progress; retry") from None
     record_event(session, ticket.id, "ticket_created", actor, data={"channel": ticket.channel})
     runtime.start(
-        session, TICKET_PROCESS, actor=actor, ticket_id=ticket.id, variables={"ticket_id": ticket.id}
+        session,
+        TICKET_PROCESS,
+        actor=actor,
+        ticket_id=ticket.id,
+        variables={"ticket_id": ticket.id},
     )
     return Intake(ticket, replayed=False)
 

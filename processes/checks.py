@@ -52,7 +52,7 @@ def _check_service_task(filename: str, task_spec: TopicServiceTask) -> list[Prob
                 _problem(
                     filename,
                     task_spec,
-                    f"camunda:{attribute} is not supported; use camunda:type=\"external\" "
+                    f'camunda:{attribute} is not supported; use camunda:type="external" '
                     "with a camunda:topic that has a Python handler",
                 )
             ]
@@ -63,7 +63,7 @@ def _check_service_task(filename: str, task_spec: TopicServiceTask) -> list[Prob
             _problem(
                 filename,
                 task_spec,
-                "a service task needs camunda:type=\"external\" and a camunda:topic",
+                'a service task needs camunda:type="external" and a camunda:topic',
             )
         ]
     if get_handler(ext["topic"]) is None:

@@ -17,9 +17,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 FIELD_TYPES: dict[str, Callable[..., fields.Field]] = {
     "string": lambda **kw: fields.String(allow_none=True, **kw),
     "long": lambda **kw: fields.Integer(strict=True, allow_none=True, **kw),
-    "boolean": lambda **kw: fields.Boolean(
-        truthy={True}, falsy={False}, allow_none=True, **kw
-    ),
+    "boolean": lambda **kw: fields.Boolean(truthy={True}, falsy={False}, allow_none=True, **kw),
     "date": lambda **kw: fields.DateTime(allow_none=True, **kw),
 }
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from hotline import clock
 from hotline.models import ProcessDefinition
@@ -62,7 +62,9 @@ def parse_bpmn(xml: bytes, filename: str) -> dict[str, tuple[Any, dict[str, Any]
     try:
         root = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False))
     except etree.XMLSyntaxError as exc:
-        raise DeploymentRefused([Problem(filename, None, None, f"not well-formed XML: {exc}")])
+        raise DeploymentRefused(
+            [Problem(filename, None, None, f"not well-formed XML: {exc}")]
+        ) from None
     if root.tag != f"{{{BPMN_NS}}}definitions":
         raise DeploymentRefused(
             [Problem(filename, None, None, "not a BPMN 2.0 file (root is not bpmn:definitions)")]
@@ -73,7 +75,7 @@ def parse_bpmn(xml: bytes, filename: str) -> dict[str, tuple[Any, dict[str, Any]
         process_ids = parser.get_process_ids()
         if not process_ids:
             raise DeploymentRefused(
-                [Problem(filename, None, None, "no executable process (isExecutable=\"true\")")]
+                [Problem(filename, None, None, 'no executable process (isExecutable="true")')]
             )
         parsed = {}
         problems: list[Problem] = []

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from hotline import clock
 from hotline.actors import Actor
@@ -122,8 +122,10 @@ class Runtime:
         """Complete a ready user task with form data; 403/404/409/422 as DomainErrors."""
         record = self._task_record(session, task_id)
         if not actor.may_claim(record.candidate_group):
-            raise NotFound(f"task {task_id} not found") if actor.role == "unit" else _forbidden(
-                record
+            raise (
+                NotFound(f"task {task_id} not found")
+                if actor.role == "unit"
+                else _forbidden(record)
             )
         instance = session.get(ProcessInstance, record.instance_id, with_for_update=True)
         session.refresh(record)
@@ -265,9 +267,7 @@ class Runtime:
         completed: str | None,
     ) -> None:
         session, instance = call.session, call.instance
-        ready = {
-            str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
-        }
+        ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
         known = {r.id: r for r in self.ready_tasks(session, instance.id)} if instance.id else {}
         now = clock.now()
         for task_id, record in known.items():
