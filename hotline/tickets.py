@@ -15,7 +15,14 @@ from hotline import clock
 from hotline.actors import Actor
 from hotline.errors import Conflict, Forbidden, NotFound
 from hotline.history import record_event
-from hotline.models import IdempotencyKey, Ticket, TicketAssignment, TicketEvent, TicketSequence
+from hotline.models import (
+    IdempotencyKey,
+    Ticket,
+    TicketAssignment,
+    TicketEvent,
+    TicketSequence,
+    UserTask,
+)
 
 CHANNELS = ("phone", "wechat", "web", "app", "email", "mailbox", "weibo", "upper_platform")
 CATEGORIES = (
@@ -216,3 +223,14 @@ def set_status(ticket: Ticket, status: str) -> None:
     ticket.updated_at = clock.now()
     if status in ("closed", "closed_with_note", "declined"):
         ticket.closed_at = ticket.updated_at
+
+
+def open_tasks(session: Session, ticket: Ticket) -> list[UserTask]:
+    """Ready user tasks on this ticket, from the task index."""
+    return list(
+        session.scalars(
+            select(UserTask)
+            .where(UserTask.ticket_id == ticket.id, UserTask.state == "ready")
+            .order_by(UserTask.created_at)
+        )
+    )

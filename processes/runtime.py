@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from hotline import clock
 from hotline.actors import Actor
-from hotline.errors import Conflict, Invalid, NotFound, WorkflowError
+from hotline.errors import Conflict, Forbidden, Invalid, NotFound, WorkflowError
 from hotline.history import record_event
 from hotline.models import ProcessInstance, UserTask
 from processes import expressions
@@ -122,10 +122,9 @@ class Runtime:
         """Complete a ready user task with form data; 403/404/409/422 as DomainErrors."""
         record = self._task_record(session, task_id)
         if not actor.may_claim(record.candidate_group):
-            raise (
-                NotFound(f"task {task_id} not found")
-                if actor.role == "unit"
-                else _forbidden(record)
+            raise Forbidden(
+                f"task {task_id} ({record.task_id}) is offered to "
+                f"{record.candidate_group or 'center'!r}, not to you"
             )
         instance = session.get(ProcessInstance, record.instance_id, with_for_update=True)
         session.refresh(record)
@@ -337,14 +336,6 @@ def _messages(messages: Any) -> dict[str, Any]:
     if isinstance(messages, dict):
         return messages
     return {"_schema": messages}
-
-
-def _forbidden(record: UserTask) -> Exception:
-    from hotline.errors import Forbidden
-
-    return Forbidden(
-        f"task {record.id} ({record.task_id}) is offered to {record.candidate_group!r}, not you"
-    )
 
 
 def _workflow_error(exc: SpiffWorkflowException) -> WorkflowError:

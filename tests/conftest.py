@@ -11,11 +11,16 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from werkzeug.test import TestResponse
 
 from hotline import clock
 from hotline.config import Settings
@@ -139,3 +144,109 @@ def services(settings: Settings, manual_clock: clock.ManualClock) -> Iterator[Se
         deploy_directory(session, settings.bpmn_dir)
     yield built
     built.dispose()
+
+
+class Caller:
+    """An HTTP client acting as one demo user: `center.post("/api/v1/...", json=...)`."""
+
+    def __init__(self, client: FlaskClient, token: str, name: str) -> None:
+        self.client = client
+        self.token = token
+        self.name = name
+
+    def _headers(self, extra: dict[str, str] | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}", **(extra or {})}
+
+    def get(self, url: str, **kwargs: Any) -> TestResponse:
+        """GET with this caller's token."""
+        return self.client.get(url, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> TestResponse:
+        """POST with this caller's token."""
+        return self.client.post(url, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
+
+    def inbox(self) -> list[dict[str, Any]]:
+        """The caller's ready tasks."""
+        response = self.get("/api/v1/tasks?per_page=100")
+        assert response.status_code == 200, response.json
+        return response.json["items"]
+
+    def task_for(self, number: str, key: str) -> dict[str, Any]:
+        """The ready task `key` (e.g. "handle") of ticket `number` in this caller's inbox."""
+        found = [t for t in self.inbox() if t["ticket_number"] == number and t["key"] == key]
+        assert found, f"{self.name} has no {key} task for {number}: {self.inbox()}"
+        return found[0]
+
+    def complete(
+        self, number: str, key: str, data: dict[str, Any], expect: int = 200
+    ) -> TestResponse:
+        """Complete the ticket's `key` task with form `data`; assert the `expect`ed status."""
+        task = self.task_for(number, key)
+        response = self.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
+        assert response.status_code == expect, response.json
+        return response
+
+
+@dataclass
+class Hotline:
+    """The app under test with one caller per demo user."""
+
+    app: Flask
+    services: Services
+    operator: Caller
+    center: Caller
+    unit: Caller  # demo unit ZJJ (住建局)
+    other_unit: Caller  # demo unit LZQ (利州区)
+    supervisor: Caller
+    leader: Caller
+    admin: Caller
+
+    def ticket(self, number: str) -> dict[str, Any]:
+        """The ticket as the center sees it."""
+        response = self.center.get(f"/api/v1/tickets/{number}")
+        assert response.status_code == 200, response.json
+        return response.json
+
+    def new_ticket(self, **overrides: Any) -> dict[str, Any]:
+        """Register a complaint through the API as the operator; returns the ticket."""
+        body = {
+            "channel": "phone",
+            "category": "complaint",
+            "urgency": "normal",
+            "requester": {"name": "张三", "phone": "13800001234"},
+            "confidential": False,
+            "content": "小区夜间施工噪音扰民，晚上十一点后仍在作业",
+            "address": "利州区东坝街道滨河路1号",
+            "district": "利州区",
+            **overrides,
+        }
+        response = self.operator.post("/api/v1/tickets", json=body)
+        assert response.status_code == 201, response.json
+        return response.json
+
+
+@pytest.fixture
+def hotline(services: Services) -> Hotline:
+    """The API over a fresh database with the demo city loaded."""
+    from api import create_app
+    from hotline.demo import load_demo
+
+    with services.transaction() as session:
+        tokens = load_demo(session)
+    app = create_app(services)
+    client = app.test_client()
+
+    def caller(name: str) -> Caller:
+        return Caller(client, tokens[name], name)
+
+    return Hotline(
+        app=app,
+        services=services,
+        operator=caller("demo-operator"),
+        center=caller("demo-center"),
+        unit=caller("demo-unit-zjj"),
+        other_unit=caller("demo-unit-lzq"),
+        supervisor=caller("demo-supervisor"),
+        leader=caller("demo-leader"),
+        admin=caller("demo-admin"),
+    )

@@ -1,0 +1,71 @@
+"""/api/v1/definitions: deployed BPMN versions; admins deploy new ones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from sqlalchemy import select
+
+from api.context import actor, unit_of_work
+from hotline.errors import Forbidden, Invalid
+from hotline.models import ProcessDefinition
+from processes.problems import DeploymentRefused
+from processes.registry import deploy
+
+blp = Blueprint(
+    "definitions", __name__, url_prefix="/api/v1/definitions", description="BPMN deployments"
+)
+
+
+class DefinitionSchema(Schema):
+    """One deployed version of a process."""
+
+    process_id = fields.String()
+    version = fields.Integer()
+    name = fields.String(allow_none=True)
+    filename = fields.String()
+    hash = fields.String()
+    deployed_at = fields.DateTime()
+
+
+@blp.route("")
+@blp.response(200, DefinitionSchema(many=True))
+@blp.doc(security=[{"bearer": []}])
+def list_() -> Any:
+    """Every deployed version, newest first per process."""
+    with unit_of_work() as session:
+        return list(
+            session.scalars(
+                select(ProcessDefinition).order_by(
+                    ProcessDefinition.process_id, ProcessDefinition.version.desc()
+                )
+            )
+        )
+
+
+@blp.route("", methods=["POST"])
+@blp.response(201, DefinitionSchema(many=True))
+@blp.doc(
+    security=[{"bearer": []}],
+    requestBody={"content": {"application/xml": {"schema": {"type": "string"}}}},
+    parameters=[{"in": "query", "name": "filename", "schema": {"type": "string"}}],
+)
+def create() -> Any:
+    """Deploy a BPMN file (admin). Refusals name the file, element and problem."""
+    if actor().role != "admin":
+        raise Forbidden("only admins deploy diagrams")
+    xml = request.get_data()
+    filename = request.args.get("filename") or "upload.bpmn"
+    if not xml:
+        raise Invalid("send the BPMN XML as the request body", fields={"body": ["empty"]})
+    with unit_of_work() as session:
+        try:
+            return deploy(session, xml, filename)
+        except DeploymentRefused as exc:
+            raise Invalid(
+                "the diagram was refused",
+                fields={"problems": [p.as_dict() for p in exc.problems]},
+            ) from None

@@ -1,0 +1,19 @@
+"""Liveness and database check, without a token."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from sqlalchemy import text
+
+from api.context import services
+
+blp = Blueprint("health", __name__, url_prefix="/api", description="Service health")
+
+
+@blp.route("/health")
+@blp.doc(security=[])
+def health() -> dict:
+    """Whether the service and its database answer."""
+    with services().transaction() as session:
+        session.execute(text("select 1"))
+    return {"status": "ok", "profile": services().settings.profile}

@@ -1,0 +1,68 @@
+"""User-task schemas: inbox rows, one task with its form, and completion."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields
+
+from api.schemas.common import PageQuerySchema
+
+
+class TaskSchema(Schema):
+    """A user task in an inbox."""
+
+    id = fields.String(metadata={"description": "use it to complete the task"})
+    key = fields.String(attribute="task_id", metadata={"description": "BPMN id, e.g. handle"})
+    name = fields.String(allow_none=True)
+    process_id = fields.String()
+    ticket_number = fields.String(allow_none=True)
+    candidate_group = fields.String(allow_none=True)
+    state = fields.String(metadata={"enum": ["ready", "completed", "cancelled"]})
+    created_at = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+
+
+class FormOptionSchema(Schema):
+    """One choice of an enum field."""
+
+    id = fields.String()
+    name = fields.String()
+
+
+class FormFieldSchema(Schema):
+    """A form field as the diagram declares it."""
+
+    id = fields.String()
+    label = fields.String(allow_none=True)
+    type = fields.String(metadata={"enum": ["string", "long", "boolean", "enum", "date"]})
+    required = fields.Boolean()
+    content = fields.Boolean(metadata={"description": "kept in history, not workflow data"})
+    options = fields.List(fields.Nested(FormOptionSchema))
+
+
+class TaskDetailSchema(TaskSchema):
+    """A task with its form and, once done, who completed it when."""
+
+    form = fields.List(fields.Nested(FormFieldSchema))
+    completed_at = fields.DateTime(allow_none=True)
+
+
+class TaskPageSchema(Schema):
+    """One page of an inbox."""
+
+    items = fields.List(fields.Nested(TaskSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class InboxQuerySchema(PageQuerySchema):
+    """Paging of the inbox."""
+
+
+class CompleteSchema(Schema):
+    """The form data that completes a task; fields as GET /tasks/{id} lists them."""
+
+    class Meta:
+        unknown = RAISE
+
+    data = fields.Dict(keys=fields.String(), required=True)

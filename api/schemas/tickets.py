@@ -1,0 +1,124 @@
+"""Ticket schemas: intake, filters and the ticket as the API shows it."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from api.schemas.common import PageQuerySchema, not_blank
+from hotline.tickets import CATEGORIES, CHANNELS, STATUSES, URGENCIES
+
+PHONE = validate.Regexp(r"^\+?[0-9][0-9 \-]{4,19}$", error="not a phone number")
+
+
+class RequesterSchema(Schema):
+    """诉求人: contact data is personal information."""
+
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True, validate=[validate.Length(max=100), not_blank])
+    phone = fields.String(required=True, validate=PHONE)
+
+
+class TicketCreateSchema(Schema):
+    """A new demand as the operator registers it."""
+
+    class Meta:
+        unknown = RAISE
+
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    urgency = fields.String(load_default="normal", validate=validate.OneOf(URGENCIES))
+    requester = fields.Nested(RequesterSchema, required=True)
+    confidential = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+    content = fields.String(required=True, validate=[validate.Length(max=20000), not_blank])
+    address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    district = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+
+
+class IdempotencyHeaderSchema(Schema):
+    """Optional Idempotency-Key: a retry with the same key returns the same ticket."""
+
+    class Meta:
+        unknown = "exclude"
+
+    idempotency_key = fields.String(
+        data_key="Idempotency-Key", load_default=None, validate=validate.Length(min=1, max=200)
+    )
+
+
+class TicketQuerySchema(PageQuerySchema):
+    """Filters of the ticket list."""
+
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    unit = fields.String()
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+
+
+class RequesterOutSchema(Schema):
+    """Requester as shown to the caller (masked for units on confidential tickets)."""
+
+    name = fields.String()
+    phone = fields.String()
+
+
+class EventSchema(Schema):
+    """One step of the ticket's history."""
+
+    at = fields.DateTime()
+    kind = fields.String(metadata={"example": "ticket_dispatched"})
+    actor = fields.String(attribute="actor_name")
+    task = fields.String(allow_none=True)
+    data = fields.Dict()
+
+
+class TicketTaskSchema(Schema):
+    """A ready user task of this ticket."""
+
+    id = fields.String()
+    key = fields.String(attribute="task_id", metadata={"description": "BPMN id, e.g. triage"})
+    name = fields.String()
+    candidate_group = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+
+
+class TicketSchema(Schema):
+    """A ticket (工单)."""
+
+    number = fields.String(metadata={"example": "GY20261122000123"})
+    status = fields.String(metadata={"enum": list(STATUSES)})
+    channel = fields.String()
+    category = fields.String()
+    urgency = fields.String()
+    requester = fields.Nested(RequesterOutSchema)
+    confidential = fields.Boolean()
+    content = fields.String()
+    address = fields.String(allow_none=True)
+    district = fields.String(allow_none=True)
+    current_unit = fields.String(allow_none=True)
+    reply = fields.String(allow_none=True)
+    close_note = fields.String(allow_none=True)
+    satisfaction = fields.String(allow_none=True)
+    return_count = fields.Integer()
+    rehandle_count = fields.Integer()
+    due_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+
+
+class TicketDetailSchema(TicketSchema):
+    """A ticket with its history and the tasks now open on it."""
+
+    events = fields.List(fields.Nested(EventSchema))
+    tasks = fields.List(fields.Nested(TicketTaskSchema))
+
+
+class TicketPageSchema(Schema):
+    """One page of tickets."""
+
+    items = fields.List(fields.Nested(TicketSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()

@@ -1,0 +1,92 @@
+"""/api/v1/tickets: intake, one ticket with its history, and the filtered list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_smorest import Blueprint
+
+from api.context import actor, services, unit_of_work
+from api.schemas.tickets import (
+    IdempotencyHeaderSchema,
+    TicketCreateSchema,
+    TicketDetailSchema,
+    TicketPageSchema,
+    TicketQuerySchema,
+)
+from hotline import tickets
+from hotline.actors import Actor
+from hotline.models import Ticket
+
+blp = Blueprint("tickets", __name__, url_prefix="/api/v1/tickets", description="Tickets (工单)")
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678: enough for a unit to recognise a callback, not to reuse."""
+    return phone[:3] + "****" + phone[-4:] if len(phone) > 7 else "****"
+
+
+def present(ticket: Ticket, who: Actor) -> dict[str, Any]:
+    """The ticket as `who` may see it: units get masked contact data on confidential ones."""
+    data = {c.key: getattr(ticket, c.key) for c in Ticket.__table__.columns}
+    requester = {"name": ticket.requester_name, "phone": ticket.requester_phone}
+    if ticket.confidential and who.role == "unit":
+        requester = {"name": "***", "phone": mask_phone(ticket.requester_phone)}
+    data["requester"] = requester
+    return data
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(TicketCreateSchema)
+@blp.arguments(IdempotencyHeaderSchema, location="headers", as_kwargs=True)
+@blp.response(201, TicketDetailSchema)
+@blp.doc(security=[{"bearer": []}])
+def create(data: dict[str, Any], idempotency_key: str | None = None) -> Any:
+    """Register a demand; it enters `triage`. Retries with the same Idempotency-Key are safe."""
+    who = actor()
+    with unit_of_work() as session:
+        intake = tickets.create_ticket(
+            session,
+            services().runtime,
+            who,
+            data,
+            prefix=services().settings.ticket_prefix,
+            idempotency_key=idempotency_key,
+        )
+        body = _detail(session, intake.ticket, who)
+    headers = {"Location": url_for("tickets.get", number=intake.ticket.number)}
+    if intake.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return body, 201, headers
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(TicketQuerySchema, location="query")
+@blp.response(200, TicketPageSchema)
+@blp.doc(security=[{"bearer": []}])
+def list_(query: dict[str, Any]) -> dict[str, Any]:
+    """Tickets visible to the caller, newest first; filter by status, unit and category."""
+    who = actor()
+    with unit_of_work() as session:
+        rows, total = tickets.list_tickets(session, who, **query)
+        items = [present(t, who) for t in rows]
+    return {"items": items, "total": total, "page": query["page"], "per_page": query["per_page"]}
+
+
+@blp.route("/<string:number>")
+@blp.response(200, TicketDetailSchema)
+@blp.doc(security=[{"bearer": []}])
+def get(number: str) -> dict[str, Any]:
+    """One ticket with its `events` (history) and open `tasks`."""
+    who = actor()
+    with unit_of_work() as session:
+        ticket = tickets.get_ticket(session, who, number)
+        return _detail(session, ticket, who)
+
+
+def _detail(session: Any, ticket: Ticket, who: Actor) -> dict[str, Any]:
+    data = present(ticket, who)
+    data["events"] = tickets.ticket_events(session, ticket)
+    data["tasks"] = tickets.open_tasks(session, ticket)
+    return data

@@ -1,0 +1,143 @@
+"""`hotline` command line: init, serve, units, users, demo, deploy."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from hotline.config import ConfigError, load_settings
+from hotline.errors import DomainError
+from hotline.services import Services, build_services
+
+
+def _services() -> Services:
+    try:
+        return build_services(load_settings())
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group()
+def main() -> None:
+    """Run the 12345 hotline service."""
+
+
+@main.command()
+def init() -> None:
+    """Create or migrate the database and deploy every diagram in bpmn/."""
+    from hotline.migrate import upgrade
+    from processes.problems import DeploymentRefused
+    from processes.registry import deploy_directory
+
+    services = _services()
+    upgrade(services.engine)
+    try:
+        with services.transaction() as session:
+            stored = deploy_directory(session, services.settings.bpmn_dir)
+            deployed = [(d.process_id, d.version, d.filename) for d in stored]
+    except DeploymentRefused as exc:
+        for problem in exc.problems:
+            click.echo(f"refused: {problem}", err=True)
+        sys.exit(1)
+    for process_id, version, filename in deployed:
+        click.echo(f"deployed {process_id} v{version} ({filename})", err=True)
+    click.echo(f"database ready: {services.settings.database_url}", err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def deploy(files: tuple[str, ...]) -> None:
+    """Deploy BPMN files; a refusal names the file, element and problem."""
+    from processes.problems import DeploymentRefused
+    from processes.registry import deploy as deploy_file
+
+    services = _services()
+    try:
+        with services.transaction() as session:
+            for name in files:
+                for d in deploy_file(session, Path(name).read_bytes(), Path(name).name):
+                    click.echo(f"deployed {d.process_id} v{d.version} ({d.filename})")
+    except DeploymentRefused as exc:
+        for problem in exc.problems:
+            click.echo(f"refused: {problem}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the API with gunicorn."""
+    from hotline.server import serve as run_server
+
+    run_server(host, port, workers)
+
+
+@main.group()
+def units() -> None:
+    """Handling units."""
+
+
+@units.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--district", required=True, help="district the unit belongs to")
+def units_add(code: str, name: str, district: str) -> None:
+    """Add a handling unit."""
+    from hotline.directory import add_unit
+
+    services = _services()
+    try:
+        with services.transaction() as session:
+            add_unit(session, code, name, district)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"unit {code} added", err=True)
+
+
+@main.group()
+def users() -> None:
+    """API users."""
+
+
+@users.command("add")
+@click.option("--role", required=True, help="operator, center, unit, supervisor, leader, admin")
+@click.option("--unit", "unit_code", default=None, help="unit code, for role unit")
+@click.argument("name")
+def users_add(role: str, unit_code: str | None, name: str) -> None:
+    """Add a user and print its API token (alone, on stdout)."""
+    from hotline.directory import add_user
+
+    services = _services()
+    try:
+        with services.transaction() as session:
+            token = add_user(session, name, role, unit_code)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(token)
+
+
+@main.command()
+def demo() -> None:
+    """Load the demo city and users; print their tokens and write var/demo-tokens.env."""
+    from hotline.demo import load_demo
+
+    services = _services()
+    with services.transaction() as session:
+        tokens = load_demo(session)
+    env_file = services.settings.var_dir / "demo-tokens.env"
+    env_file.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"{_env_name(name)}={token}" for name, token in tokens.items()]
+    env_file.write_text("\n".join(lines) + "\n")
+    env_file.chmod(0o600)
+    click.echo("Demo users (tokens are new on every run):")
+    for name, token in tokens.items():
+        click.echo(f"  {name:<18} {token}")
+    click.echo(f"Load them into your shell with:  set -a; . {env_file}; set +a")
+
+
+def _env_name(user: str) -> str:
+    return user.removeprefix("demo-").replace("-", "_").upper() + "_TOKEN"

@@ -1,0 +1,56 @@
+"""A demo city: 15 units across districts and one user per role."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.directory import add_unit, add_user, reissue_token
+from hotline.models import Unit, User
+
+DEMO_UNITS = [
+    ("ZJJ", "示范市住房和城乡建设局", "市直"),
+    ("SJJ", "示范市市场监督管理局", "市直"),
+    ("HBJ", "示范市生态环境局", "市直"),
+    ("RSJ", "示范市人力资源和社会保障局", "市直"),
+    ("JTJ", "示范市交通运输局", "市直"),
+    ("JYJ", "示范市教育局", "市直"),
+    ("WJW", "示范市卫生健康委员会", "市直"),
+    ("GAJ", "示范市公安局", "市直"),
+    ("WATER", "示范市自来水公司", "市直"),
+    ("POWER", "国网示范市供电公司", "市直"),
+    ("LZQ", "利州区人民政府", "利州区"),
+    ("ZHQ", "昭化区人民政府", "昭化区"),
+    ("CTQ", "朝天区人民政府", "朝天区"),
+    ("WCX", "旺苍县人民政府", "旺苍县"),
+    ("QCX", "青川县人民政府", "青川县"),
+]
+
+DEMO_USERS = [
+    ("demo-operator", "operator", None),
+    ("demo-center", "center", None),
+    ("demo-unit-zjj", "unit", "ZJJ"),
+    ("demo-unit-lzq", "unit", "LZQ"),
+    ("demo-supervisor", "supervisor", None),
+    ("demo-leader", "leader", None),
+    ("demo-admin", "admin", None),
+]
+
+
+def load_demo(session: Session) -> dict[str, str]:
+    """Create the demo units and users (idempotent); return fresh tokens by user name.
+
+    Re-running re-issues the demo users' tokens, since only hashes are stored.
+    """
+    for code, name, district in DEMO_UNITS:
+        if session.get(Unit, code) is None:
+            add_unit(session, code, name, district)
+    session.flush()
+    tokens = {}
+    for name, role, unit in DEMO_USERS:
+        user = session.scalars(select(User).where(User.name == name, User.role == role)).first()
+        if user is None:
+            tokens[name] = add_user(session, name, role, unit)
+        else:
+            tokens[name] = reissue_token(session, user)
+    return tokens

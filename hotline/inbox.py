@@ -1,0 +1,43 @@
+"""Users' view of user tasks: inboxes and single tasks, read from the task index only."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from hotline.actors import Actor
+from hotline.errors import NotFound
+from hotline.models import Ticket, UserTask
+
+
+def _offered_to(actor: Actor) -> Select[tuple[UserTask, str | None]]:
+    query = select(UserTask, Ticket.number).outerjoin(Ticket, Ticket.id == UserTask.ticket_id)
+    if actor.role == "admin":
+        return query
+    padded = literal(",") + func.replace(UserTask.candidate_group, " ", "") + literal(",")
+    conditions = [padded.contains(f",{group},") for group in sorted(actor.groups)]
+    if actor.role == "center":
+        conditions.append(UserTask.candidate_group.is_(None))
+    return query.where(or_(*conditions))
+
+
+def inbox(
+    session: Session, actor: Actor, *, page: int = 1, per_page: int = 50
+) -> tuple[list[tuple[UserTask, str | None]], int]:
+    """Ready tasks offered to the actor's role or unit, oldest first, and their count."""
+    query = _offered_to(actor).where(UserTask.state == "ready")
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(
+        query.order_by(UserTask.created_at, UserTask.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return [(task, number) for task, number in rows], total
+
+
+def get_task(session: Session, actor: Actor, task_id: str) -> tuple[UserTask, str | None]:
+    """One task offered to the actor (ready or past); NotFound otherwise."""
+    row = session.execute(_offered_to(actor).where(UserTask.id == task_id)).first()
+    if row is None:
+        raise NotFound(f"task {task_id} not found")
+    return row[0], row[1]
