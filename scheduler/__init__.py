@@ -1,0 +1,1 @@
+"""Timers for deadlines and reminders on APScheduler (arrives with the deadlines issue)."""
