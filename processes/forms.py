@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -100,6 +101,12 @@ def form_fields(task_spec: Any) -> list[FormFieldInfo]:
 
 def build_schema(infos: list[FormFieldInfo]) -> Schema:
     """A marshmallow schema for the declared fields; unknown fields are refused."""
+    return _schema_for(tuple(infos))
+
+
+@lru_cache(maxsize=512)
+def _schema_for(infos: tuple[FormFieldInfo, ...]) -> Schema:
+    # Building a Schema class is costly; one per distinct form is plenty.
     declared: dict[str, fields.Field] = {}
     for info in infos:
         kwargs: dict[str, Any] = {"required": info.required}
