@@ -58,6 +58,14 @@ SAFE_FUNCTIONS: dict[str, Any] = {
     "timedelta": _dt.timedelta,
     "datetime": _dt.datetime,
 }
+# Never reachable, called or not: format strings walk attributes (`'{0.__class__}'.format`
+# passed as a sort key runs without a call in the diagram), frames reach globals.
+DENIED_ATTRIBUTES = frozenset(
+    {
+        "format", "format_map", "mro", "gi_frame", "gi_code", "cr_frame", "ag_frame",
+        "f_globals", "f_locals", "f_builtins", "f_back", "tb_frame", "tb_next",
+    }
+)  # fmt: skip
 SAFE_METHODS = {
     "get", "keys", "values", "items", "lower", "upper", "strip", "startswith", "endswith",
     "split", "join", "replace", "isoformat", "count", "index", "append", "copy",
@@ -118,7 +126,9 @@ def _check(tree: ast.AST, allowed: tuple[type, ...], source: str) -> None:
             raise UnsafeExpression(f"{type(node).__name__} is not allowed in {source!r}")
         if isinstance(node, ast.Name) and node.id.startswith("_"):
             raise UnsafeExpression(f"name {node.id!r} is not allowed in {source!r}")
-        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+        if isinstance(node, ast.Attribute) and (
+            node.attr.startswith("_") or node.attr in DENIED_ATTRIBUTES
+        ):
             raise UnsafeExpression(f"attribute {node.attr!r} is not allowed in {source!r}")
         if isinstance(node, ast.Call):
             func = node.func

@@ -6,7 +6,24 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-_ADDRESS = re.compile(r"<[^<>]* at 0x[0-9a-f]+>")
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
+NAMESPACE_PREFIXES = {
+    BPMN_NS: "bpmn",
+    CAMUNDA_NS: "camunda",
+    ZEEBE_NS: "zeebe",
+    "http://www.omg.org/spec/BPMN/20100524/DI": "bpmndi",
+    "http://www.omg.org/spec/DMN/20151101/dmn.xsd": "dmn",
+    "http://www.omg.org/spec/DMN/20180521/MODEL/": "dmn",
+    "https://www.omg.org/spec/DMN/20191111/MODEL/": "dmn",
+    "https://www.omg.org/spec/DMN/20230324/MODEL/": "dmn",
+}
+
+_LXML_ELEMENT = re.compile(r"<Element \{([^}]*)\}([\w.-]+) at 0x[0-9a-fA-F]+>")
+_ADDRESS = re.compile(r"<[^<>]* at 0x[0-9a-fA-F]+>")
+_BARE_ADDRESS = re.compile(r"\s*\bat 0x[0-9a-fA-F]+\b|\b0x[0-9a-fA-F]{6,}\b")
+_CLARK = re.compile(r"\{([^}]*)\}([\w.-]+)")
 
 
 @dataclass(frozen=True)
@@ -18,9 +35,12 @@ class Problem:
     element_name: str | None
     message: str
     element_type: str | None = None
+    line: int | None = None
 
     def __str__(self) -> str:
         where = self.file
+        if self.line:
+            where += f":{self.line}"
         if self.element_id:
             kind = f"{self.element_type} " if self.element_type else ""
             named = f" ({self.element_name})" if self.element_name else ""
@@ -34,42 +54,87 @@ class Problem:
             "element_id": self.element_id,
             "element_name": self.element_name,
             "element_type": self.element_type,
+            "line": self.line,
             "message": self.message,
         }
 
     @classmethod
-    def from_validation(cls, filename: str, exc: Any, element: Any = None) -> Problem:
-        """From SpiffWorkflow's ValidationException (its text names no element)."""
-        element_id = getattr(exc, "id", None) or None
-        name = getattr(exc, "name", None) or None
-        tag = getattr(exc, "tag", None) or None
-        if element is not None and not element_id:
-            element_id = element.get("id")
-            name = element.get("name")
-            tag = etree_tag(element.tag)
-        message = clean_message(str(exc.args[0] if exc.args else exc))
-        line = getattr(exc, "line_number", None)
-        if line:
-            message += f" (line {line})"
-        return cls(filename, element_id, name, message, tag)
+    def at(cls, filename: str, element: Any, message: str) -> Problem:
+        """A problem of one XML element: its id, name, type and line come from the element."""
+        if element is None:
+            return cls(filename, None, None, clean_message(message))
+        return cls(
+            filename,
+            element.get("id") or None,
+            element_name(element),
+            clean_message(message),
+            etree_tag(element.tag),
+            element.sourceline or None,
+        )
 
     @classmethod
-    def from_exception(cls, filename: str, exc: Exception) -> Problem:
+    def from_validation(
+        cls, filename: str, exc: Any, element: Any = None, message: str | None = None
+    ) -> Problem:
+        """From SpiffWorkflow's ValidationException (its text names no element)."""
+        message = clean_message(message or str(exc.args[0] if exc.args else exc))
+        line = getattr(exc, "line_number", None) or None
+        if element is not None:
+            problem = cls.at(filename, element, message)
+            return problem if problem.line or not line else _with_line(problem, line)
+        element_id = getattr(exc, "id", None) or None
+        name = " ".join((getattr(exc, "name", None) or "").split()) or None
+        tag = getattr(exc, "tag", None) or None
+        return cls(
+            filename, element_id, name, message, tag, line if isinstance(line, int) else None
+        )
+
+    @classmethod
+    def from_exception(cls, filename: str, exc: Exception, element: Any = None) -> Problem:
         """From an unexpected parser error, without memory addresses."""
         text = clean_message(str(exc)) or type(exc).__name__
         if isinstance(exc, KeyError) and "decisionRef" in text:
             text = "business rule task without camunda:decisionRef: DMN decisions are not supported"
-        return cls(filename, None, None, f"the diagram could not be parsed: {text}")
+            return cls.at(filename, element, text)
+        message = f"SpiffWorkflow could not parse this element ({type(exc).__name__}: {text})"
+        return cls.at(filename, element, message)
 
 
-def etree_tag(tag: str) -> str:
-    """`{ns}userTask` → `bpmn:userTask`."""
-    return "bpmn:" + tag.split("}", 1)[-1] if "}" in tag else tag
+def _with_line(problem: Problem, line: int) -> Problem:
+    return Problem(
+        problem.file,
+        problem.element_id,
+        problem.element_name,
+        problem.message,
+        problem.element_type,
+        line,
+    )
+
+
+def element_name(element: Any) -> str | None:
+    """The element's name with line breaks folded (Modeler names often contain newlines)."""
+    name = element.get("name")
+    return (" ".join(name.split()) or None) if name else None
+
+
+def etree_tag(tag: Any) -> str | None:
+    """`{bpmn-ns}userTask` → `bpmn:userTask` (camunda:, zeebe:, dmn: likewise)."""
+    if not isinstance(tag, str):
+        return None
+    if not tag.startswith("{"):
+        return tag
+    namespace, local = tag[1:].split("}", 1)
+    prefix = NAMESPACE_PREFIXES.get(namespace)
+    return f"{prefix}:{local}" if prefix else local
 
 
 def clean_message(text: str) -> str:
-    """Drop Python object reprs with memory addresses from a message."""
-    return _ADDRESS.sub("an element", text).strip()
+    """Drop Python object reprs with memory addresses and namespace URIs from a message."""
+    text = _LXML_ELEMENT.sub(lambda m: etree_tag(f"{{{m.group(1)}}}{m.group(2)}") or "", text)
+    text = _ADDRESS.sub("an element", text)
+    text = _BARE_ADDRESS.sub("", text)
+    text = _CLARK.sub(lambda m: etree_tag(f"{{{m.group(1)}}}{m.group(2)}") or m.group(2), text)
+    return text.strip()
 
 
 class DeploymentRefused(Exception):

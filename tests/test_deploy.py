@@ -1,0 +1,479 @@
+"""Deploying small diagrams the way Camunda Modeler users draw them, and the refusals they get.
+
+Complements tests/test_corpus.py with cases the corpus does not have: bare ISO timers and
+JUEL conditions at run time, start variables, XSD and XML errors, encodings, and what
+happens when SpiffWorkflow's own parser fails in odd ways.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from lxml import etree
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import func, select
+
+from hotline.actors import SYSTEM, Actor
+from hotline.errors import WorkflowError
+from hotline.models import ProcessDefinition, ProcessInstance
+from processes.parser import HotlineParser
+from processes.problems import DeploymentRefused
+from processes.registry import deploy, parse_bpmn, parse_error_problem
+
+ADMIN = Actor(id=None, name="admin", role="admin")
+HEADER = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+    id="Definitions_test" targetNamespace="http://bpmn.io/schema/bpmn">
+"""
+
+
+def process(body: str, process_id: str = "p", extra: str = "") -> bytes:
+    """A one-process diagram around `body`."""
+    return (
+        f'{HEADER}<bpmn:process id="{process_id}" isExecutable="true">{body}'
+        f"</bpmn:process>{extra}</bpmn:definitions>"
+    ).encode()
+
+
+def timer_process(kind: str, value: str) -> bytes:
+    """start → intermediate timer (`kind`, `value`) → user task → end."""
+    return process(f"""
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait"/>
+    <bpmn:intermediateCatchEvent id="wait" name="Wait">
+      <bpmn:timerEventDefinition>
+        <bpmn:{kind} xsi:type="bpmn:tFormalExpression">{value}</bpmn:{kind}>
+      </bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="call_back"/>
+    <bpmn:userTask id="call_back" name="Call back"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="call_back" targetRef="end"/>
+    <bpmn:endEvent id="end"/>""")
+
+
+ROUTING = process("""
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="amount_gateway"/>
+    <bpmn:exclusiveGateway id="amount_gateway" name="Amount?" default="to_small"/>
+    <bpmn:sequenceFlow id="to_big" sourceRef="amount_gateway" targetRef="big">
+      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression"
+        >${amount gt 100 &amp;&amp; !urgent}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="to_small" sourceRef="amount_gateway" targetRef="small"/>
+    <bpmn:userTask id="big" name="Big"/>
+    <bpmn:userTask id="small" name="Small"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="big" targetRef="end_big"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="small" targetRef="end_small"/>
+    <bpmn:endEvent id="end_big"/>
+    <bpmn:endEvent id="end_small"/>""")
+
+
+def _workflow(services, session, instance):
+    compiled = services.runtime.specs.get(session, instance.definition_id)
+    return services.runtime.serializer.loads(
+        instance.state, compiled.spec, compiled.subprocess_specs
+    )
+
+
+def _refusal(xml: bytes, filename: str = "diagram.bpmn") -> list:
+    with pytest.raises(DeploymentRefused) as refused:
+        parse_bpmn(xml, filename)
+    return refused.value.problems
+
+
+# -- what Camunda users write works ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "after"),
+    [
+        ("timeDuration", "PT5M", timedelta(minutes=5)),
+        ("timeDuration", " P2D ", timedelta(days=2)),
+        ("timeDuration", '"PT72H"', timedelta(hours=72)),
+        ("timeDate", "2026-11-24T09:00:00+08:00", timedelta(days=1)),
+        ("timeDate", "${callback_at}", timedelta(hours=3)),
+    ],
+)
+def test_camunda_timer_values_wait_until_due(services, manual_clock, kind, value, after) -> None:
+    """Bare ISO values (PT5M), quoted ones, dates and ${variable} timers all schedule."""
+    start = manual_clock.now()
+    variables = {"callback_at": (start + timedelta(hours=3)).isoformat()}
+    with services.transaction() as session:
+        deploy(session, timer_process(kind, value), "timer.bpmn")
+        instance = services.runtime.start(session, "p", actor=SYSTEM, variables=variables)
+        workflow = _workflow(services, session, instance)
+    (timer,) = workflow.get_tasks(state=TaskState.WAITING)
+    assert timer.task_spec.bpmn_id == "wait"
+    due = TimerEventDefinition.get_datetime(timer.internal_data["event_value"])
+    assert due - start == after
+
+
+@pytest.mark.parametrize(
+    ("variables", "ready"),
+    [
+        ({"amount": 150, "urgent": False}, ["big"]),
+        ({"amount": 150, "urgent": True}, ["small"]),
+        ({"amount": 5, "urgent": False}, ["small"]),
+    ],
+)
+def test_juel_condition_routes_the_gateway(services, variables, ready) -> None:
+    with services.transaction() as session:
+        deploy(session, ROUTING, "routing.bpmn")
+        instance = services.runtime.start(session, "p", actor=SYSTEM, variables=variables)
+        assert [t.task_id for t in services.runtime.ready_tasks(session, instance.id)] == ready
+
+
+def test_condition_on_a_variable_nobody_set_fails_at_the_gateway(services) -> None:
+    """A start without the variable a gateway needs is a WorkflowError there; nothing stored."""
+    with services.transaction() as session:
+        deploy(session, ROUTING, "routing.bpmn")
+    with pytest.raises(WorkflowError) as failed, services.transaction() as session:
+        services.runtime.start(session, "p", actor=SYSTEM, variables={"urgent": False})
+    assert failed.value.fields == {"element": "amount_gateway"}
+    assert "amount_gateway" in failed.value.message and "amount gt 100" in failed.value.message
+    with services.transaction() as session:
+        assert session.scalars(select(ProcessInstance)).all() == []
+
+
+def test_multi_instance_over_a_juel_collection_runs_each_item(services) -> None:
+    """camunda:collection="${units}" (Camunda 7 style) is read as the variable units."""
+    xml = process("""
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="reply"/>
+    <bpmn:userTask id="reply" name="Unit reply">
+      <bpmn:multiInstanceLoopCharacteristics
+          camunda:collection="${units}" camunda:elementVariable="unit"/>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="reply" targetRef="end"/>
+    <bpmn:endEvent id="end"/>""")
+    with services.transaction() as session:
+        deploy(session, xml, "units.bpmn")
+        instance = services.runtime.start(
+            session, "p", actor=SYSTEM, variables={"units": ["GY01", "GY02"]}
+        )
+        tasks = services.runtime.ready_tasks(session, instance.id)
+        assert [t.task_id for t in tasks] == ["reply", "reply"]
+        task_ids = [t.id for t in tasks]
+    for task_id in task_ids:
+        with services.transaction() as session:
+            services.runtime.complete_task(session, task_id, {}, ADMIN)
+    with services.transaction() as session:
+        assert session.get(ProcessInstance, instance.id).status == "completed"
+
+
+def test_multi_instance_without_its_collection_fails_naming_the_task(services) -> None:
+    xml = process("""
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="reply"/>
+    <bpmn:userTask id="reply" name="Unit reply">
+      <bpmn:multiInstanceLoopCharacteristics isSequential="true"
+          camunda:collection="units" camunda:elementVariable="unit"/>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="reply" targetRef="end"/>
+    <bpmn:endEvent id="end"/>""")
+    with services.transaction() as session:
+        deploy(session, xml, "units.bpmn")
+    for variables, phrase in [
+        ({}, "multi-instance collection variable 'units' is not set"),
+        ({"units": 3}, "multi-instance collection variable 'units' must be a list, not int"),
+    ]:
+        with pytest.raises(WorkflowError) as failed, services.transaction() as session:
+            services.runtime.start(session, "p", actor=SYSTEM, variables=variables)
+        assert failed.value.fields == {"element": "reply"}
+        assert phrase in failed.value.message
+
+
+# -- what is refused, and how ----------------------------------------------------------
+
+
+def linear(node: str, extra: str = "") -> bytes:
+    """start → `node` (id "x") → end."""
+    return process(
+        f"""
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="x"/>
+    {node}
+    <bpmn:sequenceFlow id="f2" sourceRef="x" targetRef="end"/>
+    <bpmn:endEvent id="end"/>""",
+        extra=extra,
+    )
+
+
+@pytest.mark.parametrize(
+    ("node", "extra", "phrase"),
+    [
+        (
+            '<bpmn:serviceTask id="x" name="X" camunda:class="com.example.Archive"/>',
+            "",
+            'camunda:class is not supported; use camunda:type="external" with a camunda:topic',
+        ),
+        (
+            '<bpmn:serviceTask id="x" name="X" camunda:type="external" camunda:topic="fax"/>',
+            "",
+            "no handler is registered for topic 'fax'",
+        ),
+        ('<bpmn:complexGateway id="x" name="X"/>', "", "complex gateways are not supported"),
+        (
+            '<bpmn:intermediateThrowEvent id="x" name="X">'
+            '<bpmn:linkEventDefinition name="jump"/></bpmn:intermediateThrowEvent>',
+            "",
+            "link events are not supported",
+        ),
+        (
+            '<bpmn:userTask id="x" name="X"><bpmn:extensionElements>'
+            '<camunda:taskListener class="com.example.Notify" event="create"/>'
+            "</bpmn:extensionElements></bpmn:userTask>",
+            "",
+            "camunda:taskListener (task listeners) is not supported",
+        ),
+        (
+            '<bpmn:scriptTask id="x" name="X" scriptFormat="groovy">'
+            "<bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>",
+            "",
+            "scriptFormat 'groovy' is not supported",
+        ),
+        (
+            '<bpmn:intermediateThrowEvent id="x" name="X">'
+            '<bpmn:messageEventDefinition messageRef="Nope"/></bpmn:intermediateThrowEvent>',
+            "",
+            "refers to message 'Nope', which this file does not define",
+        ),
+        (
+            '<bpmn:intermediateThrowEvent id="x" name="X"><bpmn:messageEventDefinition '
+            'messageRef="M" camunda:expression="__import__(\'os\')"/>'
+            "</bpmn:intermediateThrowEvent>",
+            '<bpmn:message id="M" name="reply"/>',
+            "message payload (camunda:expression)",
+        ),
+        (
+            '<bpmn:userTask id="x" name="X">'
+            '<bpmn:multiInstanceLoopCharacteristics camunda:collection="units"/></bpmn:userTask>',
+            "",
+            "needs camunda:elementVariable",
+        ),
+        (
+            '<bpmn:userTask id="x" name="X" camunda:candidateGroups="unit:${unit.__class__}"/>',
+            "",
+            "candidate group expression '${unit.__class__}' is not allowed",
+        ),
+        (
+            '<bpmn:userTask id="x" name="X"><bpmn:standardLoopCharacteristics>'
+            "<bpmn:loopCondition>_secret</bpmn:loopCondition>"
+            "</bpmn:standardLoopCharacteristics></bpmn:userTask>",
+            "",
+            "loop condition '_secret' is not allowed",
+        ),
+        (
+            '<bpmn:callActivity id="x" name="X" calledElement="elsewhere"/>',
+            "",
+            "calls process 'elsewhere', which is not in this file",
+        ),
+    ],
+)
+def test_unsupported_constructs_are_refused_at_their_element(node, extra, phrase) -> None:
+    (problem,) = _refusal(linear(node, extra))
+    assert (problem.element_id, problem.element_name) == ("x", "X")
+    assert phrase in problem.message
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "phrase"),
+    [
+        ("timeDuration", "PT5X", "timer duration 'PT5X' is not a valid ISO 8601 duration"),
+        ("timeDuration", "5 minutes", "is neither an ISO 8601 duration (e.g. PT72H) nor a valid"),
+        ("timeDate", "PT5M", "timer date 'PT5M' is not a valid ISO 8601 date"),
+        ("timeDate", "tomorrow 9am", "timer date 'tomorrow 9am' is neither an ISO 8601 date"),
+        ("timeCycle", "0 0 9 * * ?", "is a cron expression; cron is not supported"),
+        ("timeCycle", "R3/PT5X", "timer repeating interval 'R3/PT5X' is not a valid ISO 8601"),
+        ("timeDuration", "${__import__('os')}", "is not allowed: call to '__import__'"),
+        ("timeDuration", "", "the timer has no time"),
+    ],
+)
+def test_bad_timer_values_are_refused_at_the_event(kind, value, phrase) -> None:
+    (problem,) = _refusal(timer_process(kind, value))
+    assert (problem.element_id, problem.element_name) == ("wait", "Wait")
+    assert problem.element_type == "bpmn:intermediateCatchEvent"
+    assert phrase in problem.message
+
+
+def test_xsd_error_names_the_element_at_the_failing_line() -> None:
+    xml = process("""
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review"/>
+    <bpmn:userTask id="review" name="Review">
+      <bpmn:bogus/>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="end"/>
+    <bpmn:endEvent id="end"/>""")
+    (problem,) = _refusal(xml, "schema.bpmn")
+    assert (problem.element_id, problem.element_name) == ("review", "Review")
+    assert problem.element_type == "bpmn:userTask"
+    bogus_line = xml.decode().splitlines().index("      <bpmn:bogus/>") + 1
+    assert problem.line == bogus_line
+    assert "does not follow the BPMN 2.0 schema" in problem.message
+    assert "Element 'bpmn:bogus': This element is not expected" in problem.message
+    assert "{http" not in problem.message
+    assert str(problem).startswith(f"schema.bpmn:{bogus_line}: bpmn:userTask 'review' (Review):")
+
+
+def test_xsd_error_in_an_attribute_names_its_element() -> None:
+    xml = process('<bpmn:startEvent id="start" isInterrupting="maybe"/>')
+    (problem,) = _refusal(xml)
+    assert (problem.element_id, problem.element_type) == ("start", "bpmn:startEvent")
+    assert "'maybe' is not a valid value" in problem.message
+
+
+def test_malformed_xml_gives_the_line() -> None:
+    xml = process('<bpmn:startEvent id="start">').replace(b"</bpmn:process>", b"")
+    (problem,) = _refusal(xml, "broken.bpmn")
+    assert problem.message.startswith("not well-formed XML:")
+    assert problem.line and problem.line > 1
+    assert str(problem).startswith(f"broken.bpmn:{problem.line}: not well-formed XML")
+
+
+def test_a_file_without_any_process_is_refused_as_such() -> None:
+    xml = (HEADER + '<bpmn:message id="m" name="hello"/></bpmn:definitions>').encode()
+    (problem,) = _refusal(xml, "empty.bpmn")
+    assert (problem.element_id, problem.element_type) == ("Definitions_test", "bpmn:definitions")
+    assert "no executable process in empty.bpmn: the file contains no bpmn:process" in str(problem)
+
+
+def test_a_gbk_encoded_file_is_refused_and_nothing_is_stored(services) -> None:
+    """Chinese Windows tools save GBK; stored diagrams are UTF-8, so say so instead of failing."""
+    text = (
+        '<?xml version="1.0" encoding="GBK"?>'
+        + process('<bpmn:startEvent id="start" name="受理"/>').decode().split("?>", 1)[1]
+    )
+    with pytest.raises(DeploymentRefused) as refused, services.transaction() as session:
+        deploy(session, text.encode("gbk"), "gbk.bpmn")
+    (problem,) = refused.value.problems
+    assert problem.file == "gbk.bpmn"
+    assert "not UTF-8 encoded" in problem.message
+    with services.transaction() as session:
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(ProcessDefinition)
+                .where(ProcessDefinition.filename == "gbk.bpmn")
+            )
+            == 0
+        )
+
+
+DEEP_DATA_OBJECT = process("""
+    <bpmn:dataObject id="case_file"/>
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="outer"/>
+    <bpmn:subProcess id="outer" name="Outer">
+      <bpmn:startEvent id="outer_start"/>
+      <bpmn:sequenceFlow id="f2" sourceRef="outer_start" targetRef="inner"/>
+      <bpmn:subProcess id="inner" name="Inner">
+        <bpmn:startEvent id="inner_start"/>
+        <bpmn:sequenceFlow id="f3" sourceRef="inner_start" targetRef="read_case"/>
+        <bpmn:userTask id="read_case" name="Read case file">
+          <bpmn:property id="placeholder" name="__targetRef_placeholder"/>
+          <bpmn:dataInputAssociation id="in1">
+            <bpmn:sourceRef>case_ref</bpmn:sourceRef>
+            <bpmn:targetRef>placeholder</bpmn:targetRef>
+          </bpmn:dataInputAssociation>
+        </bpmn:userTask>
+        <bpmn:dataObjectReference id="case_ref" name="Case file" dataObjectRef="case_file"/>
+        <bpmn:sequenceFlow id="f4" sourceRef="read_case" targetRef="inner_end"/>
+        <bpmn:endEvent id="inner_end"/>
+      </bpmn:subProcess>
+      <bpmn:sequenceFlow id="f5" sourceRef="inner" targetRef="outer_end"/>
+      <bpmn:endEvent id="outer_end"/>
+    </bpmn:subProcess>
+    <bpmn:sequenceFlow id="f6" sourceRef="outer" targetRef="end"/>
+    <bpmn:endEvent id="end"/>""")
+
+
+def test_data_object_two_levels_up_is_refused_instead_of_hanging() -> None:
+    """SpiffWorkflow 3.2 loops forever resolving this data object; the checks refuse it first."""
+    outcome: list = []
+
+    def attempt() -> None:
+        try:
+            parse_bpmn(DEEP_DATA_OBJECT, "deep.bpmn")
+        except DeploymentRefused as exc:
+            outcome.extend(exc.problems)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "deploying the diagram hangs"
+    (problem,) = outcome
+    assert (problem.element_id, problem.element_name) == ("read_case", "Read case file")
+    assert "data object bpmn:dataObject 'case_file'" in problem.message
+
+
+# -- SpiffWorkflow's own failures become precise problems -----------------------------
+
+
+def _spiff_failure(xml: bytes) -> tuple[object, BaseException]:
+    root = etree.fromstring(xml)
+    parser = HotlineParser()
+    try:
+        parser.add_bpmn_xml(root, filename="raw.bpmn")
+        parser.get_spec("p")
+    except Exception as exc:
+        return root, exc
+    raise AssertionError("SpiffWorkflow parsed the diagram")
+
+
+def test_a_key_error_from_spiffworkflow_names_the_element() -> None:
+    """A business rule task without camunda:decisionRef: SpiffWorkflow raises KeyError."""
+    root, exc = _spiff_failure(
+        process("""
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="decide"/>
+    <bpmn:businessRuleTask id="decide" name="Decide"/>""")
+    )
+    assert isinstance(exc, KeyError)
+    problem = parse_error_problem("raw.bpmn", root, exc)
+    assert (problem.element_id, problem.element_name) == ("decide", "Decide")
+    assert problem.element_type == "bpmn:businessRuleTask"
+    assert "camunda:decisionRef" in problem.message and "KeyError(" not in problem.message
+
+
+def test_an_unresolved_data_association_has_no_memory_address() -> None:
+    """SpiffWorkflow's message embeds `<Element ... at 0x7f...>`; the problem does not."""
+    root, exc = _spiff_failure(
+        process("""
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="archive"/>
+    <bpmn:userTask id="archive" name="Archive">
+      <bpmn:dataOutputAssociation id="out1"><bpmn:targetRef>store_ref</bpmn:targetRef>
+      </bpmn:dataOutputAssociation>
+    </bpmn:userTask>
+    <bpmn:dataStoreReference id="store_ref" name="Archive store"/>""")
+    )
+    assert " at 0x" in str(exc)
+    problem = parse_error_problem("raw.bpmn", root, exc)
+    assert (problem.element_id, problem.element_name) == ("archive", "Archive")
+    assert "0x" not in str(problem)
+    assert "Cannot resolve dataOutputAssociation bpmn:targetRef" in problem.message
+
+
+def test_the_checks_refuse_both_before_spiffworkflow_sees_them() -> None:
+    problems = _refusal(
+        process("""
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="decide"/>
+    <bpmn:businessRuleTask id="decide" name="Decide"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="decide" targetRef="archive"/>
+    <bpmn:userTask id="archive" name="Archive">
+      <bpmn:dataOutputAssociation id="out1"><bpmn:targetRef>store_ref</bpmn:targetRef>
+      </bpmn:dataOutputAssociation>
+    </bpmn:userTask>
+    <bpmn:dataStoreReference id="store_ref" name="Archive store"/>""")
+    )
+    assert [(p.element_id, p.message.split(" (")[0].split(";")[0]) for p in problems] == [
+        ("decide", "business rule tasks are not supported: DMN decision tables cannot be deployed"),
+        ("store_ref", "data stores are not supported"),
+    ]
