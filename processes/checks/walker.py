@@ -1,0 +1,57 @@
+"""The state every element check of one executable process shares, and how it records problems."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from processes import expressions
+from processes.checks.elements import bpmn
+from processes.problems import Problem
+
+
+class ProcessWalker:
+    """What is known about one executable process; the mixins of the checks build on it."""
+
+    def __init__(
+        self,
+        filename: str,
+        root: Any,
+        process: Any,
+        index: dict[str, Any],
+        executable_ids: set[str],
+    ) -> None:
+        self.filename = filename
+        self.root = root
+        self.process = process
+        self.index = index
+        self.executable_ids = executable_ids
+        self.process_ids = {p.get("id") for p in root.findall(bpmn("process"))}
+        self.refs = {
+            kind: {el.get("id") for el in root.findall(bpmn(kind))}
+            for kind in ("message", "signal", "error", "escalation")
+        }
+        self.outgoing: dict[str, list[Any]] = {}
+        for flow in process.iter(bpmn("sequenceFlow")):
+            self.outgoing.setdefault(flow.get("sourceRef"), []).append(flow)
+        self.problems: list[Problem] = []
+
+    def add(self, element: Any, message: str) -> None:
+        """Record a problem of `element`."""
+        self.problems.append(Problem.at(self.filename, element, message))
+
+    def expression(self, element: Any, text: str, what: str) -> None:
+        """Record a problem if `text` is not a valid, whitelisted expression."""
+        try:
+            expressions.compile_expression(text)
+        except SyntaxError as exc:
+            self.add(element, f"{what} {text!r} is not a valid expression: {exc.msg}")
+        except expressions.UnsafeExpression as exc:
+            self.add(element, f"{what} {text!r} is not allowed: {exc}")
+
+    def reference(self, element: Any, kind: str, ref: str | None, missing: str | None) -> None:
+        """Record `missing` if `ref` is empty, or a problem if this file defines no such `kind`."""
+        if not ref:
+            if missing:
+                self.add(element, missing)
+        elif ref not in self.refs[kind]:
+            self.add(element, f"refers to {kind} {ref!r}, which this file does not define")
