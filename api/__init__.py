@@ -15,7 +15,7 @@ API_SPEC = {
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",
     "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
-    "JSON_SORT_KEYS": False,
+    "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,  # BPMN uploads fit; megabyte JSON does not
 }
 
 
@@ -30,8 +30,8 @@ def create_app(services: Services | None = None) -> Flask:
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "description": "API token"}
     )
+    errors.install(app)  # first: NUL checks run before the token lookup
     auth.install(app)
-    errors.install(app)
     for module in (health, tickets, tasks, units, definitions):
         api.register_blueprint(module.blp)
     return app

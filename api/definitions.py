@@ -59,6 +59,11 @@ def create() -> Any:
         raise Forbidden("only admins deploy diagrams")
     xml = request.get_data()
     filename = request.args.get("filename") or "upload.bpmn"
+    if len(filename) > 200 or "\x00" in filename or "/" in filename:
+        raise Invalid(
+            "filename must be a plain file name of at most 200 characters",
+            fields={"filename": ["invalid file name"]},
+        )
     if not xml:
         raise Invalid("send the BPMN XML as the request body", fields={"body": ["empty"]})
     with unit_of_work() as session:

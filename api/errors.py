@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request
 from flask_smorest import Api
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -40,27 +40,48 @@ def _code(exc: HTTPException) -> str:
     return (exc.name or "error").lower().replace(" ", "_").replace("'", "")
 
 
+def _flatten(messages: dict[str, Any]) -> dict[str, Any]:
+    """Webargs groups messages by location; clients want them by field."""
+    flat: dict[str, Any] = {}
+    for location_messages in messages.values():
+        if isinstance(location_messages, dict):
+            flat.update(location_messages)
+        else:  # e.g. {"json": ["Invalid JSON body."]}
+            flat.setdefault("body", []).extend(location_messages)
+    return flat
+
+
 class JsonApi(Api):
     """flask-smorest Api whose HTTP errors use the service's error shape."""
 
     ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error: HTTPException) -> Response:
-        """Webargs' 422 carries per-location messages; flatten them into `fields`."""
+        """Turn webargs' 400/422 and every other HTTP error into the JSON error shape."""
         if isinstance(error, InternalServerError):
             return error_response(500, "internal_error", "an unexpected error occurred")
         data = getattr(error, "data", None) or {}
         messages = data.get("messages") if isinstance(data, dict) else None
         if messages:
-            flat: dict[str, Any] = {}
-            for location_messages in messages.values():
-                flat.update(location_messages)
-            return error_response(422, "validation_error", "the request has invalid fields", flat)
+            status = error.code if error.code in (400, 422) else 422
+            message = "the request has invalid fields"
+            return error_response(status, "validation_error", message, _flatten(messages))
         return error_response(error.code or 500, _code(error), error.description or error.name)
 
 
 def install(app: Flask) -> None:
-    """Map domain errors and surprises to JSON."""
+    """Map domain errors and surprises to JSON; refuse NUL characters before any query."""
+
+    @app.before_request
+    def refuse_nul() -> Response | None:
+        # PostgreSQL refuses NUL in text parameters; no valid id or filter contains one.
+        if "\x00" in request.path:
+            return error_response(404, "not_found", "not found")
+        for name, value in [*request.args.items(), *request.headers.items()]:
+            if "\x00" in value:
+                message = f"{name} contains a NUL character"
+                return error_response(422, "validation_error", message, {name: ["NUL"]})
+        return None
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError) -> Response:
@@ -70,5 +91,8 @@ def install(app: Flask) -> None:
     def unexpected(exc: Exception) -> Response:
         if isinstance(exc, HTTPException):
             return error_response(exc.code or 500, _code(exc), exc.description or exc.name)
+        if isinstance(exc, RecursionError):  # json.loads on absurdly nested input
+            message = "the JSON body is nested too deeply"
+            return error_response(400, "validation_error", message, {"body": ["too deep"]})
         log.exception("unhandled error")
         return error_response(500, "internal_error", "an unexpected error occurred")

@@ -23,8 +23,11 @@ blp = Blueprint("tickets", __name__, url_prefix="/api/v1/tickets", description="
 
 
 def mask_phone(phone: str) -> str:
-    """138****5678: enough for a unit to recognise a callback, not to reuse."""
-    return phone[:3] + "****" + phone[-4:] if len(phone) > 7 else "****"
+    """138****5678 for mobiles; only the last 4 digits of shorter numbers."""
+    digits = [c for c in phone if c.isdigit()]
+    if len(digits) >= 11:
+        return "".join(digits[:3]) + "****" + "".join(digits[-4:])
+    return "****" + "".join(digits[-4:]) if len(digits) >= 8 else "****"
 
 
 def present(ticket: Ticket, who: Actor) -> dict[str, Any]:

@@ -34,9 +34,9 @@ def triage_disposition_available(data: dict[str, Any], ctx: FormContext) -> None
 @form_rule("ticket", "triage")
 def triage_fields(data: dict[str, Any], ctx: FormContext) -> None:
     """answer needs `answer`; dispatch needs an active `unit`; decline needs a reason."""
-    disposition = data["disposition"]
+    disposition = data.get("disposition")
     needed = {"answer": ("answer",), "dispatch": ("unit",), "decline": ("decline_reason",)}
-    errors = _require(data, needed[disposition], f"disposition is {disposition}")
+    errors = _require(data, needed.get(disposition, ()), f"disposition is {disposition}")
     if disposition == "dispatch" and not errors and active_unit(ctx.session, data["unit"]) is None:
         errors["unit"] = [f"unit {data['unit']!r} does not exist or is inactive"]
     if errors:
@@ -46,13 +46,13 @@ def triage_fields(data: dict[str, Any], ctx: FormContext) -> None:
 @form_rule("ticket", "handle")
 def handle_fields(data: dict[str, Any], ctx: FormContext) -> None:
     """done needs basis, findings, reply; return needs reason and suggested unit."""
-    outcome = data["outcome"]
+    outcome = data.get("outcome")
     needed = {
         "done": ("basis", "findings", "reply"),
         "return": ("return_reason", "suggested_unit"),
         "extension": ("extension_reason",),
     }
-    errors = _require(data, needed[outcome], f"outcome is {outcome}")
+    errors = _require(data, needed.get(outcome, ()), f"outcome is {outcome}")
     if errors:
         raise ValidationError(errors)
 
@@ -61,12 +61,12 @@ def handle_fields(data: dict[str, Any], ctx: FormContext) -> None:
 @form_rule("ticket", "approve_extension")
 def refusal_needs_comment(data: dict[str, Any], ctx: FormContext) -> None:
     """A refusal tells the unit why."""
-    if data["approved"] is False and _blank(data.get("comment")):
+    if data.get("approved") is False and _blank(data.get("comment")):
         raise ValidationError({"comment": ["required when approved is false"]})
 
 
 @form_rule("ticket", "callback")
 def callback_fields(data: dict[str, Any], ctx: FormContext) -> None:
     """An unsatisfied rating needs `reasonable` to choose rehandle or close with note."""
-    if data["satisfaction"] == "unsatisfied" and data.get("reasonable") is None:
+    if data.get("satisfaction") == "unsatisfied" and data.get("reasonable") is None:
         raise ValidationError({"reasonable": ["required when satisfaction is unsatisfied"]})

@@ -44,7 +44,7 @@ def dispatch(ctx: HandlerContext) -> None:
     """转办: the ticket goes to the unit chosen at triage."""
     ticket = _ticket(ctx)
     unit = ctx.variables["unit"]
-    assign_unit(ctx.session, ticket, unit)
+    assign_unit(ticket, unit)
     set_status(ticket, "dispatched")
     ctx.emit("ticket_dispatched", unit=unit)
 

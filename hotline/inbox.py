@@ -15,7 +15,8 @@ def _offered_to(actor: Actor) -> Select[tuple[UserTask, str | None]]:
     if actor.role == "admin":
         return query
     padded = literal(",") + func.replace(UserTask.candidate_group, " ", "") + literal(",")
-    conditions = [padded.contains(f",{group},") for group in sorted(actor.groups)]
+    # autoescape: "_" and "%" in unit codes are literal, not LIKE wildcards.
+    conditions = [padded.contains(f",{group},", autoescape=True) for group in sorted(actor.groups)]
     if actor.role == "center":
         conditions.append(UserTask.candidate_group.is_(None))
     return query.where(or_(*conditions))

@@ -121,15 +121,6 @@ class TicketEvent(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-class TicketAssignment(Base):
-    """Every unit a ticket was ever dispatched to; units see only these tickets."""
-
-    __tablename__ = "ticket_assignments"
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
-    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), primary_key=True, index=True)
-    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
 class TicketSequence(Base):
     """Last sequence number handed out per prefix and day."""
 

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,6 @@ from hotline.history import record_event
 from hotline.models import (
     IdempotencyKey,
     Ticket,
-    TicketAssignment,
     TicketEvent,
     TicketSequence,
     UserTask,
@@ -148,15 +147,10 @@ def _replay(session: Session, actor: Actor, key: str, fingerprint: str) -> Ticke
 
 
 def visible_tickets(actor: Actor) -> Select[tuple[Ticket]]:
-    """Tickets the actor may see: units only those ever dispatched to them."""
+    """Tickets the actor may see: a unit only those it currently holds."""
     query = select(Ticket)
     if actor.role == "unit":
-        query = query.where(
-            exists().where(
-                TicketAssignment.ticket_id == Ticket.id,
-                TicketAssignment.unit_code == actor.unit_code,
-            )
-        )
+        query = query.where(Ticket.current_unit == actor.unit_code)
     return query
 
 
@@ -206,13 +200,9 @@ def ticket_events(session: Session, ticket: Ticket) -> list[TicketEvent]:
     )
 
 
-def assign_unit(session: Session, ticket: Ticket, unit_code: str) -> None:
-    """Make `unit_code` the ticket's current unit and remember it for visibility."""
+def assign_unit(ticket: Ticket, unit_code: str) -> None:
+    """Make `unit_code` the ticket's current unit: it alone of the units sees it now."""
     ticket.current_unit = unit_code
-    if session.get(TicketAssignment, (ticket.id, unit_code)) is None:
-        session.add(
-            TicketAssignment(ticket_id=ticket.id, unit_code=unit_code, assigned_at=clock.now())
-        )
 
 
 def set_status(ticket: Ticket, status: str) -> None:

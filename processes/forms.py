@@ -15,11 +15,13 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from hotline.fields import StrictBoolean, Text
+
 FIELD_TYPES: dict[str, Callable[..., fields.Field]] = {
-    "string": lambda **kw: fields.String(allow_none=True, **kw),
-    "long": lambda **kw: fields.Integer(strict=True, allow_none=True, **kw),
-    "boolean": lambda **kw: fields.Boolean(truthy={True}, falsy={False}, allow_none=True, **kw),
-    "date": lambda **kw: fields.DateTime(allow_none=True, **kw),
+    "string": Text,
+    "long": lambda **kw: fields.Integer(strict=True, **kw),
+    "boolean": StrictBoolean,
+    "date": fields.DateTime,
 }
 
 
@@ -90,7 +92,8 @@ def form_fields(task_spec: Any) -> list[FormFieldInfo]:
                 id=f.id,
                 type=f.type or "string",
                 label=f.label,
-                required=f.has_validation("required"),
+                # camunda:constraint name="required" has no config: test by name.
+                required=any(v.name == "required" for v in f.validation),
                 options=options,
                 content=str(f.get_property("content")).lower() == "true",
                 default=f.default_value,
@@ -109,12 +112,11 @@ def _schema_for(infos: tuple[FormFieldInfo, ...]) -> Schema:
     # Building a Schema class is costly; one per distinct form is plenty.
     declared: dict[str, fields.Field] = {}
     for info in infos:
-        kwargs: dict[str, Any] = {"required": info.required}
-        if info.required:
-            kwargs["allow_none"] = False
+        # Optional fields may be sent as null; required ones may not.
+        kwargs: dict[str, Any] = {"required": info.required, "allow_none": not info.required}
         if info.type == "enum":
             choices = [oid for oid, _ in info.options]
-            declared[info.id] = fields.String(validate=validate.OneOf(choices), **kwargs)
+            declared[info.id] = Text(validate=validate.OneOf(choices), **kwargs)
         else:
             make = FIELD_TYPES.get(info.type, FIELD_TYPES["string"])
             declared[info.id] = make(**kwargs)

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 class PageQuerySchema(Schema):
     """page / per_page query arguments."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 

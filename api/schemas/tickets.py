@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from api.schemas.common import PageQuerySchema, not_blank
+from hotline.fields import StrictBoolean, Text
 from hotline.tickets import CATEGORIES, CHANNELS, STATUSES, URGENCIES
 
 PHONE = validate.Regexp(r"^\+?[0-9][0-9 \-]{4,19}$", error="not a phone number")
@@ -16,8 +17,8 @@ class RequesterSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    name = fields.String(required=True, validate=[validate.Length(max=100), not_blank])
-    phone = fields.String(required=True, validate=PHONE)
+    name = Text(required=True, validate=[validate.Length(max=100), not_blank])
+    phone = Text(required=True, validate=PHONE)
 
 
 class TicketCreateSchema(Schema):
@@ -26,14 +27,14 @@ class TicketCreateSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
-    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
-    urgency = fields.String(load_default="normal", validate=validate.OneOf(URGENCIES))
+    channel = Text(required=True, validate=validate.OneOf(CHANNELS))
+    category = Text(required=True, validate=validate.OneOf(CATEGORIES))
+    urgency = Text(load_default="normal", validate=validate.OneOf(URGENCIES))
     requester = fields.Nested(RequesterSchema, required=True)
-    confidential = fields.Boolean(load_default=False, truthy={True}, falsy={False})
-    content = fields.String(required=True, validate=[validate.Length(max=20000), not_blank])
-    address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
-    district = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    confidential = StrictBoolean(load_default=False)
+    content = Text(required=True, validate=[validate.Length(max=20000), not_blank])
+    address = Text(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    district = Text(load_default=None, allow_none=True, validate=validate.Length(max=100))
 
 
 class IdempotencyHeaderSchema(Schema):
@@ -42,7 +43,7 @@ class IdempotencyHeaderSchema(Schema):
     class Meta:
         unknown = "exclude"
 
-    idempotency_key = fields.String(
+    idempotency_key = Text(
         data_key="Idempotency-Key", load_default=None, validate=validate.Length(min=1, max=200)
     )
 
@@ -50,9 +51,9 @@ class IdempotencyHeaderSchema(Schema):
 class TicketQuerySchema(PageQuerySchema):
     """Filters of the ticket list."""
 
-    status = fields.String(validate=validate.OneOf(STATUSES))
-    unit = fields.String()
-    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    status = Text(validate=validate.OneOf(STATUSES))
+    unit = Text(validate=validate.Length(max=32))
+    category = Text(validate=validate.OneOf(CATEGORIES))
 
 
 class RequesterOutSchema(Schema):

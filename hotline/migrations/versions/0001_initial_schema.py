@@ -159,24 +159,6 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "ticket_assignments",
-        sa.Column("ticket_id", sa.Integer(), nullable=False),
-        sa.Column("unit_code", sa.String(length=32), nullable=False),
-        sa.Column("assigned_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["ticket_id"], ["tickets.id"], name=op.f("fk_ticket_assignments_ticket_id_tickets")
-        ),
-        sa.ForeignKeyConstraint(
-            ["unit_code"], ["units.code"], name=op.f("fk_ticket_assignments_unit_code_units")
-        ),
-        sa.PrimaryKeyConstraint("ticket_id", "unit_code", name=op.f("pk_ticket_assignments")),
-    )
-    with op.batch_alter_table("ticket_assignments", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_ticket_assignments_unit_code"), ["unit_code"], unique=False
-        )
-
-    op.create_table(
         "ticket_events",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("ticket_id", sa.Integer(), nullable=False),
@@ -250,10 +232,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_ticket_events_ticket_id"))
 
     op.drop_table("ticket_events")
-    with op.batch_alter_table("ticket_assignments", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_ticket_assignments_unit_code"))
-
-    op.drop_table("ticket_assignments")
     with op.batch_alter_table("process_instances", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_process_instances_ticket_id"))
         batch_op.drop_index(batch_op.f("ix_process_instances_status"))
