@@ -341,7 +341,9 @@ def _messages(messages: Any) -> dict[str, Any]:
 def _workflow_error(exc: SpiffWorkflowException) -> WorkflowError:
     task = getattr(exc, "task", None)
     element = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
-    return WorkflowError(
-        f"the workflow failed at {element or 'an element'}: {exc}",
-        fields={"element": element} if element else {},
-    )
+    message = f"the workflow failed at {element or 'an element'}: {exc}"
+    # SpiffWorkflow's text often hides the real cause (e.g. an undefined variable).
+    cause = getattr(exc, "exception", None) or exc.__cause__
+    if cause is not None and str(cause) not in message:
+        message += f" ({type(cause).__name__}: {cause})"
+    return WorkflowError(message, fields={"element": element} if element else {})

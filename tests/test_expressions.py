@@ -253,3 +253,9 @@ def test_unsafe_script_is_refused_naming_the_script_task() -> None:
 def test_safe_condition_and_script_deploy() -> None:
     assert list(parse_bpmn(gateway_diagram("${amount gt 100}"), "routing.bpmn")) == ["routing"]
     assert list(parse_bpmn(script_diagram("total = amount * 2"), "scripted.bpmn")) == ["scripted"]
+
+
+def test_power_is_refused_so_an_expression_cannot_stall_a_request() -> None:
+    """`9**9**9` would compute for minutes inside a request; `**` is not allowed."""
+    with pytest.raises(expressions.UnsafeExpression):
+        expressions.compile_expression("9**9**9 > 0")
