@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -100,7 +101,13 @@ class Ticket(Base):
     satisfaction: Mapped[str | None] = mapped_column(String(30), nullable=True)
     return_count: Mapped[int] = mapped_column(Integer, default=0)
     rehandle_count: Mapped[int] = mapped_column(Integer, default=0)
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    acknowledge_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    upper_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    extension_count: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -194,3 +201,29 @@ class UserTask(Base):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     completed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+
+class CalendarDay(Base):
+    """An admin-loaded override of the official calendar: a holiday or a make-up working day."""
+
+    __tablename__ = "calendar_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Timer(Base):
+    """A pending BPMN timer event; the scheduler fires it once, in due order."""
+
+    __tablename__ = "timers"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tickets.id"), nullable=True, index=True
+    )
+    element_id: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    lease_owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
