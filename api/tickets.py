@@ -15,8 +15,10 @@ from api.schemas.tickets import (
     TicketPageSchema,
     TicketQuerySchema,
 )
-from hotline import tickets
+from hotline import clock, tickets
 from hotline.actors import Actor
+from hotline.calendar import WorkingCalendar
+from hotline.deadlines import remaining_working_time
 from hotline.models import Ticket
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1/tickets", description="Tickets (工单)")
@@ -30,14 +32,23 @@ def mask_phone(phone: str) -> str:
     return "****" + "".join(digits[-4:]) if len(digits) >= 8 else "****"
 
 
-def present(ticket: Ticket, who: Actor) -> dict[str, Any]:
+def present(ticket: Ticket, who: Actor, calendar: WorkingCalendar) -> dict[str, Any]:
     """The ticket as `who` may see it: units get masked contact data on confidential ones."""
     data = {c.key: getattr(ticket, c.key) for c in Ticket.__table__.columns}
+    data["remaining_working_seconds"] = remaining_seconds(ticket, calendar)
     requester = {"name": ticket.requester_name, "phone": ticket.requester_phone}
     if ticket.confidential and who.role == "unit":
         requester = {"name": "***", "phone": mask_phone(ticket.requester_phone)}
     data["requester"] = requester
     return data
+
+
+def remaining_seconds(ticket: Ticket, calendar: WorkingCalendar) -> int | None:
+    """Working time left until the handling deadline, for open tickets."""
+    if ticket.due_at is None or ticket.closed_at is not None:
+        return None
+    left = remaining_working_time(calendar, clock.now(), ticket.due_at)
+    return max(0, int(left.total_seconds()))
 
 
 @blp.route("", methods=["POST"])
@@ -73,7 +84,8 @@ def list_(query: dict[str, Any]) -> dict[str, Any]:
     who = actor()
     with unit_of_work() as session:
         rows, total = tickets.list_tickets(session, who, **query)
-        items = [present(t, who) for t in rows]
+        calendar = WorkingCalendar.load(session)
+        items = [present(t, who, calendar) for t in rows]
     return {"items": items, "total": total, "page": query["page"], "per_page": query["per_page"]}
 
 
@@ -89,7 +101,7 @@ def get(number: str) -> dict[str, Any]:
 
 
 def _detail(session: Any, ticket: Ticket, who: Actor) -> dict[str, Any]:
-    data = present(ticket, who)
+    data = present(ticket, who, WorkingCalendar.load(session))
     data["events"] = tickets.ticket_events(session, ticket)
     data["tasks"] = tickets.open_tasks(session, ticket)
     return data

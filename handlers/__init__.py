@@ -3,7 +3,7 @@
 Importing this package registers everything; `load()` makes that explicit.
 """
 
-from handlers import ticket_forms, tickets  # noqa: F401  (registration on import)
+from handlers import deadlines, ticket_forms, tickets  # noqa: F401  (registration on import)
 
 
 def load() -> None:

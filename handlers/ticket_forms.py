@@ -6,7 +6,11 @@ from typing import Any
 
 from marshmallow import ValidationError
 
+from hotline import clock
+from hotline.calendar import WorkingCalendar
+from hotline.deadlines import extension_check
 from hotline.directory import active_unit
+from hotline.models import Ticket
 from processes.forms import FormContext, form_rule
 
 LATER_DISPOSITIONS = {
@@ -55,6 +59,25 @@ def handle_fields(data: dict[str, Any], ctx: FormContext) -> None:
     errors = _require(data, needed.get(outcome, ()), f"outcome is {outcome}")
     if errors:
         raise ValidationError(errors)
+    if outcome == "extension":
+        refusal = extension_refusal(ctx)
+        if refusal:
+            raise ValidationError({"outcome": [refusal]})
+
+
+def extension_refusal(ctx: FormContext) -> str | None:
+    """Why the profile does not allow an extension now (category, timing, count), or None."""
+    ticket = ctx.session.get(Ticket, ctx.ticket_id)
+    if ticket is None or ticket.due_at is None:
+        return None
+    return extension_check(
+        ctx.extras["profile"],
+        WorkingCalendar.load(ctx.session),
+        category=ticket.category,
+        due_at=ticket.due_at,
+        now=clock.now(),
+        extensions_so_far=ticket.extension_count,
+    )
 
 
 @form_rule("ticket", "review")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers import deadlines
+from hotline import clock
 from hotline.models import Ticket
 from hotline.tickets import assign_unit, set_status
 from processes.runtime import HandlerContext
@@ -40,13 +42,18 @@ def decline(ctx: HandlerContext) -> None:
 
 
 @topic("ticket.dispatch")
-def dispatch(ctx: HandlerContext) -> None:
-    """转办: the ticket goes to the unit chosen at triage."""
+def dispatch(ctx: HandlerContext) -> dict[str, Any]:
+    """转办: the ticket goes to the unit chosen at triage, with its deadlines."""
     ticket = _ticket(ctx)
     unit = ctx.variables["unit"]
     assign_unit(ticket, unit)
     set_status(ticket, "dispatched")
+    # Re-dispatch restarts the clock only where the profile says so (meizhou 第十一条).
+    if ticket.dispatched_at is None or deadlines.profile_of(ctx).redispatch.restarts_clock:
+        ticket.dispatched_at = clock.now()
+        ticket.overdue = False
     ctx.emit("ticket_dispatched", unit=unit)
+    return deadlines.schedule_handling(ctx, ticket)
 
 
 @topic("ticket.acknowledge")
@@ -78,12 +85,16 @@ def request_extension(ctx: HandlerContext) -> None:
 
 
 @topic("ticket.extension_decision")
-def decide_extension(ctx: HandlerContext) -> None:
+def decide_extension(ctx: HandlerContext) -> dict[str, Any] | None:
     """The center granted or refused the extension; the unit goes on handling."""
     ticket = _ticket(ctx)
     set_status(ticket, "handling")
-    kind = "extension_approved" if ctx.variables.get("approved") else "extension_refused"
-    ctx.emit(kind, **_form(ctx, "comment"))
+    if not ctx.variables.get("approved"):
+        ctx.emit("extension_refused", **_form(ctx, "comment"))
+        return None
+    timers = deadlines.extend_handling(ctx, ticket)
+    ctx.emit("extension_approved", due_at=timers["handle_due_at"], **_form(ctx, "comment"))
+    return timers
 
 
 @topic("ticket.result")
@@ -106,11 +117,12 @@ def send_back(ctx: HandlerContext) -> None:
 
 
 @topic("ticket.review_approved")
-def approve_result(ctx: HandlerContext) -> None:
-    """审核通过: on to the callback."""
+def approve_result(ctx: HandlerContext) -> dict[str, Any]:
+    """审核通过: on to the callback, whose no-answer timer follows the profile."""
     ticket = _ticket(ctx)
     set_status(ticket, "callback")
     ctx.emit("result_approved", **_form(ctx, "comment"))
+    return deadlines.schedule_callback(ctx)
 
 
 @topic("ticket.callback")

@@ -7,15 +7,18 @@ from pathlib import Path
 
 import click
 
+from hotline.cli_calendar import calendar
+from hotline.cli_scheduler import scheduler
 from hotline.config import ConfigError, load_settings
 from hotline.errors import DomainError
+from hotline.policy import PolicyError
 from hotline.services import Services, build_services
 
 
 def _services() -> Services:
     try:
         return build_services(load_settings())
-    except ConfigError as exc:
+    except (ConfigError, PolicyError) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -69,11 +72,17 @@ def deploy(files: tuple[str, ...]) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--timers/--no-timers",
+    default=True,
+    show_default=True,
+    help="fire due timers in the server's workers (or run `hotline scheduler` apart)",
+)
+def serve(host: str, port: int, workers: int, timers: bool) -> None:
     """Serve the API with gunicorn."""
     from hotline.server import serve as run_server
 
-    run_server(host, port, workers)
+    run_server(host, port, workers, timers)
 
 
 @main.group()
@@ -141,3 +150,7 @@ def demo() -> None:
 
 def _env_name(user: str) -> str:
     return user.removeprefix("demo-").replace("-", "_").upper() + "_TOKEN"
+
+
+main.add_command(calendar)
+main.add_command(scheduler)

@@ -14,21 +14,28 @@ class _Gunicorn(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if not key.startswith("_"):
+                self.cfg.set(key, value)
 
     def load(self) -> Any:
         from api import create_app
+        from scheduler.service import TimerService
 
-        return create_app()
+        app = create_app()
+        if self.options.get("_timers", True):
+            # Each worker fires due timers too; the database makes every firing exactly once.
+            TimerService(app.extensions["hotline"]).start()
+        return app
 
 
-def serve(host: str, port: int, workers: int) -> None:
-    """Run gunicorn on host:port with `workers` processes (blocks)."""
+def serve(host: str, port: int, workers: int, timers: bool = True) -> None:
+    """Run gunicorn on host:port with `workers` processes (blocks); timers fire in-process."""
     _Gunicorn(
         {
             "bind": f"{host}:{port}",
             "workers": workers,
             "accesslog": "-",
             "timeout": 60,
+            "_timers": timers,
         }
     ).run()

@@ -13,6 +13,7 @@ import handlers
 from hotline import clock
 from hotline.config import Settings, load_settings
 from hotline.db import make_engine, make_session_factory, transaction
+from hotline.policy import load_profile
 from processes.runtime import Runtime
 
 
@@ -42,5 +43,7 @@ def build_services(settings: Settings | None = None) -> Services:
     handlers.load()
     if settings.clock == "manual" and not isinstance(clock.get_clock(), clock.ManualClock):
         clock.set_clock(clock.ManualClock())
+    profile = load_profile(settings.profile)  # a malformed profile stops start-up here
     engine = make_engine(settings.database_url)
-    return Services(settings, engine, make_session_factory(engine), Runtime())
+    runtime = Runtime(extras={"profile": profile})
+    return Services(settings, engine, make_session_factory(engine), runtime)

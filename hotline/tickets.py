@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
@@ -102,6 +103,7 @@ def create_ticket(
         content=data["content"],
         address=data.get("address"),
         district=data.get("district"),
+        upper_deadline=data.get("upper_deadline"),
         status="new",
         created_by=actor.id,
         created_at=now,
@@ -169,11 +171,17 @@ def list_tickets(
     status: str | None = None,
     unit: str | None = None,
     category: str | None = None,
+    overdue: bool | None = None,
+    due_before: datetime | None = None,
     page: int = 1,
     per_page: int = 20,
 ) -> tuple[list[Ticket], int]:
     """A page of visible tickets, newest first, and the total count."""
     query = visible_tickets(actor)
+    if overdue is not None:
+        query = query.where(Ticket.overdue.is_(overdue))
+    if due_before is not None:
+        query = query.where(Ticket.due_at < due_before, Ticket.status.in_(OPEN_STATUSES))
     if status:
         query = query.where(Ticket.status == status)
     if unit:

@@ -59,6 +59,7 @@ class FormContext:
     ticket_id: int | None
     actor: Any
     variables: dict[str, Any] = field(default_factory=dict)
+    extras: Any = field(default_factory=dict)
 
 
 FormRule = Callable[[dict[str, Any], FormContext], None]

@@ -7,7 +7,9 @@ steps, syncs the user-task index, appends history and saves the state.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -19,11 +21,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from hotline import clock
-from hotline.actors import Actor
+from hotline.actors import SYSTEM, Actor
 from hotline.errors import Conflict, Forbidden, Invalid, NotFound, WorkflowError
 from hotline.history import record_event
 from hotline.models import ProcessInstance, UserTask
-from processes import expressions
+from processes import expressions, timers
 from processes.engine import HotlineScriptEngine
 from processes.forms import FormContext, ValidationError, split_variables, validate_form
 from processes.registry import CompiledProcess, SpecCache
@@ -43,6 +45,7 @@ class HandlerContext:
     task: Any
     form: dict[str, Any] = field(default_factory=dict)
     form_task: str | None = None
+    extras: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def ticket_id(self) -> int | None:
@@ -79,9 +82,14 @@ class _Call:
 class Runtime:
     """The one way to start and advance workflows."""
 
-    def __init__(self, specs: SpecCache | None = None) -> None:
+    def __init__(
+        self, specs: SpecCache | None = None, extras: Mapping[str, Any] | None = None
+    ) -> None:
         self.specs = specs or SpecCache()
+        # App-level objects handlers and form rules consult, e.g. the policy profile.
+        self.extras: Mapping[str, Any] = extras or {}
         self.serializer = StateSerializer()
+        self.timer_listeners: list[timers.TimerListener] = []
 
     # -- entry points -------------------------------------------------------------------
 
@@ -160,6 +168,39 @@ class Runtime:
         self._advance(call, compiled, workflow, completed=record.id)
         return record
 
+    def fire_timers(self, session: Session, instance_id: int, actor: Actor = SYSTEM) -> int:
+        """Fire the instance's due timers in due order and run their paths; how many fired."""
+        instance = timers.lock_instance(session, instance_id)
+        if instance is None or instance.status != "running":
+            timers.delete_timers(session, instance_id)  # leftovers of a finished instance
+            return 0
+        compiled = self.specs.get(session, instance.definition_id)
+        workflow = self._load(instance, compiled)
+        call = _Call(session, instance, actor)
+        workflow.script_engine = self._engine(call)
+        recorder = timers.history_recorder(session, instance, actor)
+        try:
+            count = len(timers.fire_in_order(workflow, clock.now(), on_fire=recorder))
+        except SpiffWorkflowException as exc:
+            raise _workflow_error(exc) from exc
+        self._advance(call, compiled, workflow, completed=None)
+        return count
+
+    def update_variables(
+        self, session: Session, instance_id: int, variables: dict[str, Any], actor: Actor
+    ) -> None:
+        """Set variables on unfinished tasks, re-arming date/duration timers (moves a due time)."""
+        variables = _free_form(variables)  # workflow data holds plain values only
+        instance = timers.lock_instance(session, instance_id)
+        if instance is None:
+            raise NotFound(f"process instance {instance_id} not found")
+        if instance.status != "running":
+            raise Conflict(f"process instance {instance_id} is {instance.status}, not running")
+        compiled = self.specs.get(session, instance.definition_id)
+        workflow = self._load(instance, compiled)
+        timers.rearm(workflow, variables)
+        self._advance(_Call(session, instance, actor), compiled, workflow, completed=None)
+
     def ready_tasks(self, session: Session, instance_id: int) -> list[UserTask]:
         """Ready user tasks of one instance, from the index."""
         return list(
@@ -195,7 +236,9 @@ class Runtime:
         infos = compiled.forms.get(record.task_id, [])
         if not infos:
             return _free_form(data)
-        ctx = FormContext(session, instance.ticket_id, actor, variables=dict(task.data))
+        ctx = FormContext(
+            session, instance.ticket_id, actor, variables=dict(task.data), extras=self.extras
+        )
         try:
             return validate_form(compiled.process_id, record.task_id, infos, data, ctx)
         except ValidationError as exc:
@@ -215,7 +258,13 @@ class Runtime:
                     fields={"element": task.task_spec.bpmn_id},
                 )
             ctx = HandlerContext(
-                call.session, call.instance, call.actor, task, call.form, call.form_task
+                call.session,
+                call.instance,
+                call.actor,
+                task,
+                call.form,
+                call.form_task,
+                self.extras,
             )
             result = handler(ctx)
             if result:
@@ -240,6 +289,8 @@ class Runtime:
         self._sync_tasks(call, compiled, workflow, completed)
         instance = call.instance
         now = clock.now()
+        earliest = timers.sync_timers(call.session, instance, workflow, now)
+        timers.notify_after_commit(call.session, self.timer_listeners, earliest)
         instance.state = self.serializer.dumps(workflow)
         instance.updated_at = now
         if workflow.is_completed():
@@ -275,6 +326,8 @@ class Runtime:
                 record.completed_at = now
         for task_id, task in ready.items():
             if task_id in known:
+                # A moved deadline (update_variables) moves the task's due time too.
+                known[task_id].due_at = _due_date(task.task_spec, task.data)
                 continue
             spec = task.task_spec
             record = UserTask(
@@ -285,6 +338,7 @@ class Runtime:
                 task_id=spec.bpmn_id,
                 name=spec.bpmn_name,
                 candidate_group=_candidate_group(spec, task.data),
+                due_at=_due_date(spec, task.data),
                 state="ready",
                 created_at=now,
             )
@@ -311,6 +365,22 @@ def _candidate_group(spec: Any, data: dict[str, Any]) -> str | None:
             f"candidateGroups {template!r} of {spec.bpmn_id} could not be resolved: {exc}",
             fields={"element": spec.bpmn_id},
         ) from exc
+
+
+def _due_date(spec: Any, data: dict[str, Any]) -> datetime | None:
+    """The task's camunda:dueDate (e.g. `${handle_due_at}`), evaluated against its data."""
+    expression = (getattr(spec, "extensions", None) or {}).get("dueDate")
+    if not expression:
+        return None
+    try:
+        value = expressions.evaluate(expression, data)
+        due = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except Exception as exc:  # an undefined variable or not a date
+        raise WorkflowError(
+            f"dueDate {expression!r} of {spec.bpmn_id} is not a date: {exc}",
+            fields={"element": spec.bpmn_id},
+        ) from exc
+    return due if due.tzinfo is not None else due.replace(tzinfo=UTC)
 
 
 def _free_form(data: dict[str, Any]) -> dict[str, Any]:

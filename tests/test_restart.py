@@ -236,4 +236,9 @@ def test_refused_completion_before_restart_leaves_task_ready_after(
     new.complete(number, "center", "triage", DISPATCH)
     ticket = new.ticket(number)
     assert (ticket["status"], ticket["current_unit"]) == ("dispatched", "ZJJ")
-    assert kinds(ticket) == ["ticket_created", "task_completed", "ticket_dispatched"]
+    assert kinds(ticket) == [
+        "ticket_created",
+        "task_completed",
+        "ticket_dispatched",
+        "deadlines_set",
+    ]

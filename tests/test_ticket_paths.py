@@ -72,6 +72,7 @@ def test_full_dispatch_path_to_closed(hotline: Hotline) -> None:
         "ticket_created",
         "task_completed",
         "ticket_dispatched",
+        "deadlines_set",
         "task_completed",
         "ticket_acknowledged",
         "task_completed",
@@ -133,26 +134,42 @@ def test_review_sent_back_returns_to_handle(hotline: Hotline) -> None:
     assert hotline.ticket(number)["status"] == "in_review"
 
 
-def test_extension_approved_and_refused(hotline: Hotline) -> None:
-    """延期申请: approved once, refused once; the unit keeps handling either way."""
+def test_extension_approved_moves_the_due_time_and_a_second_is_refused(hotline: Hotline) -> None:
+    """延期申请 (guangyuan 第十三条(三)): approved once, +2 working days; once in principle."""
     number = hotline.new_ticket()["number"]
     hotline.center.complete(number, "triage", {"disposition": "dispatch", "unit": "ZJJ"})
     hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    due = hotline.ticket(number)["due_at"]
     ask = {"outcome": "extension", "extension_reason": "需现场检测噪音"}
     hotline.unit.complete(number, "handle", ask)
     assert hotline.ticket(number)["status"] == "extension_requested"
     hotline.center.complete(number, "approve_extension", {"approved": True})
-    assert hotline.ticket(number)["status"] == "handling"
-    hotline.unit.complete(number, "handle", ask)
-    refused = {"approved": False, "comment": "不符合延期条件"}
-    hotline.center.complete(number, "approve_extension", refused)
     ticket = hotline.ticket(number)
     assert ticket["status"] == "handling"
+    assert ticket["extension_count"] == 1
+    assert ticket["due_at"] > due  # Thu 24:00 → Mon 24:00 (two working days later)
+    refused = hotline.unit.complete(number, "handle", ask, expect=422)
+    message = refused.json["error"]["fields"]["outcome"][0]
+    assert "at most 1" in message and "第十三条" in message
+    assert [t["key"] for t in hotline.ticket(number)["tasks"]] == ["handle"]
+    decisions = [e["kind"] for e in hotline.ticket(number)["events"] if "extension" in e["kind"]]
+    assert decisions == ["extension_requested", "extension_approved"]
+
+
+def test_extension_refused_by_the_center_keeps_the_due_time(hotline: Hotline) -> None:
+    """The center may refuse an extension with a reason; the unit goes on, due unchanged."""
+    number = hotline.new_ticket()["number"]
+    hotline.center.complete(number, "triage", {"disposition": "dispatch", "unit": "ZJJ"})
+    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    due = hotline.ticket(number)["due_at"]
+    hotline.unit.complete(number, "handle", {"outcome": "extension", "extension_reason": "复杂"})
+    hotline.center.complete(
+        number, "approve_extension", {"approved": False, "comment": "不符合延期条件"}
+    )
+    ticket = hotline.ticket(number)
+    assert (ticket["status"], ticket["due_at"], ticket["extension_count"]) == ("handling", due, 0)
     assert [t["key"] for t in ticket["tasks"]] == ["handle"]
-    decisions = [e["kind"] for e in ticket["events"] if e["kind"].startswith("extension_")]
-    assert decisions == [
-        "extension_requested", "extension_approved", "extension_requested", "extension_refused",
-    ]  # fmt: skip
+    assert ticket["events"][-2]["kind"] == "extension_refused"
 
 
 def test_unsatisfied_and_reasonable_goes_back_to_the_unit(hotline: Hotline) -> None:

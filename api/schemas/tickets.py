@@ -11,6 +11,13 @@ from hotline.tickets import CATEGORIES, CHANNELS, STATUSES, URGENCIES
 PHONE = validate.Regexp(r"^\+?[0-9][0-9 \-]{4,19}$", error="not a phone number")
 
 
+class StrictQueryBoolean(fields.Boolean):
+    """Query flags: only `true` and `false`."""
+
+    truthy = {"true"}
+    falsy = {"false"}
+
+
 class RequesterSchema(Schema):
     """诉求人: contact data is personal information."""
 
@@ -35,6 +42,11 @@ class TicketCreateSchema(Schema):
     content = Text(required=True, validate=[validate.Length(max=20000), not_blank])
     address = Text(load_default=None, allow_none=True, validate=validate.Length(max=500))
     district = Text(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    upper_deadline = fields.AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "the upper platform's limit, for channel upper_platform"},
+    )
 
 
 class IdempotencyHeaderSchema(Schema):
@@ -54,6 +66,8 @@ class TicketQuerySchema(PageQuerySchema):
     status = Text(validate=validate.OneOf(STATUSES))
     unit = Text(validate=validate.Length(max=32))
     category = Text(validate=validate.OneOf(CATEGORIES))
+    overdue = StrictQueryBoolean()
+    due_before = fields.AwareDateTime(metadata={"description": "open tickets due before"})
 
 
 class RequesterOutSchema(Schema):
@@ -103,7 +117,18 @@ class TicketSchema(Schema):
     satisfaction = fields.String(allow_none=True)
     return_count = fields.Integer()
     rehandle_count = fields.Integer()
-    due_at = fields.DateTime(allow_none=True)
+    due_at = fields.DateTime(allow_none=True, metadata={"description": "handling deadline"})
+    acknowledge_due_at = fields.DateTime(allow_none=True)
+    dispatched_at = fields.DateTime(allow_none=True)
+    upper_deadline = fields.DateTime(allow_none=True)
+    overdue = fields.Boolean()
+    deadline_provisional = fields.Boolean(
+        metadata={"description": "computed Monday–Friday: the calendar year is not loaded"}
+    )
+    remaining_working_seconds = fields.Integer(
+        allow_none=True, metadata={"description": "working time left until due_at"}
+    )
+    extension_count = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)

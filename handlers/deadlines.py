@@ -1,0 +1,142 @@
+"""Deadline handlers of ticket.bpmn: compute due times, remind, urge, flag overdue.
+
+The diagram's boundary timers read `acknowledge_due_at`, `handle_remind_at`,
+`handle_due_at` and `callback_no_answer_at` from workflow data; the dates are
+computed here from the active policy profile and the working-day calendar.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from hotline import clock
+from hotline.calendar import WorkingCalendar
+from hotline.deadlines import callback_no_answer, compute_deadlines, extended_due, reminder_at
+from hotline.models import Ticket, TicketEvent
+from processes.runtime import HandlerContext
+from processes.topics import topic
+
+NEVER = "9999-12-31T00:00:00+00:00"  # a timer for a rule the profile does not have
+
+
+def iso(value: datetime | None) -> str:
+    """Workflow data holds ISO strings; the diagram's timers parse them."""
+    return value.isoformat() if value is not None else NEVER
+
+
+def profile_of(ctx: Any) -> Any:
+    """The active policy profile, handed to the runtime at start-up."""
+    return ctx.extras["profile"]
+
+
+def _ticket(ctx: HandlerContext) -> Ticket:
+    return ctx.session.get(Ticket, ctx.ticket_id)
+
+
+def schedule_handling(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
+    """Compute acknowledge and handling deadlines at dispatch; return them as timer data."""
+    calendar = WorkingCalendar.load(ctx.session)
+    deadlines = compute_deadlines(
+        profile_of(ctx),
+        calendar,
+        category=ticket.category,
+        urgency=ticket.urgency,
+        channel=ticket.channel,
+        dispatched_at=ticket.dispatched_at,
+        upper_deadline=ticket.upper_deadline,
+    )
+    ticket.due_at = deadlines.due_at
+    ticket.acknowledge_due_at = deadlines.acknowledge_due_at
+    ticket.deadline_provisional = deadlines.provisional
+    ctx.emit(
+        "deadlines_set",
+        due_at=iso(deadlines.due_at),
+        acknowledge_due_at=iso(deadlines.acknowledge_due_at),
+        provisional=deadlines.provisional,
+        rules=list(deadlines.rules),
+    )
+    return {
+        "acknowledge_due_at": iso(deadlines.acknowledge_due_at),
+        "handle_due_at": iso(deadlines.due_at),
+        "handle_remind_at": iso(deadlines.remind_at),
+    }
+
+
+def extend_handling(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
+    """Move the due time after an approved extension; the handle timers re-arm with it."""
+    calendar = WorkingCalendar.load(ctx.session)
+    profile = profile_of(ctx)
+    new_due = extended_due(
+        profile,
+        calendar,
+        due_at=ticket.due_at,
+        category=ticket.category,
+        urgency=ticket.urgency,
+        channel=ticket.channel,
+        dispatched_at=ticket.dispatched_at,
+    )
+    ticket.due_at = new_due.at
+    ticket.deadline_provisional = ticket.deadline_provisional or new_due.provisional
+    ticket.extension_count += 1
+    ticket.overdue = ticket.overdue and new_due.at <= clock.now()
+    remind = reminder_at(profile, due_at=new_due.at, started_at=clock.now())
+    return {"handle_due_at": iso(new_due.at), "handle_remind_at": iso(remind)}
+
+
+def schedule_callback(ctx: HandlerContext) -> dict[str, Any]:
+    """When a callback nobody answers counts as a rating (if the profile says so)."""
+    rule = callback_no_answer(profile_of(ctx), callback_started=clock.now())
+    if rule is None:
+        return {"callback_no_answer_at": NEVER, "no_answer_counts_as": None}
+    when, counts_as = rule
+    return {"callback_no_answer_at": iso(when), "no_answer_counts_as": counts_as}
+
+
+def _already(ctx: HandlerContext, kind: str, **match: Any) -> bool:
+    """Whether this ticket's history already holds `kind` with these data values."""
+    events = ctx.session.scalars(
+        select(TicketEvent).where(TicketEvent.ticket_id == ctx.ticket_id, TicketEvent.kind == kind)
+    )
+    return any(all(e.data.get(k) == v for k, v in match.items()) for e in events)
+
+
+@topic("deadline.acknowledge_overdue")
+def urge_acknowledge(ctx: HandlerContext) -> None:
+    """签收超时: urge the unit once per dispatch."""
+    ticket = _ticket(ctx)
+    due = ctx.variables.get("acknowledge_due_at")
+    if not _already(ctx, "ticket_urged", stage="acknowledge", due_at=due):
+        ctx.emit("ticket_urged", stage="acknowledge", unit=ticket.current_unit, due_at=due)
+
+
+@topic("deadline.remind")
+def remind(ctx: HandlerContext) -> None:
+    """到期提醒: remind the unit once per due time, before it passes."""
+    ticket = _ticket(ctx)
+    due = ctx.variables.get("handle_due_at")
+    if ticket.overdue or _already(ctx, "deadline_reminder", due_at=due):
+        return
+    ctx.emit("deadline_reminder", unit=ticket.current_unit, due_at=due)
+
+
+@topic("deadline.overdue")
+def overdue(ctx: HandlerContext) -> None:
+    """超期: flag the ticket overdue and urge the unit, once per due time."""
+    ticket = _ticket(ctx)
+    due = ctx.variables.get("handle_due_at")
+    if _already(ctx, "ticket_overdue", due_at=due):
+        return
+    ticket.overdue = True
+    ctx.emit("ticket_overdue", unit=ticket.current_unit, due_at=due)
+    ctx.emit("ticket_urged", stage="handle", unit=ticket.current_unit, due_at=due)
+
+
+@topic("ticket.callback_no_answer")
+def callback_no_answer_rule(ctx: HandlerContext) -> dict[str, Any]:
+    """No answer within the window counts as the profile says (guangxi 第二十七条: satisfied)."""
+    counts_as = ctx.variables.get("no_answer_counts_as") or "no_response"
+    ctx.emit("callback_no_answer", counts_as=counts_as)
+    return {"satisfaction": counts_as, "reasonable": None}

@@ -1,0 +1,320 @@
+"""The working-day calendar: official holidays and 调休 days, plus admin-loaded overrides.
+
+Semantics (the README quotes them):
+
+* A day is a working day when the ``calendar_days`` table says so; otherwise when the
+  ``chinesecalendar`` package says so (it knows 2004–2026, make-up working weekends
+  included); otherwise, for a year nobody loaded, when it is Monday to Friday.
+* Days are Asia/Shanghai calendar days, whatever the server's time zone.
+* A limit of N working days ends at 24:00 Shanghai (00:00 of the following day) of the
+  Nth working day after the start day; the start day itself never counts, even when the
+  ticket arrives at 00:01 of a working day. Example: dispatched Wednesday 2026-09-30 10:00,
+  3 working days end at 24:00 on Saturday 2026-10-10 (1–7 October are holidays, 8, 9 and
+  the make-up Saturday 10 October are working days).
+* An hour limit runs round the clock from the start instant, weekends and holidays
+  included; it never depends on the calendar and is never provisional.
+* A working-day deadline is *provisional* when any day it stepped over lies in a year
+  neither the package nor the overrides know: those days were taken as Monday–Friday, and
+  loading the year (``hotline calendar load FILE``) may move the deadline.
+* Working time between two instants counts only the parts of working days, whole
+  24-hour days (used for "remaining working time"); it is negative when the end is first.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import chinese_calendar
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline import clock
+from hotline.clock import SHANGHAI
+from hotline.models import CalendarDay
+
+ONE_DAY = timedelta(days=1)
+NOTE_MAX = 200  # calendar_days.note is String(200)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """An instant a limit ends, and whether it rests on a year nobody loaded."""
+
+    at: datetime  # aware UTC
+    provisional: bool  # True when any day counted lies in a year nobody loaded
+
+
+@lru_cache(maxsize=8192)
+def official_working_day(day: date) -> bool | None:
+    """The package's verdict on `day`, or None when it does not know the year."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return None
+
+
+@lru_cache(maxsize=256)
+def official_knows(year: int) -> bool:
+    """Whether the package carries the holidays of `year`."""
+    return official_working_day(date(year, 6, 1)) is not None
+
+
+def shanghai_day(instant: datetime) -> date:
+    """The Shanghai calendar day an aware instant falls on."""
+    if instant.tzinfo is None:
+        raise ValueError("naive datetime: deadlines need timezone-aware instants")
+    return instant.astimezone(SHANGHAI).date()
+
+
+def day_start(day: date) -> datetime:
+    """00:00 Shanghai of `day`, as an aware UTC instant."""
+    return datetime.combine(day, time(0), SHANGHAI).astimezone(UTC)
+
+
+class WorkingCalendar:
+    """Working days: overrides first, then the official calendar, then Monday–Friday."""
+
+    def __init__(self, overrides: Mapping[date, bool] | None = None) -> None:
+        self._overrides: dict[date, bool] = dict(overrides or {})
+        self._override_years = frozenset(d.year for d in self._overrides)
+
+    @classmethod
+    def load(cls, session: Session) -> WorkingCalendar:
+        """The official calendar plus every row of `calendar_days`."""
+        rows = session.execute(select(CalendarDay.day, CalendarDay.working))
+        return cls({day: working for day, working in rows})
+
+    def knows(self, year: int) -> bool:
+        """Whether `year` is covered by the package or by any loaded override."""
+        return year in self._override_years or official_knows(year)
+
+    def missing_years(self, start: date, end: date) -> list[int]:
+        """The years between `start` and `end` (inclusive, either order) nobody loaded."""
+        low, high = sorted((start.year, end.year))
+        return [year for year in range(low, high + 1) if not self.knows(year)]
+
+    def is_working_day(self, day: date) -> bool:
+        """Whether `day` is a working day; an unknown year falls back to Monday–Friday."""
+        if day in self._overrides:
+            return self._overrides[day]
+        official = official_working_day(day)
+        if official is not None:
+            return official
+        return day.weekday() < 5
+
+    def add_working_days(self, start: datetime, n: int) -> Deadline:
+        """24:00 Shanghai of the `n`th working day after `start`'s day (which never counts)."""
+        if n < 1:
+            raise ValueError(f"a working-day limit must be at least 1 day, got {n}")
+        day = shanghai_day(start)
+        provisional = False
+        counted = 0
+        while counted < n:
+            day += ONE_DAY
+            provisional = provisional or not self.knows(day.year)
+            if self.is_working_day(day):
+                counted += 1
+        return Deadline(day_start(day + ONE_DAY), provisional)
+
+    def add_hours(self, start: datetime, hours: float) -> Deadline:
+        """`start` plus `hours`, round the clock; never provisional."""
+        if hours < 0:
+            raise ValueError(f"an hour limit cannot be negative, got {hours}")
+        shanghai_day(start)  # refuses naive datetimes
+        return Deadline(start.astimezone(UTC) + timedelta(hours=hours), False)
+
+    def next_working_day(self, start: datetime) -> datetime:
+        """00:00 Shanghai of the first working day after `start`'s day (UTC)."""
+        day = shanghai_day(start) + ONE_DAY
+        while not self.is_working_day(day):
+            day += ONE_DAY
+        return day_start(day)
+
+    def working_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """Time between two instants that lies on working days; negative if `end` is first."""
+        if end < start:
+            return -self.working_time_between(end, start)
+        total = timedelta(0)
+        day = shanghai_day(start)
+        last = shanghai_day(end)
+        while day <= last:
+            if self.is_working_day(day):
+                low = max(start, day_start(day))
+                high = min(end, day_start(day + ONE_DAY))
+                if high > low:
+                    total += high - low
+            day += ONE_DAY
+        return total
+
+
+class CalendarFileError(ValueError):
+    """A calendar file that cannot be loaded; the message names the file, line and problem."""
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    day: date
+    working: bool
+    note: str | None
+
+
+_TRUE = {"1", "true"}
+_FALSE = {"0", "false"}
+
+
+def _parse_working(value: Any) -> bool:
+    # JSON may carry real booleans; CSV only text. 1/0 are accepted in both.
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise ValueError(f"'working' must be 1, 0, true or false, got {value!r}")
+
+
+def _parse_row(line: int, record: Mapping[str, Any]) -> _Row:
+    """Validate one record; raise ValueError describing the first problem."""
+    unknown = sorted(set(record) - {"date", "working", "note"})
+    if unknown:
+        raise ValueError(f"unknown field(s) {', '.join(unknown)}; expected date, working, note")
+    for field in ("date", "working"):
+        if record.get(field) in (None, ""):
+            raise ValueError(f"'{field}' is missing")
+    raw_day = record["date"]
+    if not isinstance(raw_day, str):
+        raise ValueError(f"'date' must be text YYYY-MM-DD, got {raw_day!r}")
+    try:
+        day = date.fromisoformat(raw_day.strip())
+    except ValueError:
+        raise ValueError(f"'date' {raw_day!r} is not a date YYYY-MM-DD") from None
+    if len(raw_day.strip()) != 10:
+        raise ValueError(f"'date' {raw_day!r} is not a date YYYY-MM-DD")
+    working = _parse_working(record["working"])
+    note = record.get("note")
+    if note is not None and not isinstance(note, str):
+        raise ValueError(f"'note' must be text, got {note!r}")
+    note = (note or "").strip() or None
+    if note is not None and len(note) > NOTE_MAX:
+        raise ValueError(f"'note' is longer than {NOTE_MAX} characters")
+    return _Row(line, day, working, note)
+
+
+def _csv_records(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    missing = [f for f in ("date", "working") if f not in header]
+    if missing:
+        raise CalendarFileError(f"line 1: header lacks {', '.join(missing)} (date,working,note)")
+    unknown = [f for f in header if f not in ("date", "working", "note")]
+    if unknown:
+        raise CalendarFileError(f"line 1: unknown column(s) {', '.join(unknown)}")
+    for record in reader:
+        if None in record:  # more cells than header fields
+            raise CalendarFileError(f"line {reader.line_num}: more cells than header fields")
+        if not any((v or "").strip() for v in record.values()):
+            continue  # blank line
+        yield reader.line_num, record
+
+
+def _json_records(text: str) -> Iterator[tuple[int, Any]]:
+    # Decode element by element so each error can name the line its entry starts on.
+    decoder = json.JSONDecoder()
+    pos = _skip_ws(text, 0)
+    if not text.startswith("[", pos):
+        raise CalendarFileError("line 1: expected a JSON array of {date, working, note}")
+    pos = _skip_ws(text, pos + 1)
+    if text.startswith("]", pos):
+        return
+    while True:
+        line = text.count("\n", 0, pos) + 1
+        try:
+            value, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            raise CalendarFileError(f"line {exc.lineno}: invalid JSON: {exc.msg}") from None
+        yield line, value
+        pos = _skip_ws(text, pos)
+        if text.startswith(",", pos):
+            pos = _skip_ws(text, pos + 1)
+        elif text.startswith("]", pos):
+            if text[pos + 1 :].strip():
+                line = text.count("\n", 0, pos) + 1
+                raise CalendarFileError(f"line {line}: text after the closing ]")
+            return
+        else:
+            line = text.count("\n", 0, pos) + 1
+            raise CalendarFileError(f"line {line}: expected ',' or ']' after an entry")
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n\ufeff":
+        pos += 1
+    return pos
+
+
+def read_calendar_file(path: Path) -> list[_Row]:
+    """Parse and validate every row of a CSV or JSON override file, or raise CalendarFileError."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".json"):
+        raise CalendarFileError(f"{path}: expected a .csv or .json file")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CalendarFileError(f"{path}: cannot read: {exc}") from None
+    rows: list[_Row] = []
+    seen: dict[date, int] = {}
+    try:
+        records = _csv_records(text) if suffix == ".csv" else _json_records(text)
+        for line, record in records:
+            if not isinstance(record, dict):
+                raise CalendarFileError(f"line {line}: expected an object {{date, working, note}}")
+            try:
+                row = _parse_row(line, record)
+            except ValueError as exc:
+                raise CalendarFileError(f"line {line}: {exc}") from None
+            if row.day in seen:
+                raise CalendarFileError(
+                    f"line {line}: {row.day} already given on line {seen[row.day]}"
+                )
+            seen[row.day] = line
+            rows.append(row)
+    except CalendarFileError as exc:
+        raise CalendarFileError(f"{path}: {exc}") from None
+    if not rows:
+        raise CalendarFileError(f"{path}: no calendar days in the file")
+    return rows
+
+
+def load_calendar_file(session: Session, path: Path) -> dict[str, Any]:
+    """Validate a whole override file, then upsert it into `calendar_days`.
+
+    Nothing is stored when any row is bad. Returns the number of days, the years the
+    file covers, and `years_loaded`: the years that were unknown before this load, whose
+    provisional deadlines the caller should recompute.
+    """
+    rows = read_calendar_file(path)
+    before = WorkingCalendar.load(session)
+    years = sorted({row.day.year for row in rows})
+    now = clock.now()
+    for row in rows:
+        existing = session.get(CalendarDay, row.day)
+        if existing is None:
+            session.add(CalendarDay(day=row.day, working=row.working, note=row.note, loaded_at=now))
+        else:
+            existing.working, existing.note, existing.loaded_at = row.working, row.note, now
+    session.flush()
+    return {
+        "days": len(rows),
+        "years": years,
+        "years_loaded": [year for year in years if not before.knows(year)],
+    }

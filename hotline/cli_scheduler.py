@@ -1,0 +1,67 @@
+"""`hotline scheduler`: fire BPMN timers in a process of its own (deployments)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from types import FrameType
+
+import click
+
+from hotline.config import ConfigError, load_settings
+
+
+@click.command("scheduler")
+@click.option(
+    "--sweep",
+    "sweep_seconds",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="seconds between safety sweeps for timers created by other processes",
+)
+@click.option("--batch", default=50, show_default=True, type=click.IntRange(min=1))
+def scheduler(sweep_seconds: float, batch: int) -> None:
+    """Fire due timers until SIGTERM or Ctrl-C; several may run at once, each fires once."""
+    from hotline.services import build_services
+    from scheduler import TimerService
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    if settings.clock == "manual":
+        # A manual clock lives in one process: this one would never move. The API process
+        # fires timers itself when POST /api/v1/admin/clock moves its clock.
+        raise click.ClickException(
+            "HOTLINE_CLOCK=manual: timers fire in the API process when the clock is set "
+            "(POST /api/v1/admin/clock); a separate scheduler would run on a clock of its own"
+        )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    for chatty in ("apscheduler", "spiff"):  # a line per job run and per task state
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    try:
+        services = build_services(settings)
+    except ValueError as exc:  # ConfigError, PolicyError: a malformed setting or profile
+        raise click.ClickException(str(exc)) from None
+    service = TimerService(services, sweep_seconds=sweep_seconds, batch=batch)
+    stopping = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        click.echo(f"scheduler: {signal.Signals(signum).name}, stopping", err=True)
+        stopping.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    service.start()
+    click.echo(f"scheduler {service.owner} running (sweep every {sweep_seconds:g} s)", err=True)
+    try:
+        while not stopping.wait(1.0):  # wake now and then so signals are handled promptly
+            pass
+    finally:
+        # Let a firing in progress commit; an interrupted one would roll back anyway.
+        service.stop(wait=True)
+        services.dispose()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    click.echo("scheduler stopped", err=True)

@@ -1,0 +1,390 @@
+"""Deadline arithmetic of a ticket from its profile and the working-day calendar.
+
+Pure functions: nothing here reads or writes the database. Every deadline says which
+rules (with their articles) produced it, so handlers can record them in the history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from hotline.calendar import ONE_DAY, Deadline, WorkingCalendar, shanghai_day
+from hotline.clock import SHANGHAI
+from hotline.policy.model import (
+    CATEGORIES,
+    CHANNELS,
+    URGENCIES,
+    Limit,
+    Match,
+    Profile,
+    ReturnWindow,
+    TimedRule,
+)
+
+TICK = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class TicketDeadlines:
+    """The due times of one dispatched ticket."""
+
+    acknowledge_due_at: datetime | None
+    due_at: datetime  # handling deadline
+    remind_at: datetime | None  # due_at − the profile's reminder lead
+    provisional: bool
+    rules: tuple[str, ...]  # the sources applied, for the history
+    milestones: tuple[tuple[str, datetime], ...] = ()  # e.g. ("first_reply", …)
+    clock_started_at: datetime | None = None  # when the handling limit began to run
+
+
+def apply_limit(calendar: WorkingCalendar, limit: Limit, start: datetime) -> Deadline:
+    """The end of `limit` counted from `start` (working days or round-the-clock time)."""
+    if limit.unit == "working_days":
+        return calendar.add_working_days(start, int(limit.amount))
+    clock_time = limit.clock_time
+    if clock_time is None:
+        raise ValueError(f"a {limit.unit} limit is not a length of time")
+    return calendar.add_hours(start, clock_time.total_seconds() / 3600)
+
+
+def _check_ticket(category: str, urgency: str, channel: str, at: datetime | None = None) -> None:
+    for value, allowed, what in (
+        (category, CATEGORIES, "category"),
+        (urgency, URGENCIES, "urgency"),
+        (channel, CHANNELS, "channel"),
+    ):
+        if value not in allowed:
+            raise ValueError(f"unknown {what} {value!r}; expected one of {', '.join(allowed)}")
+    if at is not None and at.tzinfo is None:
+        raise ValueError("naive datetime: deadlines need timezone-aware instants")
+
+
+def _local(at: datetime) -> str:
+    return at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def _text(label: str, limit: Limit, extra: str = "") -> str:
+    return f"{label}: {limit.describe()}{extra} — {limit.source}"
+
+
+def _run(
+    calendar: WorkingCalendar,
+    limit: Limit,
+    mode: str,
+    dispatched_at: datetime,
+    accepted_at: datetime,
+) -> tuple[Deadline, datetime]:
+    """Run `limit` under clock-start `mode`; return the deadline and when the clock started."""
+    if mode == "next_working_day":
+        # 自派单的下一工作日起计算: that working day is day 1, so count from the day before it.
+        first = calendar.next_working_day(dispatched_at)
+        late = bool(calendar.missing_years(shanghai_day(dispatched_at), shanghai_day(first)))
+        if limit.unit == "working_days":
+            found = calendar.add_working_days(first - ONE_DAY, int(limit.amount))
+        else:
+            found = apply_limit(calendar, limit, first)
+        return Deadline(found.at, found.provisional or late), first
+    start = accepted_at if mode == "acceptance" else dispatched_at
+    return apply_limit(calendar, limit, start), start
+
+
+def _choose(
+    profile: Profile, computed: list[tuple[TimedRule, Deadline, datetime]]
+) -> tuple[TimedRule, Deadline, datetime]:
+    if profile.several_limits.combine == "most_specific":
+        top = max(item[0].match.specificity for item in computed)
+        computed = [item for item in computed if item[0].match.specificity == top]
+    return min(computed, key=lambda item: item[1].at)
+
+
+def _matching(rules: tuple[TimedRule, ...], category: str, urgency: str, channel: str) -> list:
+    return [r for r in rules if r.match.applies(category, urgency, channel)]
+
+
+def _first_due(
+    profile: Profile,
+    calendar: WorkingCalendar,
+    rules: tuple[TimedRule, ...],
+    ticket: tuple[str, str, str],
+    start: datetime,
+) -> tuple[TimedRule, Deadline] | None:
+    """The rule of `rules` that governs the ticket, run from `start`; None if none applies."""
+    found = [(r, apply_limit(calendar, r.limit, start), start) for r in _matching(rules, *ticket)]
+    if not found:
+        return None
+    rule, deadline, _ = _choose(profile, found)
+    return rule, Deadline(deadline.at, any(d.provisional for _, d, _ in found))
+
+
+def compute_deadlines(
+    profile: Profile,
+    calendar: WorkingCalendar,
+    *,
+    category: str,
+    urgency: str,
+    channel: str,
+    dispatched_at: datetime,
+    upper_deadline: datetime | None = None,
+    accepted_at: datetime | None = None,
+    statutory_limit: Limit | None = None,
+    rehandle: bool = False,
+) -> TicketDeadlines:
+    """Acknowledge, handling and reminder times of a ticket dispatched at `dispatched_at`.
+
+    `upper_deadline` (the upper platform's own limit) caps the due time at that limit minus
+    the profile's lead (guangyuan: 3 h). `accepted_at` feeds rules that run from acceptance
+    (meizhou reports); `statutory_limit` is a limit another law sets for the matter,
+    combined as the profile says; `rehandle` applies the profile's rehandle limit.
+    """
+    _check_ticket(category, urgency, channel, dispatched_at)
+    ticket = (category, urgency, channel)
+    rules: list[str] = []
+
+    ack = _first_due(profile, calendar, profile.acknowledge, ticket, dispatched_at)
+    if ack is not None:
+        meaning = f" ({ack[0].meaning})" if ack[0].meaning else ""
+        rules.append(_text("acknowledge", ack[0].limit, f" from dispatch{meaning}"))
+
+    candidates = list(_matching(profile.handling, *ticket))
+    if rehandle and profile.rehandle.limit is not None:
+        candidates = [TimedRule(Match(), profile.rehandle.limit)]
+    elif rehandle:
+        origin = profile.rehandle.origin
+        rules.append(
+            f"rehandle: {origin.note or 'the handling limit runs again'} — {origin.source}"
+        )
+    # Until acceptance is recorded, take the last instant of its decision window (24:00 is
+    # 00:00 of the next day, so step back a tick to stay on the window's last day).
+    assumed_acceptance = accepted_at or (ack[1].at - TICK if ack else dispatched_at)
+    computed = []
+    for rule in candidates:
+        mode = rule.clock_start or profile.clock.start
+        deadline, started = _run(calendar, rule.limit, mode, dispatched_at, assumed_acceptance)
+        computed.append((rule, deadline, started))
+    rule, due, started = _choose(profile, computed)
+    provisional = any(d.provisional for _, d, _ in computed) or bool(ack and ack[1].provisional)
+    mode = rule.clock_start or profile.clock.start
+    label = "rehandle" if rehandle and profile.rehandle.limit else f"handling {category}"
+    start_text = f" from {mode.replace('_', ' ')} {_local(started)}"
+    if mode == "acceptance" and accepted_at is None:
+        start_text += " (acceptance assumed at the end of its decision window)"
+    rules.append(_text(label, rule.limit, start_text))
+
+    if statutory_limit is not None:
+        law, _ = _run(calendar, statutory_limit, profile.clock.start, dispatched_at, started)
+        provisional = provisional or law.provisional
+        how = profile.several_limits.statutory
+        if how == "replaces" or law.at < due.at:
+            due = law
+        rules.append(
+            _text("statutory limit", statutory_limit)
+            + f"; {how} ({profile.several_limits.origin.source})"
+        )
+
+    if upper_deadline is not None:
+        _check_ticket(category, urgency, channel, upper_deadline)
+        lead = profile.upper_platform.lead
+        cap = upper_deadline - (lead.clock_time or timedelta(0))
+        if cap < due.at:
+            due = Deadline(cap, due.provisional)
+        rules.append(_text("upper platform", lead, f" before {_local(upper_deadline)}"))
+
+    milestones = []
+    for entry in _matching(profile.milestones, *ticket):
+        found = apply_limit(calendar, entry.limit, dispatched_at)
+        provisional = provisional or found.provisional
+        milestones.append((str(entry.name), found.at))
+        rules.append(_text(f"milestone {entry.name}", entry.limit, " from dispatch"))
+
+    return TicketDeadlines(
+        acknowledge_due_at=ack[1].at if ack else None,
+        due_at=due.at,
+        remind_at=reminder_at(profile, due_at=due.at, started_at=started),
+        provisional=provisional,
+        rules=tuple(rules),
+        milestones=tuple(milestones),
+        clock_started_at=started,
+    )
+
+
+def reminder_at(profile: Profile, *, due_at: datetime, started_at: datetime) -> datetime | None:
+    """When to remind before `due_at`: the profile's lead, at most its fraction of the limit."""
+    span = due_at - started_at
+    if span <= timedelta(0):
+        return None
+    lead = min(profile.reminder_lead, span * profile.reminder.at_most_fraction)
+    return due_at - lead
+
+
+def dispatch_due(
+    profile: Profile,
+    calendar: WorkingCalendar,
+    *,
+    category: str,
+    urgency: str,
+    channel: str,
+    received_at: datetime,
+) -> Deadline | None:
+    """When the center must dispatch a ticket taken in at `received_at` (None: no limit)."""
+    _check_ticket(category, urgency, channel, received_at)
+    found = _first_due(
+        profile, calendar, profile.dispatch, (category, urgency, channel), received_at
+    )
+    return None if found is None else found[1]
+
+
+def return_due(
+    profile: Profile,
+    calendar: WorkingCalendar,
+    *,
+    category: str,
+    urgency: str,
+    channel: str,
+    dispatched_at: datetime,
+    acknowledged_at: datetime | None = None,
+) -> tuple[Deadline, ReturnWindow] | None:
+    """The last moment a unit may return the ticket, and the rule; None: no return window."""
+    _check_ticket(category, urgency, channel, dispatched_at)
+    windows = [w for w in profile.returns.windows if w.match.applies(category, urgency, channel)]
+    if not windows:
+        return None
+    # Specific windows (an urgency's 30 minutes) replace the general one.
+    window = max(windows, key=lambda w: w.match.specificity)
+    if window.after == "acknowledge":
+        if acknowledged_at is None:
+            raise ValueError(
+                f"the return window counts from acknowledgement ({window.limit.source})"
+            )
+        start = acknowledged_at
+    else:
+        start = dispatched_at
+    return apply_limit(calendar, window.limit, start), window
+
+
+def extension_check(
+    profile: Profile,
+    calendar: WorkingCalendar,
+    *,
+    category: str,
+    due_at: datetime,
+    now: datetime,
+    extensions_so_far: int,
+    kind: str | None = None,
+    override_reason: str | None = None,
+) -> str | None:
+    """None when an extension may be asked now, else why not, citing the article.
+
+    `override_reason` lets the center pass a soft cap (原则上) with a recorded reason.
+    """
+    ext = profile.extension_kind(kind)
+    if ext is None:
+        origin = profile.extensions.origin
+        if kind is not None and profile.extensions.kinds:
+            names = ", ".join(k.kind for k in profile.extensions.kinds)
+            return f"{profile.name} has no extension kind {kind!r} (kinds: {names})"
+        why = f": {origin.note}" if origin.note else ""
+        return f"{profile.name} provides no extension{why} ({origin.source})"
+    if ext.categories is not None and category not in ext.categories:
+        allowed = ", ".join(c for c in CATEGORIES if c in ext.categories)
+        return f"extensions are for {allowed} only, not {category} ({ext.origin.source})"
+    if now >= due_at:
+        ended = _local(due_at)
+        return f"the limit ended at {ended}; ask for extensions before due ({ext.origin.source})"
+    ask_before = ext.ask_before.clock_time or timedelta(0)
+    if now > due_at - ask_before:
+        return (
+            f"an extension must be asked at least {ext.ask_before.describe()} before due, "
+            f"by {_local(due_at - ask_before)} ({ext.ask_before.source})"
+        )
+    if ext.max_count is not None and extensions_so_far >= ext.max_count:
+        if ext.max_count_soft and override_reason:
+            return None
+        soft = "; the center may allow more with a recorded reason" if ext.max_count_soft else ""
+        cap = "in principle " if ext.max_count_soft else ""
+        return (
+            f"already extended {extensions_so_far} time(s): {cap}at most {ext.max_count}"
+            f"{soft} ({ext.origin.source})"
+        )
+    return None
+
+
+def extended_due(
+    profile: Profile,
+    calendar: WorkingCalendar,
+    *,
+    due_at: datetime,
+    kind: str | None = None,
+    category: str | None = None,
+    urgency: str = "normal",
+    channel: str = "phone",
+    dispatched_at: datetime | None = None,
+    length: Limit | None = None,
+) -> Deadline:
+    """The due time after an approved extension of the longest length the rule allows.
+
+    Rules relative to the original limit (guangxi, meizhou) need `category`; rules that
+    replace the limit from the clock start (puyang) need `dispatched_at`; an extension
+    whose length a law gives (puyang 'statutory') needs that `length`.
+    """
+    ext = profile.extension_kind(kind)
+    if ext is None:
+        raise ValueError(
+            f"{profile.name} has no extension {kind or ''} ({profile.extensions.origin.source})"
+        )
+    if ext.length is not None:
+        return _extend(calendar, due_at, ext.length)
+    if ext.length_factor is not None:
+        if category is None:
+            raise ValueError(
+                f"{profile.name} extends by a factor of the original limit: pass category"
+            )
+        original = _original_limit(profile, category, urgency, channel)
+        amount = original.amount * ext.length_factor.amount
+        if original.unit == "working_days":
+            amount = max(1, int(amount))
+        return _extend(calendar, due_at, Limit(amount, original.unit, ext.length_factor.source))
+    new_limit = ext.new_limit or length
+    if new_limit is None:
+        raise ValueError(f"the {ext.kind} extension takes its length from the law: pass length")
+    if dispatched_at is None:
+        raise ValueError(
+            f"the {ext.kind} extension counts from the clock start: pass dispatched_at"
+        )
+    replaced, _ = _run(calendar, new_limit, profile.clock.start, dispatched_at, dispatched_at)
+    return replaced if replaced.at > due_at else Deadline(due_at, replaced.provisional)
+
+
+def _original_limit(profile: Profile, category: str, urgency: str, channel: str) -> Limit:
+    _check_ticket(category, urgency, channel)
+    rules = _matching(profile.handling, category, urgency, channel)
+    if profile.several_limits.combine == "most_specific":
+        top = max(r.match.specificity for r in rules)
+        rules = [r for r in rules if r.match.specificity == top]
+    # The rule compute_deadlines would pick; with no instant at hand, compare nominal
+    # lengths (a working day weighs a day) — rules of one ticket rarely mix units.
+    return min(rules, key=lambda r: r.limit.clock_time or timedelta(days=r.limit.amount)).limit
+
+
+def _extend(calendar: WorkingCalendar, due_at: datetime, limit: Limit) -> Deadline:
+    if limit.unit == "working_days":
+        # due_at is usually 24:00 of its last day; count the extra days after that day.
+        return calendar.add_working_days(due_at - TICK, int(limit.amount))
+    return apply_limit(calendar, limit, due_at)
+
+
+def callback_no_answer(
+    profile: Profile, *, callback_started: datetime
+) -> tuple[datetime, str] | None:
+    """When an unanswered callback counts as a rating, and which; None: the profile has no rule."""
+    rule = profile.callback
+    if rule.no_answer_counts_as is None or rule.no_answer_window is None:
+        return None
+    window = rule.no_answer_window.clock_time
+    assert window is not None  # the loader only accepts minutes or hours here
+    return callback_started + window, rule.no_answer_counts_as
+
+
+def remaining_working_time(calendar: WorkingCalendar, now: datetime, due_at: datetime) -> timedelta:
+    """Working-day time left until `due_at`; negative once overdue."""
+    return calendar.working_time_between(now, due_at)

@@ -1,0 +1,96 @@
+"""Move the manual clock forward, firing every timer that falls due on the way, in order.
+
+The clock is stepped to just past each pending due time in turn, so handlers see the
+time their timer fell due and a reminder fires before the deadline that follows it,
+even when one jump passes both.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from hotline import clock
+from scheduler.firing import fire_round, next_due
+from scheduler.service import running_services
+
+if TYPE_CHECKING:  # hotline.services imports every handler; the scheduler needs none
+    from hotline.services import Services
+
+# SpiffWorkflow fires a date timer once `due < now`: step just past it.
+TICK = timedelta(microseconds=1)
+# How long to wait for another scheduler that holds a due instance's lock.
+LOCKED_PATIENCE_SECONDS = 30.0
+
+_lock = threading.Lock()
+
+
+class ClockError(ValueError):
+    """The clock cannot be set: it is not manual, or the time would go backwards."""
+
+
+@dataclass
+class Advance:
+    """Result of one clock move."""
+
+    now: datetime
+    fired: int = 0
+    failed: dict[int, str] = field(default_factory=dict)
+
+
+def manual_clock() -> clock.ManualClock:
+    """The service's manual clock; ClockError when the service runs on the system clock."""
+    current = clock.get_clock()
+    if not isinstance(current, clock.ManualClock):
+        raise ClockError("the service clock is not manual (set HOTLINE_CLOCK=manual)")
+    return current
+
+
+def advance_clock(
+    services: Services, when: datetime, *, owner: str = "clock", batch: int = 50
+) -> Advance:
+    """Move the manual clock to `when` (forward only), firing what falls due, in due order."""
+    if when.tzinfo is None:
+        raise ClockError("the new time must carry a timezone offset")
+    manual = manual_clock()
+    with _lock:  # two clock moves at once would interleave their steps
+        if when < manual.now():
+            raise ClockError(
+                f"the clock only moves forward: it is {manual.now().isoformat()}, "
+                f"not before {when.isoformat()} "
+            )
+        result = Advance(now=manual.now())
+        skip: set[int] = set()
+        waited_since: float | None = None
+        while True:
+            due = next_due(services, exclude=skip | set(result.failed))
+            step = when
+            if due is not None and due < when:
+                step = max(due + TICK, manual.now())
+            manual.set(step)
+            fired = fire_round(
+                services, owner=owner, now=step, batch=batch, exclude=skip | set(result.failed)
+            )
+            result.fired += fired.fired
+            result.failed.update(fired.failed)
+            if fired.instances and not fired.fired:
+                skip.update(fired.instances)  # processed, nothing fired: never step on them again
+            progressed = bool(fired.fired or fired.failed or fired.instances or fired.more)
+            if step == when and not progressed:
+                break
+            if progressed:
+                waited_since = None
+            elif step < when:
+                # Due but nothing claimable: another scheduler holds it; let it finish.
+                waited_since = waited_since or time.monotonic()
+                if time.monotonic() - waited_since > LOCKED_PATIENCE_SECONDS:
+                    manual.set(when)
+                    break
+                time.sleep(0.01)
+        result.now = manual.now()
+    for service in running_services():
+        service.wake()  # their wake jobs were computed against the old time
+    return result

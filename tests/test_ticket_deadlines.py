@@ -1,0 +1,152 @@
+"""Deadlines of ticket.bpmn end to end: timers in the diagram, dates from the guangyuan profile.
+
+Clock: the test starts on Monday 2026-11-23 09:00 Asia/Shanghai and only moves through
+POST /api/v1/admin/clock, which fires every timer that falls due, in order.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from tests.conftest import Hotline
+
+SH = ZoneInfo("Asia/Shanghai")
+DISPATCH_ZJJ = {"disposition": "dispatch", "unit": "ZJJ"}
+
+
+def at(text: str) -> str:
+    """ISO time in Shanghai, e.g. at("2026-11-23 09:31")."""
+    return datetime.fromisoformat(text).replace(tzinfo=SH).isoformat()
+
+
+def local(iso: str) -> str:
+    """An API timestamp as Shanghai wall time, minutes precision."""
+    return datetime.fromisoformat(iso).astimezone(SH).strftime("%Y-%m-%d %H:%M")
+
+
+def move_clock(h: Hotline, when: str) -> int:
+    """Set the service clock; return how many timers fired."""
+    response = h.admin.post("/api/v1/admin/clock", json={"now": at(when)})
+    assert response.status_code == 200, response.json
+    return response.json["fired"]
+
+
+def events(h: Hotline, number: str, kind: str) -> list[dict]:
+    """The ticket's events of one kind."""
+    return [e for e in h.ticket(number)["events"] if e["kind"] == kind]
+
+
+def test_complaint_deadlines_follow_guangyuan_article_13(hotline: Hotline) -> None:
+    """guangyuan 第十三条(一): ack within 30 min; complaint closed within 3 working days."""
+    number = hotline.new_ticket(category="complaint")["number"]
+    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
+    ticket = hotline.ticket(number)
+    assert local(ticket["acknowledge_due_at"]) == "2026-11-23 09:30"
+    assert local(ticket["due_at"]) == "2026-11-27 00:00"  # 24:00 of Thu 26, 3rd working day
+    assert ticket["overdue"] is False
+    assert ticket["deadline_provisional"] is False
+    assert ticket["remaining_working_seconds"] > 0
+    task = hotline.unit.task_for(number, "acknowledge")
+    assert task["due_at"] == ticket["acknowledge_due_at"]
+
+
+def test_unacknowledged_ticket_is_urged_once(hotline: Hotline) -> None:
+    """签收超时: past the 30 minutes the unit is urged (催办), once, and the task stays open."""
+    number = hotline.new_ticket()["number"]
+    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
+    assert move_clock(hotline, "2026-11-23 09:29") == 0
+    assert events(hotline, number, "ticket_urged") == []
+    assert move_clock(hotline, "2026-11-23 09:31") >= 1
+    urged = events(hotline, number, "ticket_urged")
+    assert [(e["data"]["stage"], e["actor"]) for e in urged] == [("acknowledge", "system")]
+    move_clock(hotline, "2026-11-23 12:00")
+    assert len(events(hotline, number, "ticket_urged")) == 1
+    assert hotline.unit.task_for(number, "acknowledge")
+
+
+def test_reminder_before_due_then_overdue_urges_once(hotline: Hotline) -> None:
+    """The unit is reminded before due, then flagged overdue and urged once when it passes."""
+    number = hotline.new_ticket()["number"]
+    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
+    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    move_clock(hotline, "2026-11-26 20:00")
+    reminders = events(hotline, number, "deadline_reminder")
+    assert len(reminders) == 1
+    assert hotline.ticket(number)["overdue"] is False
+    move_clock(hotline, "2026-11-27 00:01")
+    ticket = hotline.ticket(number)
+    assert ticket["overdue"] is True
+    assert ticket["remaining_working_seconds"] == 0
+    assert len(events(hotline, number, "ticket_overdue")) == 1
+    assert [e["data"]["stage"] for e in events(hotline, number, "ticket_urged")] == ["handle"]
+    move_clock(hotline, "2026-11-30 10:00")
+    assert len(events(hotline, number, "ticket_overdue")) == 1
+    listed = hotline.center.get("/api/v1/tickets?overdue=true").json["items"]
+    assert [t["number"] for t in listed] == [number]
+    assert hotline.center.get("/api/v1/tickets?overdue=false").json["items"] == []
+
+
+def test_extension_too_close_to_due_is_refused(hotline: Hotline) -> None:
+    """guangyuan 第十三条(三): an extension is asked at least 2 hours before due."""
+    number = hotline.new_ticket()["number"]
+    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
+    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    move_clock(hotline, "2026-11-26 22:30")
+    ask = {"outcome": "extension", "extension_reason": "需要检测"}
+    response = hotline.unit.complete(number, "handle", ask, expect=422)
+    assert "at least 2 h before due" in response.json["error"]["fields"]["outcome"][0]
+
+
+def test_consultation_extension_is_refused_by_category(hotline: Hotline) -> None:
+    """guangyuan 第十三条(三): only complaints and reports may be extended."""
+    number = hotline.new_ticket(category="help")["number"]
+    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
+    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    ask = {"outcome": "extension", "extension_reason": "需要协调"}
+    response = hotline.unit.complete(number, "handle", ask, expect=422)
+    assert "complaint" in response.json["error"]["fields"]["outcome"][0]
+
+
+def test_approved_extension_rearms_the_overdue_timer(hotline: Hotline) -> None:
+    """After an approved extension the old due time passes without an overdue flag."""
+    number = hotline.new_ticket()["number"]
+    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
+    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    hotline.unit.complete(number, "handle", {"outcome": "extension", "extension_reason": "检测"})
+    hotline.center.complete(number, "approve_extension", {"approved": True})
+    assert local(hotline.ticket(number)["due_at"]) == "2026-12-01 00:00"  # +2 wd: Mon 30
+    move_clock(hotline, "2026-11-28 10:00")
+    assert hotline.ticket(number)["overdue"] is False
+    assert events(hotline, number, "ticket_overdue") == []
+    move_clock(hotline, "2026-12-01 00:01")
+    assert hotline.ticket(number)["overdue"] is True
+
+
+def test_unanswered_callback_counts_as_basically_satisfied(hotline: Hotline) -> None:
+    """guangyuan: a callback nobody answers counts as basically satisfied, and closes."""
+    number = hotline.new_ticket()["number"]
+    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
+    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    done = {"outcome": "done", "basis": "规定", "findings": "属实", "reply": "已处理"}
+    hotline.unit.complete(number, "handle", done)
+    hotline.center.complete(number, "review", {"approved": True})
+    assert hotline.ticket(number)["status"] == "callback"
+    move_clock(hotline, "2026-12-10 09:00")
+    ticket = hotline.ticket(number)
+    assert (ticket["status"], ticket["satisfaction"]) == ("closed", "basically_satisfied")
+    assert [e["data"]["counts_as"] for e in events(hotline, number, "callback_no_answer")] == [
+        "basically_satisfied"
+    ]
+    assert ticket["tasks"] == []
+
+
+def test_deadline_into_an_unloaded_year_is_provisional(hotline: Hotline) -> None:
+    """A limit running into 2027 (not in the calendar yet) is Monday–Friday and provisional."""
+    move_clock(hotline, "2026-12-30 10:00")
+    number = hotline.new_ticket()["number"]
+    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
+    ticket = hotline.ticket(number)
+    assert ticket["deadline_provisional"] is True
+    flagged = hotline.center.get("/api/v1/tickets?due_before=2027-02-01T00:00:00%2B08:00")
+    assert [t["number"] for t in flagged.json["items"]] == [number]
