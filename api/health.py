@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import text
 
 from api.context import services
+from hotline.provisional import missing_years
 
 blp = Blueprint("health", __name__, url_prefix="/api", description="Service health")
 
@@ -16,4 +17,10 @@ def health() -> dict:
     """Whether the service and its database answer."""
     with services().transaction() as session:
         session.execute(text("select 1"))
-    return {"status": "ok", "profile": services().settings.profile}
+        missing = missing_years(session)
+    warnings = [
+        f"calendar year {year} is not loaded: deadlines in it count Monday–Friday and are "
+        f"provisional until `hotline calendar load` gives its holidays"
+        for year in missing
+    ]
+    return {"status": "ok", "profile": services().settings.profile, "warnings": warnings}

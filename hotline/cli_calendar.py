@@ -8,6 +8,7 @@ import click
 
 from hotline.calendar import CalendarFileError, load_calendar_file
 from hotline.config import ConfigError
+from hotline.provisional import recompute_provisional
 from hotline.services import build_services
 
 
@@ -30,6 +31,10 @@ def load(file: Path) -> None:
     try:
         with services.transaction() as session:
             result = load_calendar_file(session, file)
+            # Same transaction: the days and every deadline they correct land together.
+            recomputed = recompute_provisional(
+                session, services.runtime, services.runtime.extras["profile"]
+            )
     except CalendarFileError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -38,4 +43,5 @@ def load(file: Path) -> None:
     click.echo(f"loaded {result['days']} calendar day(s) for {years} from {file}")
     if result["years_loaded"]:
         newly = ", ".join(str(y) for y in result["years_loaded"])
-        click.echo(f"newly known year(s): {newly}; provisional deadlines there can be recomputed")
+        click.echo(f"newly known year(s): {newly}")
+    click.echo(f"recomputed {recomputed} provisional deadline(s)")

@@ -7,6 +7,7 @@ POST /api/v1/admin/clock, which fires every timer that falls due, in order.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tests.conftest import Hotline
@@ -150,3 +151,40 @@ def test_deadline_into_an_unloaded_year_is_provisional(hotline: Hotline) -> None
     assert ticket["deadline_provisional"] is True
     flagged = hotline.center.get("/api/v1/tickets?due_before=2027-02-01T00:00:00%2B08:00")
     assert [t["number"] for t in flagged.json["items"]] == [number]
+
+
+def test_health_warns_about_the_missing_calendar_year(hotline: Hotline) -> None:
+    """2027 is not in the official calendar yet: health names it."""
+    warnings = hotline.center.get("/api/health").json["warnings"]
+    assert len(warnings) == 1 and "2027" in warnings[0]
+
+
+def test_loading_the_missing_year_recomputes_provisional_deadlines(
+    hotline: Hotline, tmp_path: Path
+) -> None:
+    """Loading 2027 (New Year 1–3 January off) makes the deadline firm, and it moves."""
+    from hotline.calendar import load_calendar_file
+    from hotline.provisional import recompute_provisional
+
+    move_clock(hotline, "2026-12-30 10:00")
+    number = hotline.new_ticket()["number"]
+    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
+    before = hotline.ticket(number)
+    assert before["deadline_provisional"] is True
+    assert local(before["due_at"]) == "2027-01-05 00:00"  # Thu 31, Fri 1, Mon 4 (Mon–Fri)
+    days = tmp_path / "2027.csv"
+    days.write_text("date,working,note\n2027-01-01,0,元旦\n2027-01-04,0,元旦调休\n")
+    services = hotline.services
+    with services.transaction() as session:
+        load_calendar_file(session, days)
+        assert recompute_provisional(session, services.runtime, services.runtime.extras["profile"])
+    after = hotline.ticket(number)
+    assert after["deadline_provisional"] is False
+    assert local(after["due_at"]) == "2027-01-07 00:00"  # Thu 31, Tue 5, Wed 6
+    assert after["events"][-1]["kind"] == "deadline_recomputed"
+    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    assert hotline.unit.task_for(number, "handle")["due_at"] == after["due_at"]
+    move_clock(hotline, "2027-01-05 00:01")  # the old due time passes: not overdue
+    assert hotline.ticket(number)["overdue"] is False
+    move_clock(hotline, "2027-01-07 00:01")
+    assert hotline.ticket(number)["overdue"] is True
