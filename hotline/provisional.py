@@ -64,7 +64,8 @@ def recompute_provisional(session: Session, runtime: Any, profile: Any) -> int:
         ticket.due_at, ticket.deadline_provisional = due, provisional
         ticket.acknowledge_due_at = deadlines.acknowledge_due_at
         ticket.overdue = ticket.overdue and due <= clock.now()
-        remind = reminder_at(profile, due_at=due, started_at=ticket.dispatched_at)
+        started = deadlines.clock_started_at or ticket.dispatched_at
+        remind = reminder_at(profile, due_at=due, started_at=started)
         variables = {"handle_due_at": due.isoformat()}
         if remind is not None:
             variables["handle_remind_at"] = remind.isoformat()
