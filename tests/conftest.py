@@ -228,6 +228,30 @@ class Hotline:
 @pytest.fixture
 def hotline(services: Services) -> Hotline:
     """The API over a fresh database with the demo city loaded."""
+    return make_hotline(services)
+
+
+@pytest.fixture
+def profile_hotline(settings: Settings, manual_clock: clock.ManualClock) -> Iterator[Any]:
+    """`profile_hotline("guangxi")`: the API under another policy profile, same database."""
+    import dataclasses
+
+    built: list[Services] = []
+
+    def make(profile: str) -> Hotline:
+        services = build_services(dataclasses.replace(settings, profile=profile))
+        built.append(services)
+        with services.transaction() as session:
+            deploy_directory(session, settings.bpmn_dir)
+        return make_hotline(services)
+
+    yield make
+    for services in built:
+        services.dispose()
+
+
+def make_hotline(services: Services) -> Hotline:
+    """Demo city, users and an app over `services`."""
     from api import create_app
     from hotline.demo import load_demo
 

@@ -188,3 +188,30 @@ def test_loading_the_missing_year_recomputes_provisional_deadlines(
     assert hotline.ticket(number)["overdue"] is False
     move_clock(hotline, "2027-01-07 00:01")
     assert hotline.ticket(number)["overdue"] is True
+
+
+def test_guangxi_urgent_fast_lane_and_no_answer_counts_as_satisfied(profile_hotline) -> None:
+    """guangxi 第二十六条(二)7: 突发 ack 30 min, close in 24 h; 第二十七条(二): 24 h → satisfied."""
+    gx = profile_hotline("guangxi")
+    number = gx.new_ticket(urgency="urgent")["number"]
+    assert number.startswith("GX")
+    gx.center.complete(number, "triage", DISPATCH_ZJJ)
+    ticket = gx.ticket(number)
+    assert local(ticket["acknowledge_due_at"]) == "2026-11-23 09:30"
+    assert local(ticket["due_at"]) == "2026-11-24 09:00"
+    gx.unit.complete(number, "acknowledge", {"contacted": True})
+    done = {"outcome": "done", "basis": "应急预案", "findings": "已抢修", "reply": "已恢复供水"}
+    gx.unit.complete(number, "handle", done)
+    gx.center.complete(number, "review", {"approved": True})
+    move_clock(gx, "2026-11-24 09:01")
+    ticket = gx.ticket(number)
+    assert (ticket["status"], ticket["satisfaction"]) == ("closed", "satisfied")
+
+
+def test_guangxi_complaint_clock_starts_the_next_working_day(profile_hotline) -> None:
+    """guangxi 第二十六条(二): a complaint has 10 working days from the next working day."""
+    gx = profile_hotline("guangxi")
+    number = gx.new_ticket(category="complaint")["number"]
+    gx.center.complete(number, "triage", DISPATCH_ZJJ)
+    # Mon 23 Nov: counting starts Tue 24; the 10th working day is Mon 7 Dec.
+    assert local(gx.ticket(number)["due_at"]) == "2026-12-08 00:00"
