@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from hotline import clock
 from hotline.calendar import WorkingCalendar
-from hotline.deadlines import callback_no_answer, compute_deadlines, extended_due, reminder_at
+from hotline.deadlines import callback_no_answer, extended_due, reminder_at, ticket_deadlines
 from hotline.models import Ticket, TicketEvent
 from processes.runtime import HandlerContext
 from processes.topics import topic
@@ -39,15 +39,7 @@ def _ticket(ctx: HandlerContext) -> Ticket:
 def schedule_handling(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     """Compute acknowledge and handling deadlines at dispatch; return them as timer data."""
     calendar = WorkingCalendar.load(ctx.session)
-    deadlines = compute_deadlines(
-        profile_of(ctx),
-        calendar,
-        category=ticket.category,
-        urgency=ticket.urgency,
-        channel=ticket.channel,
-        dispatched_at=ticket.dispatched_at,
-        upper_deadline=ticket.upper_deadline,
-    )
+    deadlines = ticket_deadlines(profile_of(ctx), calendar, ticket)
     ticket.due_at = deadlines.due_at
     ticket.acknowledge_due_at = deadlines.acknowledge_due_at
     ticket.deadline_provisional = deadlines.provisional

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from hotline import clock
 from hotline.actors import SYSTEM
 from hotline.calendar import WorkingCalendar
-from hotline.deadlines import compute_deadlines, extended_due, reminder_at
+from hotline.deadlines import extended_due, reminder_at, ticket_deadlines
 from hotline.history import record_event
 from hotline.models import ProcessInstance, Ticket
 from hotline.tickets import OPEN_STATUSES
@@ -39,15 +39,7 @@ def recompute_provisional(session: Session, runtime: Any, profile: Any) -> int:
         )
     ).all()
     for ticket in tickets:
-        deadlines = compute_deadlines(
-            profile,
-            calendar,
-            category=ticket.category,
-            urgency=ticket.urgency,
-            channel=ticket.channel,
-            dispatched_at=ticket.dispatched_at,
-            upper_deadline=ticket.upper_deadline,
-        )
+        deadlines = ticket_deadlines(profile, calendar, ticket)
         due, provisional = deadlines.due_at, deadlines.provisional
         for _ in range(ticket.extension_count):  # approved extensions still count
             moved = extended_due(

@@ -6,10 +6,8 @@ steps, syncs the user-task index, appends history and saves the state.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -25,14 +23,19 @@ from hotline.actors import SYSTEM, Actor
 from hotline.errors import Conflict, Forbidden, Invalid, NotFound, WorkflowError
 from hotline.history import record_event
 from hotline.models import ProcessInstance, UserTask
-from processes import expressions, timers
+from processes import timers
 from processes.engine import HotlineScriptEngine
 from processes.forms import FormContext, ValidationError, split_variables, validate_form
 from processes.registry import CompiledProcess, SpecCache
 from processes.serializer import StateSerializer
+from processes.taskdata import (
+    candidate_group,
+    due_date,
+    free_form,
+    messages,
+    workflow_error,
+)
 from processes.topics import get_handler
-
-IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
 @dataclass
@@ -161,7 +164,7 @@ class Runtime:
         try:
             task.run()
         except SpiffWorkflowException as exc:
-            raise _workflow_error(exc) from exc
+            raise workflow_error(exc) from exc
         record.state = "completed"
         record.completed_at = clock.now()
         record.completed_by = actor.id
@@ -182,7 +185,7 @@ class Runtime:
         try:
             count = len(timers.fire_in_order(workflow, clock.now(), on_fire=recorder))
         except SpiffWorkflowException as exc:
-            raise _workflow_error(exc) from exc
+            raise workflow_error(exc) from exc
         self._advance(call, compiled, workflow, completed=None)
         return count
 
@@ -190,7 +193,7 @@ class Runtime:
         self, session: Session, instance_id: int, variables: dict[str, Any], actor: Actor
     ) -> None:
         """Set variables on unfinished tasks, re-arming date/duration timers (moves a due time)."""
-        variables = _free_form(variables)  # workflow data holds plain values only
+        variables = free_form(variables)  # workflow data holds plain values only
         instance = timers.lock_instance(session, instance_id)
         if instance is None:
             raise NotFound(f"process instance {instance_id} not found")
@@ -235,7 +238,7 @@ class Runtime:
     ) -> dict[str, Any]:
         infos = compiled.forms.get(record.task_id, [])
         if not infos:
-            return _free_form(data)
+            return free_form(data)
         ctx = FormContext(
             session, instance.ticket_id, actor, variables=dict(task.data), extras=self.extras
         )
@@ -243,7 +246,7 @@ class Runtime:
             return validate_form(compiled.process_id, record.task_id, infos, data, ctx)
         except ValidationError as exc:
             raise Invalid(
-                f"the {record.task_id} form has errors", fields=_messages(exc.messages)
+                f"the {record.task_id} form has errors", fields=messages(exc.messages)
             ) from None
 
     def _load(self, instance: ProcessInstance, compiled: CompiledProcess) -> BpmnWorkflow:
@@ -285,7 +288,7 @@ class Runtime:
         try:
             workflow.do_engine_steps()
         except SpiffWorkflowException as exc:
-            raise _workflow_error(exc) from exc
+            raise workflow_error(exc) from exc
         self._sync_tasks(call, compiled, workflow, completed)
         instance = call.instance
         now = clock.now()
@@ -327,7 +330,7 @@ class Runtime:
         for task_id, task in ready.items():
             if task_id in known:
                 # A moved deadline (update_variables) moves the task's due time too.
-                known[task_id].due_at = _due_date(task.task_spec, task.data)
+                known[task_id].due_at = due_date(task.task_spec, task.data)
                 continue
             spec = task.task_spec
             record = UserTask(
@@ -337,8 +340,8 @@ class Runtime:
                 process_id=compiled.process_id,
                 task_id=spec.bpmn_id,
                 name=spec.bpmn_name,
-                candidate_group=_candidate_group(spec, task.data),
-                due_at=_due_date(spec, task.data),
+                candidate_group=candidate_group(spec, task.data),
+                due_at=due_date(spec, task.data),
                 state="ready",
                 created_at=now,
             )
@@ -352,68 +355,3 @@ class Runtime:
                     task=spec.bpmn_id,
                     data={"task_id": task_id, "candidate_group": record.candidate_group},
                 )
-
-
-def _candidate_group(spec: Any, data: dict[str, Any]) -> str | None:
-    template = (getattr(spec, "extensions", None) or {}).get("candidateGroups")
-    if not template:
-        return None
-    try:
-        return expressions.substitute(template, data)
-    except Exception as exc:  # an undefined variable in the diagram's expression
-        raise WorkflowError(
-            f"candidateGroups {template!r} of {spec.bpmn_id} could not be resolved: {exc}",
-            fields={"element": spec.bpmn_id},
-        ) from exc
-
-
-def _due_date(spec: Any, data: dict[str, Any]) -> datetime | None:
-    """The task's camunda:dueDate (e.g. `${handle_due_at}`), evaluated against its data."""
-    expression = (getattr(spec, "extensions", None) or {}).get("dueDate")
-    if not expression:
-        return None
-    try:
-        value = expressions.evaluate(expression, data)
-        due = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    except Exception as exc:  # an undefined variable or not a date
-        raise WorkflowError(
-            f"dueDate {expression!r} of {spec.bpmn_id} is not a date: {exc}",
-            fields={"element": spec.bpmn_id},
-        ) from exc
-    return due if due.tzinfo is not None else due.replace(tzinfo=UTC)
-
-
-def _free_form(data: dict[str, Any]) -> dict[str, Any]:
-    """Tasks without a declared form accept plain variables only."""
-    bad = {
-        key: ["must be a plain identifier (letters, digits, _), not starting with _"]
-        for key in data
-        if not IDENTIFIER.match(key)
-    }
-    bad.update(
-        {
-            key: ["must be a string, number, boolean or null"]
-            for key, value in data.items()
-            if key not in bad and not isinstance(value, str | int | float | bool | type(None))
-        }
-    )
-    if bad:
-        raise Invalid("the task data has errors", fields=bad)
-    return dict(data)
-
-
-def _messages(messages: Any) -> dict[str, Any]:
-    if isinstance(messages, dict):
-        return messages
-    return {"_schema": messages}
-
-
-def _workflow_error(exc: SpiffWorkflowException) -> WorkflowError:
-    task = getattr(exc, "task", None)
-    element = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
-    message = f"the workflow failed at {element or 'an element'}: {exc}"
-    # SpiffWorkflow's text often hides the real cause (e.g. an undefined variable).
-    cause = getattr(exc, "exception", None) or exc.__cause__
-    if cause is not None and str(cause) not in message:
-        message += f" ({type(cause).__name__}: {cause})"
-    return WorkflowError(message, fields={"element": element} if element else {})
