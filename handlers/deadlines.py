@@ -14,7 +14,14 @@ from sqlalchemy import select
 
 from hotline import clock
 from hotline.calendar import WorkingCalendar
-from hotline.deadlines import callback_no_answer, extended_due, reminder_at, ticket_deadlines
+from hotline.deadlines import (
+    callback_no_answer,
+    compute_deadlines,
+    extended_due,
+    reminder_at,
+    return_due,
+    ticket_deadlines,
+)
 from hotline.models import Ticket, TicketEvent
 from processes.runtime import HandlerContext
 from processes.topics import topic
@@ -132,3 +139,52 @@ def callback_no_answer_rule(ctx: HandlerContext) -> dict[str, Any]:
     counts_as = ctx.variables.get("no_answer_counts_as") or "no_response"
     ctx.emit("callback_no_answer", counts_as=counts_as)
     return {"satisfaction": counts_as, "reasonable": None}
+
+
+def judge_return(ctx: HandlerContext, ticket: Ticket) -> None:
+    """A return after the profile's window counts as the profile says (guangyuan: overdue)."""
+    acknowledged = ctx.session.scalars(
+        select(TicketEvent.at)
+        .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "ticket_acknowledged")
+        .order_by(TicketEvent.id.desc())
+        .limit(1)
+    ).first()
+    found = return_due(
+        profile_of(ctx),
+        WorkingCalendar.load(ctx.session),
+        category=ticket.category,
+        urgency=ticket.urgency,
+        channel=ticket.channel,
+        dispatched_at=ticket.dispatched_at,
+        acknowledged_at=acknowledged,
+    )
+    if found is None or clock.now() <= found[0].at:
+        return
+    deadline, window = found
+    if window.late_counts_as == "overdue":
+        ticket.overdue = True
+    ctx.emit(
+        "late_return",
+        due_at=iso(deadline.at),
+        counts_as=window.late_counts_as,
+        rule=window.limit.source,
+    )
+
+
+def schedule_rehandle(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
+    """A rehandle runs on the profile's rehandle limit (puyang 三(六): 5 working days)."""
+    calendar = WorkingCalendar.load(ctx.session)
+    profile = profile_of(ctx)
+    deadlines = compute_deadlines(
+        profile,
+        calendar,
+        category=ticket.category,
+        urgency=ticket.urgency,
+        channel=ticket.channel,
+        dispatched_at=clock.now(),
+        rehandle=True,
+    )
+    ticket.due_at, ticket.overdue = deadlines.due_at, False
+    ticket.deadline_provisional = deadlines.provisional
+    ctx.emit("deadlines_set", due_at=iso(deadlines.due_at), rules=list(deadlines.rules))
+    return {"handle_due_at": iso(deadlines.due_at), "handle_remind_at": iso(deadlines.remind_at)}

@@ -69,6 +69,7 @@ def record_return(ctx: HandlerContext) -> dict[str, Any]:
     """退单: back to the center for re-dispatch."""
     ticket = _ticket(ctx)
     unit = ticket.current_unit
+    deadlines.judge_return(ctx, ticket)
     ticket.current_unit = None
     ticket.return_count += 1
     set_status(ticket, "returned")
@@ -138,13 +139,14 @@ def record_callback(ctx: HandlerContext) -> None:
 
 
 @topic("ticket.rehandle")
-def rehandle(ctx: HandlerContext) -> None:
-    """重办: unsatisfied and reasonable, back to the unit."""
+def rehandle(ctx: HandlerContext) -> dict[str, Any]:
+    """重办: unsatisfied and reasonable, back to the unit with the rehandle limit."""
     ticket = _ticket(ctx)
     ticket.rehandle_count += 1
     ticket.satisfaction = None
     set_status(ticket, "handling")
     ctx.emit("ticket_rehandled", unit=ticket.current_unit, **_form(ctx, "comment"))
+    return deadlines.schedule_rehandle(ctx, ticket)
 
 
 @topic("ticket.close_with_note")

@@ -215,3 +215,45 @@ def test_guangxi_complaint_clock_starts_the_next_working_day(profile_hotline) ->
     gx.center.complete(number, "triage", DISPATCH_ZJJ)
     # Mon 23 Nov: counting starts Tue 24; the 10th working day is Mon 7 Dec.
     assert local(gx.ticket(number)["due_at"]) == "2026-12-08 00:00"
+
+
+def test_late_return_counts_as_overdue(hotline: Hotline) -> None:
+    """guangyuan 第十三条(二): a return later than 30 min after acknowledging counts as overdue."""
+    number = hotline.new_ticket()["number"]
+    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
+    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    move_clock(hotline, "2026-11-23 10:00")
+    ret = {"outcome": "return", "return_reason": "非本单位职责", "suggested_unit": "LZQ"}
+    hotline.unit.complete(number, "handle", ret)
+    ticket = hotline.ticket(number)
+    assert ticket["overdue"] is True
+    late = events(hotline, number, "late_return")
+    assert [e["data"]["counts_as"] for e in late] == ["overdue"]
+
+
+def test_timely_return_is_not_overdue(hotline: Hotline) -> None:
+    """A return within the 30 minutes is just a return."""
+    number = hotline.new_ticket()["number"]
+    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
+    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    ret = {"outcome": "return", "return_reason": "非本单位职责", "suggested_unit": "LZQ"}
+    hotline.unit.complete(number, "handle", ret)
+    assert hotline.ticket(number)["overdue"] is False
+    assert events(hotline, number, "late_return") == []
+
+
+def test_puyang_rehandle_runs_five_working_days(profile_hotline) -> None:
+    """puyang 三(六): a rehandle (重办) is due within 5 working days."""
+    py = profile_hotline("puyang")
+    number = py.new_ticket()["number"]
+    py.center.complete(number, "triage", DISPATCH_ZJJ)
+    py.unit.complete(number, "acknowledge", {"contacted": True})
+    done = {"outcome": "done", "basis": "规定", "findings": "属实", "reply": "已处理"}
+    py.unit.complete(number, "handle", done)
+    py.center.complete(number, "review", {"approved": True})
+    move_clock(py, "2026-11-25 10:00")
+    py.center.complete(number, "callback", {"satisfaction": "unsatisfied", "reasonable": True})
+    ticket = py.ticket(number)
+    assert ticket["status"] == "handling"
+    assert local(ticket["due_at"]) == "2026-12-03 00:00"  # Wed 25 + 5 wd → 24:00 Wed 2 Dec
+    assert py.unit.task_for(number, "handle")["due_at"] == ticket["due_at"]
