@@ -82,6 +82,10 @@ def serve(host: str, port: int, workers: int, timers: bool) -> None:
     """Serve the API with gunicorn."""
     from hotline.server import serve as run_server
 
+    if load_settings().clock == "manual" and workers > 1:
+        # The manual clock lives in one process: several workers would disagree on the time.
+        click.echo("HOTLINE_CLOCK=manual: serving with one worker", err=True)
+        workers = 1
     run_server(host, port, workers, timers)
 
 
