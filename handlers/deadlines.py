@@ -188,3 +188,11 @@ def schedule_rehandle(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     ticket.deadline_provisional = deadlines.provisional
     ctx.emit("deadlines_set", due_at=iso(deadlines.due_at), rules=list(deadlines.rules))
     return {"handle_due_at": iso(deadlines.due_at), "handle_remind_at": iso(deadlines.remind_at)}
+
+
+@topic("deadline.dispatch_overdue")
+def urge_dispatch(ctx: HandlerContext) -> None:
+    """派单超时: the center has not dispatched in time; record it once per deadline."""
+    due = ctx.variables.get("dispatch_due_at")
+    if not _already(ctx, "dispatch_overdue", due_at=due):
+        ctx.emit("dispatch_overdue", due_at=due)

@@ -7,7 +7,7 @@ from typing import Any
 from handlers import deadlines
 from hotline import clock
 from hotline.models import Ticket
-from hotline.tickets import assign_unit, set_status
+from hotline.tickets import assign_unit, dispatch_due_at, set_status
 from processes.runtime import HandlerContext
 from processes.topics import topic
 
@@ -74,7 +74,9 @@ def record_return(ctx: HandlerContext) -> dict[str, Any]:
     ticket.return_count += 1
     set_status(ticket, "returned")
     ctx.emit("ticket_returned", unit=unit, **_form(ctx, "return_reason", "suggested_unit"))
-    return {"unit": None}
+    # The center's dispatch limit runs again for the re-dispatch.
+    due = dispatch_due_at(ctx.session, ctx, ticket)
+    return {"unit": None, "dispatch_due_at": due}
 
 
 @topic("ticket.extension_request")

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from hotline import clock
 from hotline.actors import Actor
+from hotline.calendar import WorkingCalendar
+from hotline.deadlines import dispatch_due
 from hotline.errors import Conflict, Forbidden, NotFound
 from hotline.history import record_event
 from hotline.models import (
@@ -131,9 +133,29 @@ def create_ticket(
         TICKET_PROCESS,
         actor=actor,
         ticket_id=ticket.id,
-        variables={"ticket_id": ticket.id},
+        variables={
+            "ticket_id": ticket.id,
+            "dispatch_due_at": dispatch_due_at(session, runtime, ticket),
+        },
     )
     return Intake(ticket, replayed=False)
+
+
+def dispatch_due_at(session: Session, context: Any, ticket: Ticket) -> str:
+    """ISO time by which the center must dispatch; `context` carries `.extras["profile"]`."""
+    profile = context.extras.get("profile")
+    due = None
+    if profile is not None:
+        due = dispatch_due(
+            profile,
+            WorkingCalendar.load(session),
+            category=ticket.category,
+            urgency=ticket.urgency,
+            channel=ticket.channel,
+            received_at=clock.now(),
+        )
+    # No rule: a date the timer never reaches.
+    return due.at.isoformat() if due is not None else "9999-12-31T00:00:00+00:00"
 
 
 def _replay(session: Session, actor: Actor, key: str, fingerprint: str) -> Ticket | None:

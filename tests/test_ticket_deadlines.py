@@ -257,3 +257,16 @@ def test_puyang_rehandle_runs_five_working_days(profile_hotline) -> None:
     assert ticket["status"] == "handling"
     assert local(ticket["due_at"]) == "2026-12-03 00:00"  # Wed 25 + 5 wd → 24:00 Wed 2 Dec
     assert py.unit.task_for(number, "handle")["due_at"] == ticket["due_at"]
+
+
+def test_center_not_dispatching_within_ten_minutes_is_recorded_once(hotline: Hotline) -> None:
+    """guangyuan 第十三条(一): the center dispatches within 10 minutes; late triage is recorded."""
+    number = hotline.new_ticket()["number"]
+    move_clock(hotline, "2026-11-23 09:09")
+    assert events(hotline, number, "dispatch_overdue") == []
+    move_clock(hotline, "2026-11-23 09:11")
+    move_clock(hotline, "2026-11-23 10:00")
+    assert len(events(hotline, number, "dispatch_overdue")) == 1
+    assert [t["key"] for t in hotline.ticket(number)["tasks"]] == ["triage"]
+    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
+    assert hotline.ticket(number)["status"] == "dispatched"
