@@ -20,13 +20,11 @@ from hotline.deadlines import (
     extended_due,
     reminder_at,
     return_due,
-    ticket_deadlines,
 )
 from hotline.models import Ticket, TicketEvent
+from hotline.tickets import NEVER, ticket_deadlines
 from processes.runtime import HandlerContext
 from processes.topics import topic
-
-NEVER = "9999-12-31T00:00:00+00:00"  # a timer for a rule the profile does not have
 
 
 def iso(value: datetime | None) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from hotline.calendar import ONE_DAY, Deadline, WorkingCalendar, shanghai_day
 from hotline.clock import SHANGHAI
@@ -389,16 +388,3 @@ def callback_no_answer(
 def remaining_working_time(calendar: WorkingCalendar, now: datetime, due_at: datetime) -> timedelta:
     """Working-day time left until `due_at`; negative once overdue."""
     return calendar.working_time_between(now, due_at)
-
-
-def ticket_deadlines(profile: Profile, calendar: WorkingCalendar, ticket: Any) -> TicketDeadlines:
-    """compute_deadlines for a dispatched ticket row (category, urgency, channel, times)."""
-    return compute_deadlines(
-        profile,
-        calendar,
-        category=ticket.category,
-        urgency=ticket.urgency,
-        channel=ticket.channel,
-        dispatched_at=ticket.dispatched_at,
-        upper_deadline=ticket.upper_deadline,
-    )

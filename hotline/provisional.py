@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from hotline import clock
 from hotline.actors import SYSTEM
 from hotline.calendar import WorkingCalendar
-from hotline.deadlines import extended_due, reminder_at, ticket_deadlines
+from hotline.deadlines import extended_due, reminder_at
 from hotline.history import record_event
 from hotline.models import ProcessInstance, Ticket
-from hotline.tickets import OPEN_STATUSES
+from hotline.tickets import OPEN_STATUSES, ticket_deadlines
 
 
 def missing_years(session: Session, today: date | None = None) -> list[int]:

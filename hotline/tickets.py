@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from hotline import clock
 from hotline.actors import Actor
 from hotline.calendar import WorkingCalendar
-from hotline.deadlines import dispatch_due
+from hotline.deadlines import TicketDeadlines, compute_deadlines, dispatch_due
 from hotline.errors import Conflict, Forbidden, NotFound
 from hotline.history import record_event
 from hotline.models import (
@@ -38,6 +38,7 @@ STATUSES = (
 OPEN_STATUSES = tuple(s for s in STATUSES if s not in ("closed", "closed_with_note", "declined"))
 INTAKE_ROLES = ("operator", "center", "admin")
 TICKET_PROCESS = "ticket"
+NEVER = "9999-12-31T00:00:00+00:00"  # a timer date for a rule the profile does not have
 
 
 @dataclass
@@ -155,7 +156,7 @@ def dispatch_due_at(session: Session, context: Any, ticket: Ticket) -> str:
             received_at=clock.now(),
         )
     # No rule: a date the timer never reaches.
-    return due.at.isoformat() if due is not None else "9999-12-31T00:00:00+00:00"
+    return due.at.isoformat() if due is not None else NEVER
 
 
 def _replay(session: Session, actor: Actor, key: str, fingerprint: str) -> Ticket | None:
@@ -253,4 +254,17 @@ def open_tasks(session: Session, ticket: Ticket) -> list[UserTask]:
             .where(UserTask.ticket_id == ticket.id, UserTask.state == "ready")
             .order_by(UserTask.created_at)
         )
+    )
+
+
+def ticket_deadlines(profile: Any, calendar: WorkingCalendar, ticket: Ticket) -> TicketDeadlines:
+    """compute_deadlines for a dispatched ticket row (category, urgency, channel, times)."""
+    return compute_deadlines(
+        profile,
+        calendar,
+        category=ticket.category,
+        urgency=ticket.urgency,
+        channel=ticket.channel,
+        dispatched_at=ticket.dispatched_at,
+        upper_deadline=ticket.upper_deadline,
     )
