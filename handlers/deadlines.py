@@ -23,7 +23,7 @@ from hotline.deadlines import (
 )
 from hotline.models import Ticket, TicketEvent
 from hotline.tickets import NEVER, ticket_deadlines
-from processes.runtime import HandlerContext
+from processes.context import HandlerContext
 from processes.topics import topic
 
 

@@ -8,7 +8,7 @@ from handlers import deadlines
 from hotline import clock
 from hotline.models import Ticket
 from hotline.tickets import assign_unit, dispatch_due_at, set_status
-from processes.runtime import HandlerContext
+from processes.context import HandlerContext
 from processes.topics import topic
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROLES = ("operator", "center", "unit", "supervisor", "leader", "admin")
+ROLES = ("operator", "center", "unit", "supervisor", "leader", "authority", "admin")
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,10 @@ DEMO_USERS = [
     ("demo-center", "center", None),
     ("demo-unit-zjj", "unit", "ZJJ"),
     ("demo-unit-lzq", "unit", "LZQ"),
+    ("demo-unit-hbj", "unit", "HBJ"),
     ("demo-supervisor", "supervisor", None),
     ("demo-leader", "leader", None),
+    ("demo-authority", "authority", None),
     ("demo-admin", "admin", None),
 ]
 

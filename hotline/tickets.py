@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from hotline.errors import Conflict, Forbidden, NotFound
 from hotline.history import record_event
 from hotline.models import (
     IdempotencyKey,
+    JointPart,
     Ticket,
     TicketEvent,
     TicketSequence,
@@ -172,10 +173,22 @@ def _replay(session: Session, actor: Actor, key: str, fingerprint: str) -> Ticke
 
 
 def visible_tickets(actor: Actor) -> Select[tuple[Ticket]]:
-    """Tickets the actor may see: a unit only those it currently holds."""
+    """Tickets the actor may see.
+
+    A unit sees those it holds and joint tickets it has a part in; the leader role only
+    tickets brought to it (a leader_instruction or government_review task).
+    """
     query = select(Ticket)
     if actor.role == "unit":
-        query = query.where(Ticket.current_unit == actor.unit_code)
+        has_part = exists().where(
+            JointPart.ticket_id == Ticket.id, JointPart.unit_code == actor.unit_code
+        )
+        query = query.where(or_(Ticket.current_unit == actor.unit_code, has_part))
+    elif actor.role == "leader":
+        brought = exists().where(
+            UserTask.ticket_id == Ticket.id, UserTask.candidate_group == "leader"
+        )
+        query = query.where(brought)
     return query
 
 

@@ -6,7 +6,8 @@ steps, syncs the user-task index, appends history and saves the state.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -22,55 +23,20 @@ from hotline import clock
 from hotline.actors import SYSTEM, Actor
 from hotline.errors import Conflict, Forbidden, Invalid, NotFound, WorkflowError
 from hotline.history import record_event
-from hotline.models import ProcessInstance, UserTask
-from processes import timers
+from hotline.models import ProcessDefinition, ProcessInstance, UserTask
+from processes import messaging, timers
+from processes.context import HandlerContext
 from processes.engine import HotlineScriptEngine
 from processes.forms import FormContext, ValidationError, split_variables, validate_form
 from processes.registry import CompiledProcess, SpecCache
 from processes.serializer import StateSerializer
 from processes.taskdata import (
-    candidate_group,
-    due_date,
     free_form,
     messages,
     workflow_error,
 )
+from processes.taskindex import ready_tasks, sync_task_index
 from processes.topics import get_handler
-
-
-@dataclass
-class HandlerContext:
-    """What a service-task handler sees: session, ticket, actor, and the last form."""
-
-    session: Session
-    instance: ProcessInstance
-    actor: Actor
-    task: Any
-    form: dict[str, Any] = field(default_factory=dict)
-    form_task: str | None = None
-    extras: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def ticket_id(self) -> int | None:
-        """The ticket this instance runs for, if any."""
-        return self.instance.ticket_id
-
-    @property
-    def variables(self) -> dict[str, Any]:
-        """The workflow data at this service task (ids and flags only)."""
-        return self.task.data
-
-    @property
-    def element_id(self) -> str:
-        """BPMN id of the service task being run."""
-        return self.task.task_spec.bpmn_id
-
-    def emit(self, kind: str, **data: Any) -> None:
-        """Append a domain event (e.g. `ticket_dispatched`) to the ticket's history."""
-        if self.ticket_id is not None:
-            record_event(
-                self.session, self.ticket_id, kind, self.actor, task=self.element_id, data=data
-            )
 
 
 @dataclass
@@ -124,7 +90,8 @@ class Runtime:
         workflow = BpmnWorkflow(compiled.spec, compiled.subprocess_specs)
         workflow.task_tree.data.update(variables or {})
         call = _Call(session, instance, actor)
-        self._advance(call, compiled, workflow, completed=None)
+        with self._entry(session, instance.id):
+            self._advance(call, compiled, workflow, completed=None)
         return instance
 
     def complete_task(
@@ -137,6 +104,7 @@ class Runtime:
                 f"task {task_id} ({record.task_id}) is offered to "
                 f"{record.candidate_group or 'center'!r}, not to you"
             )
+        messaging.lock_ticket(session, record.ticket_id)
         instance = session.get(ProcessInstance, record.instance_id, with_for_update=True)
         session.refresh(record)
         if record.state != "ready" or instance is None or instance.status != "running":
@@ -162,18 +130,20 @@ class Runtime:
         call = _Call(session, instance, actor, form=loaded, form_task=record.task_id)
         workflow.script_engine = self._engine(call)
         try:
-            task.run()
+            with self._entry(session, instance.id):
+                task.run()
         except SpiffWorkflowException as exc:
             raise workflow_error(exc) from exc
         record.state = "completed"
         record.completed_at = clock.now()
         record.completed_by = actor.id
-        self._advance(call, compiled, workflow, completed=record.id)
+        with self._entry(session, instance.id):
+            self._advance(call, compiled, workflow, completed=record.id)
         return record
 
     def fire_timers(self, session: Session, instance_id: int, actor: Actor = SYSTEM) -> int:
         """Fire the instance's due timers in due order and run their paths; how many fired."""
-        instance = timers.lock_instance(session, instance_id)
+        instance = self._lock(session, instance_id)
         if instance is None or instance.status != "running":
             timers.delete_timers(session, instance_id)  # leftovers of a finished instance
             return 0
@@ -182,11 +152,12 @@ class Runtime:
         call = _Call(session, instance, actor)
         workflow.script_engine = self._engine(call)
         recorder = timers.history_recorder(session, instance, actor)
-        try:
-            count = len(timers.fire_in_order(workflow, clock.now(), on_fire=recorder))
-        except SpiffWorkflowException as exc:
-            raise workflow_error(exc) from exc
-        self._advance(call, compiled, workflow, completed=None)
+        with self._entry(session, instance.id):
+            try:
+                count = len(timers.fire_in_order(workflow, clock.now(), on_fire=recorder))
+            except SpiffWorkflowException as exc:
+                raise workflow_error(exc) from exc
+            self._advance(call, compiled, workflow, completed=None)
         return count
 
     def update_variables(
@@ -194,7 +165,7 @@ class Runtime:
     ) -> None:
         """Set variables on unfinished tasks, re-arming date/duration timers (moves a due time)."""
         variables = free_form(variables)  # workflow data holds plain values only
-        instance = timers.lock_instance(session, instance_id)
+        instance = self._lock(session, instance_id)
         if instance is None:
             raise NotFound(f"process instance {instance_id} not found")
         if instance.status != "running":
@@ -202,19 +173,113 @@ class Runtime:
         compiled = self.specs.get(session, instance.definition_id)
         workflow = self._load(instance, compiled)
         timers.rearm(workflow, variables)
-        self._advance(_Call(session, instance, actor), compiled, workflow, completed=None)
+        with self._entry(session, instance.id):
+            self._advance(_Call(session, instance, actor), compiled, workflow, completed=None)
+
+    def send_message(
+        self,
+        session: Session,
+        instance_id: int,
+        message: str,
+        payload: dict[str, Any] | None = None,
+        *,
+        actor: Actor = SYSTEM,
+        required: bool = True,
+    ) -> bool:
+        """Deliver BPMN message `message` to a running instance and run what follows.
+
+        The payload lands in the catching task's data under the message's name. An
+        instance busy in this very call gets it once that call is done (same transaction).
+        Returns False when the instance is not running or not waiting and not `required`;
+        raises Conflict when it is `required`.
+        """
+        payload = free_form(payload or {})
+        if messaging.is_busy(session, instance_id):
+            messaging.defer(session, instance_id, message, payload, actor, required)
+            return True
+        instance = self._lock(session, instance_id)
+        if instance is None or instance.status != "running":
+            if required:
+                raise Conflict(f"process instance {instance_id} is not running")
+            return False
+        compiled = self.specs.get(session, instance.definition_id)
+        workflow = self._load(instance, compiled)
+        event = messaging.event_for(workflow, message, payload)
+        if event is None:
+            if required:
+                raise Conflict(f"{compiled.process_id} is not waiting for message {message!r} now")
+            return False
+        call = _Call(session, instance, actor)
+        workflow.script_engine = self._engine(call)
+        with self._entry(session, instance.id):
+            try:
+                workflow.send_event(event)
+            except SpiffWorkflowException as exc:
+                raise workflow_error(exc) from exc
+            if instance.ticket_id is not None:
+                record_event(
+                    session,
+                    instance.ticket_id,
+                    "message_received",
+                    actor,
+                    data={"process": compiled.process_id, "message": message},
+                )
+            self._advance(call, compiled, workflow, completed=None)
+        return True
+
+    def cancel(self, session: Session, instance_id: int, actor: Actor, reason: str) -> None:
+        """Stop a running instance: its ready tasks are cancelled and its timers dropped."""
+        if messaging.is_busy(session, instance_id):
+            raise WorkflowError(f"process instance {instance_id} cannot cancel itself")
+        instance = self._lock(session, instance_id)
+        if instance is None or instance.status != "running":
+            return
+        now = clock.now()
+        for record in self.ready_tasks(session, instance_id):
+            record.state = "cancelled"
+            record.completed_at = now
+        timers.delete_timers(session, instance_id)
+        instance.status = "cancelled"
+        instance.completed_at = now
+        instance.updated_at = now
+        if instance.ticket_id is not None:
+            process_id = session.get(ProcessDefinition, instance.definition_id).process_id
+            record_event(
+                session,
+                instance.ticket_id,
+                "process_cancelled",
+                actor,
+                data={"process": process_id, "reason": reason},
+            )
+        session.flush()
 
     def ready_tasks(self, session: Session, instance_id: int) -> list[UserTask]:
         """Ready user tasks of one instance, from the index."""
-        return list(
-            session.scalars(
-                select(UserTask)
-                .where(UserTask.instance_id == instance_id, UserTask.state == "ready")
-                .order_by(UserTask.created_at)
-            )
-        )
+        return ready_tasks(session, instance_id)
 
     # -- internals ---------------------------------------------------------------------
+
+    def _lock(self, session: Session, instance_id: int) -> ProcessInstance | None:
+        found = session.get(ProcessInstance, instance_id)
+        if found is not None:
+            messaging.lock_ticket(session, found.ticket_id)
+        return timers.lock_instance(session, instance_id)
+
+    @contextmanager
+    def _entry(self, session: Session, instance_id: int) -> Iterator[None]:
+        # Messages to an instance that is mid-step wait until the outermost call is done.
+        with messaging.busy(session, instance_id) as outermost:
+            yield
+        if outermost:
+            for pending in messaging.drain(session):
+                self.send_message(
+                    session,
+                    pending.instance_id,
+                    pending.message,
+                    pending.payload,
+                    actor=pending.actor,
+                    required=pending.required,
+                )
 
     def _task_record(self, session: Session, task_id: str) -> UserTask:
         try:
@@ -268,6 +333,7 @@ class Runtime:
                 call.form,
                 call.form_task,
                 self.extras,
+                self,
             )
             result = handler(ctx)
             if result:
@@ -289,7 +355,9 @@ class Runtime:
             workflow.do_engine_steps()
         except SpiffWorkflowException as exc:
             raise workflow_error(exc) from exc
-        self._sync_tasks(call, compiled, workflow, completed)
+        sync_task_index(
+            call.session, call.instance, call.actor, compiled.process_id, workflow, completed
+        )
         instance = call.instance
         now = clock.now()
         earliest = timers.sync_timers(call.session, instance, workflow, now)
@@ -312,46 +380,17 @@ class Runtime:
         except StaleDataError as exc:
             raise Conflict("another request changed this ticket at the same time") from exc
 
-    def _sync_tasks(
-        self,
-        call: _Call,
-        compiled: CompiledProcess,
-        workflow: BpmnWorkflow,
-        completed: str | None,
-    ) -> None:
-        session, instance = call.session, call.instance
-        ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-        known = {r.id: r for r in self.ready_tasks(session, instance.id)} if instance.id else {}
-        now = clock.now()
-        for task_id, record in known.items():
-            if task_id not in ready and task_id != completed:
-                record.state = "cancelled"
-                record.completed_at = now
-        for task_id, task in ready.items():
-            if task_id in known:
-                # A moved deadline (update_variables) moves the task's due time too.
-                known[task_id].due_at = due_date(task.task_spec, task.data)
-                continue
-            spec = task.task_spec
-            record = UserTask(
-                id=task_id,
-                instance_id=instance.id,
-                ticket_id=instance.ticket_id,
-                process_id=compiled.process_id,
-                task_id=spec.bpmn_id,
-                name=spec.bpmn_name,
-                candidate_group=candidate_group(spec, task.data),
-                due_at=due_date(spec, task.data),
-                state="ready",
-                created_at=now,
-            )
-            session.add(record)
-            if instance.ticket_id is not None:
-                record_event(
-                    session,
-                    instance.ticket_id,
-                    "task_created",
-                    call.actor,
-                    task=spec.bpmn_id,
-                    data={"task_id": task_id, "candidate_group": record.candidate_group},
-                )
+
+def instances_of(
+    session: Session, ticket_id: int, process_id: str, status: str | None = "running"
+) -> list[ProcessInstance]:
+    """A ticket's instances of one process, oldest first (running ones by default)."""
+    query = (
+        select(ProcessInstance)
+        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+        .where(ProcessInstance.ticket_id == ticket_id, ProcessDefinition.process_id == process_id)
+        .order_by(ProcessInstance.id)
+    )
+    if status is not None:
+        query = query.where(ProcessInstance.status == status)
+    return list(session.scalars(query))

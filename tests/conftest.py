@@ -197,8 +197,10 @@ class Hotline:
     center: Caller
     unit: Caller  # demo unit ZJJ (住建局)
     other_unit: Caller  # demo unit LZQ (利州区)
+    third_unit: Caller  # demo unit HBJ (生态环境局)
     supervisor: Caller
     leader: Caller
+    authority: Caller
     admin: Caller
 
     def ticket(self, number: str) -> dict[str, Any]:
@@ -270,7 +272,9 @@ def make_hotline(services: Services) -> Hotline:
         center=caller("demo-center"),
         unit=caller("demo-unit-zjj"),
         other_unit=caller("demo-unit-lzq"),
+        third_unit=caller("demo-unit-hbj"),
         supervisor=caller("demo-supervisor"),
         leader=caller("demo-leader"),
+        authority=caller("demo-authority"),
         admin=caller("demo-admin"),
     )

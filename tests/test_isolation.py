@@ -171,10 +171,15 @@ def test_redispatched_ticket_leaves_the_first_units_inbox(hotline: Hotline) -> N
 def test_operator_inbox_is_empty_and_supervisor_sees_all_tickets(
     hotline: Hotline, two_units: tuple
 ) -> None:
-    """No ticket task is offered to operator, supervisor or leader; they still list tickets."""
-    for caller in (hotline.operator, hotline.supervisor, hotline.leader):
+    """No ticket task is offered to operator or supervisor; they still list every ticket.
+
+    The leader role sees only tickets brought to it, so none of these.
+    """
+    for caller in (hotline.operator, hotline.supervisor):
         assert caller.inbox() == [], caller.name
         assert caller.get("/api/v1/tickets").json["total"] == 3, caller.name
+    assert hotline.leader.inbox() == []
+    assert hotline.leader.get("/api/v1/tickets").json["total"] == 0
 
 
 # -- confidential tickets -----------------------------------------------------------------
