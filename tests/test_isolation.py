@@ -222,7 +222,7 @@ def test_confidential_requester_is_masked_in_the_units_completion_reply(
     assert SECRET_NAME not in text and SECRET_PHONE not in text
 
 
-@pytest.mark.parametrize("who", ["center", "operator", "supervisor", "leader", "admin"])
+@pytest.mark.parametrize("who", ["center", "operator", "supervisor", "admin"])
 def test_confidential_requester_is_visible_to_the_center_side(
     hotline: Hotline, confidential: str, who: str
 ) -> None:
