@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from hotline.policy import model as m
+from hotline.policy import oversight
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
 # "<seed file> <article>", e.g. "000_27d936bb79493c2c.txt 第十三条(一)".
@@ -342,6 +343,8 @@ def _profile(file: str, data: dict[str, Any], expected_name: str) -> m.Profile:
         callback=callback,
         rehandle=rehandle,
         redispatch=redispatch,
+        joint=oversight.read_joint(top, _limit_table, _provenance),
+        repeats=oversight.read_repeats(top, _provenance),
     )
     top.done()
     return profile

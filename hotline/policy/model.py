@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 CATEGORIES = ("consultation", "help", "complaint", "report", "suggestion", "praise", "appeal")
 URGENCIES = ("normal", "special", "urgent", "epidemic")
@@ -227,6 +228,9 @@ class Profile:
     callback: Callback
     rehandle: Rehandle
     redispatch: Redispatch
+    # Oversight rules (hotline.policy.oversight); typed loosely to keep the modules apart.
+    joint: Any = None
+    repeats: Any = None
 
     @property
     def reminder_lead(self) -> timedelta:
