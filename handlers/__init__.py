@@ -3,7 +3,14 @@
 Importing this package registers everything; `load()` makes that explicit.
 """
 
-from handlers import deadlines, ticket_forms, tickets  # noqa: F401  (registration on import)
+from handlers import (  # noqa: F401  (registration on import)
+    deadlines,
+    joint,
+    repeats,
+    supervision,
+    ticket_forms,
+    tickets,
+)
 
 
 def load() -> None:

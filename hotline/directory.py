@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -80,3 +82,17 @@ def active_unit(session: Session, code: str | None) -> Unit | None:
         return None
     unit = session.get(Unit, code)
     return unit if unit is not None and unit.active else None
+
+
+UNIT_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def parse_unit_codes(value: Any) -> list[str]:
+    """Unit codes from a list or a text such as "HBJ, LZQ" or "HBJ、LZQ"; order kept, no repeats."""
+    items = value if isinstance(value, list) else UNIT_SEPARATORS.split(str(value or ""))
+    codes: list[str] = []
+    for item in items:
+        code = str(item).strip()
+        if code and code not in codes:
+            codes.append(code)
+    return codes
