@@ -5,7 +5,9 @@ Importing this package registers everything; `load()` makes that explicit.
 
 from handlers import (  # noqa: F401  (registration on import)
     deadlines,
+    designation,
     joint,
+    pending,
     repeats,
     supervision,
     ticket_forms,

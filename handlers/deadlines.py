@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from handlers import supervision
 from hotline import clock
 from hotline.calendar import WorkingCalendar
 from hotline.deadlines import (
@@ -107,6 +108,7 @@ def urge_acknowledge(ctx: HandlerContext) -> None:
     due = ctx.variables.get("acknowledge_due_at")
     if not _already(ctx, "ticket_urged", stage="acknowledge", due_at=due):
         ctx.emit("ticket_urged", stage="acknowledge", unit=ticket.current_unit, due_at=due)
+        supervision.trigger(ctx, "acknowledge_overdue", ticket.current_unit)
 
 
 @topic("deadline.remind")
@@ -129,6 +131,7 @@ def overdue(ctx: HandlerContext) -> None:
     ticket.overdue = True
     ctx.emit("ticket_overdue", unit=ticket.current_unit, due_at=due)
     ctx.emit("ticket_urged", stage="handle", unit=ticket.current_unit, due_at=due)
+    supervision.trigger(ctx, "overdue", ticket.current_unit)
 
 
 @topic("ticket.callback_no_answer")
@@ -194,3 +197,4 @@ def urge_dispatch(ctx: HandlerContext) -> None:
     due = ctx.variables.get("dispatch_due_at")
     if not _already(ctx, "dispatch_overdue", due_at=due):
         ctx.emit("dispatch_overdue", due_at=due)
+        supervision.trigger(ctx, "dispatch_overdue", None)

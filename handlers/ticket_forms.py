@@ -9,14 +9,16 @@ from marshmallow import ValidationError
 from hotline import clock
 from hotline.calendar import WorkingCalendar
 from hotline.deadlines import extension_check
-from hotline.directory import active_unit
+from hotline.directory import active_unit, parse_unit_codes
 from hotline.models import Ticket
 from processes.forms import FormContext, form_rule
 
-LATER_DISPOSITIONS = {
-    "joint": "joint handling (joint) is not available yet: dispatch to the lead unit",
-    "leader": "leader instruction (leader) is not available yet: dispatch to a unit",
-}
+# guangyuan 第十二条 (000_27d936bb79493c2c.txt), after (三)(四): designated units may not return.
+NO_RETURN = (
+    "this ticket's unit was designated ({by}); it may not be returned or objected to "
+    "(guangyuan 第十二条: 通过第十二条第三款、第四款确定的承办单位…不得退回; "
+    "guizhou 第十三条: the authority's designation is final)"
+)
 
 
 def _blank(value: Any) -> bool:
@@ -27,35 +29,97 @@ def _require(data: dict[str, Any], names: tuple[str, ...], when: str) -> dict[st
     return {name: [f"required when {when}"] for name in names if _blank(data.get(name))}
 
 
-@form_rule("ticket", "triage", before_schema=True)
-def triage_disposition_available(data: dict[str, Any], ctx: FormContext) -> None:
-    """Refuse the dispositions that later issues bring, with a clear message."""
-    disposition = data.get("disposition")
-    if isinstance(disposition, str) and disposition in LATER_DISPOSITIONS:
-        raise ValidationError({"disposition": [LATER_DISPOSITIONS[disposition]]})
-
-
 @form_rule("ticket", "triage")
 def triage_fields(data: dict[str, Any], ctx: FormContext) -> None:
     """answer needs `answer`; dispatch needs an active `unit`; decline needs a reason."""
     disposition = data.get("disposition")
-    needed = {"answer": ("answer",), "dispatch": ("unit",), "decline": ("decline_reason",)}
+    needed = {
+        "answer": ("answer",),
+        "dispatch": ("unit",),
+        "decline": ("decline_reason",),
+        "joint": ("lead_unit", "units"),
+    }
     errors = _require(data, needed.get(disposition, ()), f"disposition is {disposition}")
-    if disposition == "dispatch" and not errors and active_unit(ctx.session, data["unit"]) is None:
-        errors["unit"] = [f"unit {data['unit']!r} does not exist or is inactive"]
+    if disposition == "dispatch" and not errors:
+        errors.update(unit_errors(ctx, "unit", [data["unit"]]))
+    if disposition == "joint" and not errors:
+        errors.update(joint_errors(ctx, data["lead_unit"], data["units"], assisting_only=False))
+    if errors:
+        raise ValidationError(errors)
+
+
+def unit_errors(ctx: FormContext, name: str, codes: list[str]) -> dict[str, list[str]]:
+    """`name` → messages for every code that is not an active unit."""
+    bad = [c for c in codes if active_unit(ctx.session, c) is None]
+    if not bad:
+        return {}
+    return {name: [f"unit {c!r} does not exist or is inactive" for c in bad]}
+
+
+def joint_errors(
+    ctx: FormContext, lead: str, units: Any, *, assisting_only: bool
+) -> dict[str, list[str]]:
+    """A joint ticket needs an active lead and at least one other active unit."""
+    errors = unit_errors(ctx, "lead_unit", [lead])
+    codes = parse_unit_codes(units)
+    errors.update(unit_errors(ctx, "units", codes))
+    others = [c for c in codes if c != lead]
+    if not errors and not others:
+        what = "assisting units" if assisting_only else "units besides the lead unit"
+        errors["units"] = [f"joint handling needs {what}"]
+    return errors
+
+
+@form_rule("ticket", "leader_instruction")
+def leader_instruction_fields(data: dict[str, Any], ctx: FormContext) -> None:
+    """The leader names an active lead unit; assisting units, if any, must be active too."""
+    errors = unit_errors(ctx, "lead_unit", [data["lead_unit"]])
+    if not _blank(data.get("units")):
+        errors.update(unit_errors(ctx, "units", parse_unit_codes(data["units"])))
+    if errors:
+        raise ValidationError(errors)
+
+
+@form_rule("ticket", "coordinate_objection")
+def coordination_fields(data: dict[str, Any], ctx: FormContext) -> None:
+    """Reassigning needs another active unit."""
+    if data.get("decision") != "reassign":
+        return
+    errors = _require(data, ("unit",), "decision is reassign")
+    if not errors:
+        errors = unit_errors(ctx, "unit", [data["unit"]])
+    ticket = ctx.session.get(Ticket, ctx.ticket_id)
+    if not errors and ticket is not None and data["unit"] == ticket.current_unit:
+        errors["unit"] = ["reassign to another unit, or choose uphold"]
+    if errors:
+        raise ValidationError(errors)
+
+
+@form_rule("ticket", "designate_unit")
+def designation_fields(data: dict[str, Any], ctx: FormContext) -> None:
+    """The authority names an active unit."""
+    errors = unit_errors(ctx, "unit", [data["unit"]])
     if errors:
         raise ValidationError(errors)
 
 
 @form_rule("ticket", "handle")
 def handle_fields(data: dict[str, Any], ctx: FormContext) -> None:
-    """done needs basis, findings, reply; return needs reason and suggested unit."""
+    """done: basis, findings, reply; return: reason and suggested unit; objection: a reason.
+
+    A designated unit may neither return nor object.
+    """
     outcome = data.get("outcome")
     needed = {
         "done": ("basis", "findings", "reply"),
         "return": ("return_reason", "suggested_unit"),
         "extension": ("extension_reason",),
+        "objection": ("objection_reason",),
     }
+    if outcome in ("return", "objection"):
+        ticket = ctx.session.get(Ticket, ctx.ticket_id)
+        if ticket is not None and ticket.designated_by:
+            raise ValidationError({"outcome": [NO_RETURN.format(by=ticket.designated_by)]})
     errors = _require(data, needed.get(outcome, ()), f"outcome is {outcome}")
     if errors:
         raise ValidationError(errors)

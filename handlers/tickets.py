@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import deadlines
+from handlers import deadlines, supervision
 from hotline import clock
 from hotline.models import Ticket
 from hotline.tickets import assign_unit, dispatch_due_at, set_status
@@ -30,6 +30,7 @@ def answer_directly(ctx: HandlerContext) -> None:
     ticket.reply = ctx.form.get("answer")
     set_status(ticket, "closed")
     ctx.emit("ticket_answered", answer=ticket.reply)
+    supervision.ticket_finished(ctx)
 
 
 @topic("ticket.decline")
@@ -39,6 +40,7 @@ def decline(ctx: HandlerContext) -> None:
     ticket.close_note = ctx.form.get("decline_reason")
     set_status(ticket, "declined")
     ctx.emit("ticket_declined", reason=ticket.close_note)
+    supervision.ticket_finished(ctx)
 
 
 @topic("ticket.dispatch")
@@ -74,6 +76,7 @@ def record_return(ctx: HandlerContext) -> dict[str, Any]:
     ticket.return_count += 1
     set_status(ticket, "returned")
     ctx.emit("ticket_returned", unit=unit, **_form(ctx, "return_reason", "suggested_unit"))
+    supervision.trigger(ctx, "returned", unit)
     # The center's dispatch limit runs again for the re-dispatch.
     due = dispatch_due_at(ctx.session, ctx, ticket)
     return {"unit": None, "dispatch_due_at": due}
@@ -117,6 +120,7 @@ def send_back(ctx: HandlerContext) -> None:
     ticket = _ticket(ctx)
     set_status(ticket, "handling")
     ctx.emit("result_sent_back", unit=ticket.current_unit, **_form(ctx, "comment"))
+    supervision.trigger(ctx, "sent_back", ticket.current_unit)
 
 
 @topic("ticket.review_approved")
@@ -133,6 +137,8 @@ def record_callback(ctx: HandlerContext) -> None:
     """回访: the requester's satisfaction."""
     ticket = _ticket(ctx)
     ticket.satisfaction = ctx.variables.get("satisfaction")
+    if ticket.satisfaction == "unsatisfied":
+        ticket.unsatisfied_count += 1
     ctx.emit(
         "callback_recorded",
         satisfaction=ticket.satisfaction,
@@ -148,6 +154,7 @@ def rehandle(ctx: HandlerContext) -> dict[str, Any]:
     ticket.satisfaction = None
     set_status(ticket, "handling")
     ctx.emit("ticket_rehandled", unit=ticket.current_unit, **_form(ctx, "comment"))
+    supervision.trigger(ctx, "unsatisfied", ticket.current_unit)
     return deadlines.schedule_rehandle(ctx, ticket)
 
 
@@ -158,6 +165,7 @@ def close_with_note(ctx: HandlerContext) -> None:
     ticket.close_note = ctx.form.get("comment")
     set_status(ticket, "closed_with_note")
     ctx.emit("ticket_closed_with_note", note=ticket.close_note)
+    supervision.ticket_finished(ctx)
 
 
 @topic("ticket.close")
@@ -166,3 +174,4 @@ def close(ctx: HandlerContext) -> None:
     ticket = _ticket(ctx)
     set_status(ticket, "closed")
     ctx.emit("ticket_closed", satisfaction=ticket.satisfaction)
+    supervision.ticket_finished(ctx)

@@ -12,7 +12,7 @@ from sqlalchemy import Select, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline import clock
+from hotline import clock, repeats
 from hotline.actors import Actor
 from hotline.calendar import WorkingCalendar
 from hotline.deadlines import TicketDeadlines, compute_deadlines, dispatch_due
@@ -34,9 +34,11 @@ CATEGORIES = (
 URGENCIES = ("normal", "special", "urgent", "epidemic")
 STATUSES = (
     "new", "dispatched", "handling", "returned", "extension_requested", "in_review",
-    "callback", "closed", "closed_with_note", "declined",
+    "callback", "closed", "closed_with_note", "declined", "merged", "terminated",
+    "objection_raised",
 )  # fmt: skip
-OPEN_STATUSES = tuple(s for s in STATUSES if s not in ("closed", "closed_with_note", "declined"))
+CLOSED_STATUSES = ("closed", "closed_with_note", "declined", "merged", "terminated")
+OPEN_STATUSES = tuple(s for s in STATUSES if s not in CLOSED_STATUSES)
 INTAKE_ROLES = ("operator", "center", "admin")
 TICKET_PROCESS = "ticket"
 NEVER = "9999-12-31T00:00:00+00:00"  # a timer date for a rule the profile does not have
@@ -130,6 +132,10 @@ def create_ticket(
         except IntegrityError:
             raise Conflict("a request with this Idempotency-Key is in progress; retry") from None
     record_event(session, ticket.id, "ticket_created", actor, data={"channel": ticket.channel})
+    # Same transaction: a repeat is flagged exactly when its ticket exists.
+    repeats.flag_possible_repeats(
+        session, ticket, actor, repeats.rules_of(runtime.extras.get("profile"))
+    )
     runtime.start(
         session,
         TICKET_PROCESS,
@@ -255,7 +261,7 @@ def set_status(ticket: Ticket, status: str) -> None:
         raise ValueError(f"unknown ticket status {status!r}")
     ticket.status = status
     ticket.updated_at = clock.now()
-    if status in ("closed", "closed_with_note", "declined"):
+    if status in CLOSED_STATUSES:
         ticket.closed_at = ticket.updated_at
 
 

@@ -248,8 +248,13 @@ def test_task_get_shows_the_form(hotline: Hotline) -> None:
     task = hotline.center.task_for(number, "triage")
     detail = hotline.center.get(f"/api/v1/tasks/{task['id']}").json
     fields = {f["id"]: f for f in detail["form"]}
-    assert set(fields) == {"disposition", "unit", "answer", "decline_reason"}
-    assert [o["id"] for o in fields["disposition"]["options"]] == ["answer", "dispatch", "decline"]
+    assert set(fields) == {
+        "disposition", "unit", "answer", "decline_reason", "lead_unit", "units",
+        "merge_into", "repeat_of", "termination_opinion",
+    }  # fmt: skip
+    assert [o["id"] for o in fields["disposition"]["options"]] == [
+        "answer", "dispatch", "decline", "joint", "leader", "merge", "terminate",
+    ]  # fmt: skip
 
 
 def test_task_form_marks_required_fields(hotline: Hotline) -> None:
@@ -303,8 +308,10 @@ def snapshot(h: Hotline, number: str, task_id: str) -> tuple[dict, dict, list[st
 
 
 BAD_FORMS: list[Any] = [
-    ("triage", {"disposition": "joint"}, "disposition", "not available yet"),
-    ("triage", {"disposition": "leader"}, "disposition", "not available yet"),
+    ("triage", {"disposition": "joint"}, "lead_unit", "required"),
+    ("triage", {"disposition": "joint", "lead_unit": "ZJJ", "units": "ZJJ"}, "units", "besides"),
+    ("triage", {"disposition": "joint", "lead_unit": "ZJJ", "units": "ZJJ,NOPE"}, "units", "NOPE"),
+    ("triage", {"disposition": "joint", "lead_unit": "NOPE", "units": "HBJ"}, "lead_unit", "NOPE"),
     ("triage", {"disposition": "dispatch", "unit": "NOPE"}, "unit", "NOPE"),
     ("triage", {"disposition": "dispatch"}, "unit", "required"),
     ("triage", {"disposition": "dispatch", "unit": "  "}, "unit", "required"),
@@ -510,10 +517,10 @@ def test_units_list_and_wrong_method(hotline: Hotline) -> None:
 
 
 def definition_versions(h: Hotline) -> list[tuple[str, int]]:
-    """(process_id, version) of every deployed definition."""
+    """(process_id, version) of every deployed version of the `ticket` process."""
     response = h.admin.get("/api/v1/definitions")
     assert response.status_code == 200, response.json
-    return [(d["process_id"], d["version"]) for d in response.json]
+    return [(d["process_id"], d["version"]) for d in response.json if d["process_id"] == "ticket"]
 
 
 @pytest.mark.parametrize("who", ["operator", "center", "unit", "supervisor", "leader"])

@@ -129,16 +129,70 @@ class TicketSchema(Schema):
         allow_none=True, metadata={"description": "working time left until due_at"}
     )
     extension_count = fields.Integer()
+    designated_by = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "leader, authority or government: the unit was designated and "
+            "may not return the ticket"
+        },
+    )
+    objection_count = fields.Integer()
+    unsatisfied_count = fields.Integer()
+    joint = fields.Boolean(metadata={"description": "handled jointly (会签) by several units"})
+    escalation_level = fields.String(
+        allow_none=True, metadata={"description": "highest open supervision level"}
+    )
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
 
 
+class PossibleRepeatSchema(Schema):
+    """A ticket this one may repeat, flagged at intake (same phone or similar content)."""
+
+    number = fields.String()
+    status = fields.String()
+    reason = fields.String(metadata={"enum": ["same_phone", "similar_content"]})
+    score = fields.Float(
+        metadata={"description": "character-bigram similarity of the two texts, 0–1"}
+    )
+    created_at = fields.DateTime()
+
+
+class TicketLinkSchema(Schema):
+    """A merge (并单) or termination (终结办理) relating this ticket to another."""
+
+    kind = fields.String(metadata={"enum": ["merged_into", "terminated_as_repeat_of"]})
+    direction = fields.String(
+        metadata={
+            "enum": ["outgoing", "incoming"],
+            "description": "outgoing: this ticket was merged or terminated; incoming: the "
+            "other ticket was merged into or terminated as a repeat of this one",
+        }
+    )
+    number = fields.String(metadata={"description": "the other ticket"})
+    status = fields.String(metadata={"description": "the other ticket's status"})
+    created_at = fields.DateTime()
+
+
 class TicketDetailSchema(TicketSchema):
-    """A ticket with its history and the tasks now open on it."""
+    """A ticket with its history, the tasks now open on it, and its repeats."""
 
     events = fields.List(fields.Nested(EventSchema))
     tasks = fields.List(fields.Nested(TicketTaskSchema))
+    possible_repeats = fields.List(
+        fields.Nested(PossibleRepeatSchema),
+        metadata={"description": "flagged at intake; not shown to handling units"},
+    )
+    links = fields.List(fields.Nested(TicketLinkSchema))
+
+
+class TicketRepeatsSchema(Schema):
+    """A ticket's possible repeats and its merge and termination links."""
+
+    number = fields.String()
+    possible_repeats = fields.List(fields.Nested(PossibleRepeatSchema))
+    links = fields.List(fields.Nested(TicketLinkSchema))
 
 
 class TicketPageSchema(Schema):
