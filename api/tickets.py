@@ -14,11 +14,13 @@ from api.schemas.tickets import (
     TicketDetailSchema,
     TicketPageSchema,
     TicketQuerySchema,
+    TicketRepeatsSchema,
 )
-from hotline import clock, tickets
+from hotline import clock, repeats, tickets
 from hotline.actors import Actor
 from hotline.calendar import WorkingCalendar
 from hotline.deadlines import remaining_working_time
+from hotline.errors import Forbidden
 from hotline.models import Ticket
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1/tickets", description="Tickets (工单)")
@@ -100,8 +102,33 @@ def get(number: str) -> dict[str, Any]:
         return _detail(session, ticket, who)
 
 
+@blp.route("/<string:number>/repeats")
+@blp.response(200, TicketRepeatsSchema)
+@blp.doc(security=[{"bearer": []}], responses={"403": "units do not judge repeats"})
+def repeats_of(number: str) -> dict[str, Any]:
+    """Possible repeats flagged at intake, and the ticket's merges and terminations."""
+    who = actor()
+    with unit_of_work() as session:
+        ticket = tickets.get_ticket(session, who, number)
+        if not _sees_repeats(who):
+            raise Forbidden("possible repeats are shown to the center, not to handling units")
+        return {
+            "number": ticket.number,
+            "possible_repeats": repeats.possible_repeats(session, ticket),
+            "links": repeats.ticket_links(session, ticket),
+        }
+
+
+def _sees_repeats(who: Actor) -> bool:
+    # Repeats name other tickets by phone or content: units, who do not triage, never see them.
+    return who.role != "unit"
+
+
 def _detail(session: Any, ticket: Ticket, who: Actor) -> dict[str, Any]:
     data = present(ticket, who, WorkingCalendar.load(session))
     data["events"] = tickets.ticket_events(session, ticket)
     data["tasks"] = tickets.open_tasks(session, ticket)
+    if _sees_repeats(who):
+        data["possible_repeats"] = repeats.possible_repeats(session, ticket)
+    data["links"] = repeats.ticket_links(session, ticket)
     return data

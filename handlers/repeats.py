@@ -1,3 +1,93 @@
-"""Repeats (并单, 终结办理): merge a repeat into the open ticket or terminate it."""
+"""Repeats (并单, 终结办理): merge a repeat into the open ticket or terminate it.
+
+At `triage` the center may find that a new ticket repeats another one (hotline.repeats
+flags candidates at intake). Merging closes the repeat into an open ticket, whose unit
+answers both. Terminating closes a repeat of a demand already handled lawfully, with a
+detailed written opinion (guangyuan 第十四条(三), seeds/000_27d936bb79493c2c.txt); guizhou
+第十条(三) tells the requester the progress or result instead, guangxi 第二十一条(四)
+declines repeats — those stay with `answer` and `decline`.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError
+
+from handlers import supervision
+from hotline import repeats
+from hotline.errors import WorkflowError
+from hotline.models import Ticket
+from hotline.tickets import set_status
+from processes.context import HandlerContext
+from processes.forms import FormContext, form_rule
+from processes.topics import topic
+
+
+def _ticket(ctx: HandlerContext) -> Ticket:
+    ticket = ctx.session.get(Ticket, ctx.ticket_id)
+    if ticket is None:
+        raise LookupError(f"instance {ctx.instance.id} has no ticket")
+    return ticket
+
+
+@form_rule("ticket", "triage")
+def triage_merge(data: dict[str, Any], ctx: FormContext) -> None:
+    """merge needs `merge_into`: another ticket that is still open (not closed, not merged)."""
+    if data.get("disposition") != "merge":
+        return
+    if not data.get("merge_into"):
+        raise ValidationError({"merge_into": ["required when disposition is merge"]})
+    _target, problem = repeats.merge_target(ctx.session, ctx.ticket_id, data["merge_into"])
+    if problem:
+        raise ValidationError({"merge_into": [problem]})
+
+
+@form_rule("ticket", "triage")
+def triage_terminate(data: dict[str, Any], ctx: FormContext) -> None:
+    """terminate needs `repeat_of` (a handled ticket) and a detailed `termination_opinion`."""
+    if data.get("disposition") != "terminate":
+        return
+    errors: dict[str, list[str]] = {}
+    if not data.get("repeat_of"):
+        errors["repeat_of"] = ["required when disposition is terminate"]
+    else:
+        _original, problem = repeats.repeat_original(ctx.session, ctx.ticket_id, data["repeat_of"])
+        if problem:
+            errors["repeat_of"] = [problem]
+    problem = repeats.opinion_problem(data.get("termination_opinion"))
+    if problem:
+        errors["termination_opinion"] = [problem]
+    if errors:
+        raise ValidationError(errors)
+
+
+@topic("ticket.merge")
+def merge_ticket(ctx: HandlerContext) -> None:
+    """并单: the repeat closes as `merged`, linked to the open ticket that answers it."""
+    repeat = _ticket(ctx)
+    number = ctx.variables.get("merge_into")
+    # Lock the open ticket: it must not close between the form check and the merge.
+    target, problem = repeats.merge_target(ctx.session, repeat.id, number, lock=True)
+    if target is None:
+        raise WorkflowError(problem or "no ticket to merge into", fields={"merge_into": [problem]})
+    set_status(repeat, "merged")
+    repeats.link_merge(ctx.session, repeat, target, ctx.actor, ctx.element_id)
+    ctx.emit("ticket_merged", into=target.number)
+    supervision.ticket_finished(ctx)
+
+
+@topic("ticket.terminate")
+def terminate_ticket(ctx: HandlerContext) -> None:
+    """终结办理: a repeat of a lawfully handled demand closes with a written opinion."""
+    ticket = _ticket(ctx)
+    number = ctx.variables.get("repeat_of")
+    original, problem = repeats.repeat_original(ctx.session, ticket.id, number)
+    opinion = ctx.form.get("termination_opinion")
+    problem = problem or repeats.opinion_problem(opinion)
+    if original is None or problem:
+        raise WorkflowError(problem or "no ticket to terminate against")
+    set_status(ticket, "terminated")
+    repeats.link_termination(ctx.session, ticket, original, opinion)
+    ctx.emit("ticket_terminated", repeat_of=original.number, opinion=ticket.close_note)
+    supervision.ticket_finished(ctx)

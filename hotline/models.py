@@ -82,13 +82,18 @@ class Ticket(Base):
     """A citizen's demand (工单)."""
 
     __tablename__ = "tickets"
+    # Repeat detection at intake narrows by phone or district within a time window.
+    __table_args__ = (
+        Index("ix_tickets_phone_created_at", "requester_phone", "created_at"),
+        Index("ix_tickets_district_created_at", "district", "created_at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
     channel: Mapped[str] = mapped_column(String(20))
     category: Mapped[str] = mapped_column(String(20), index=True)
     urgency: Mapped[str] = mapped_column(String(20))
     requester_name: Mapped[str] = mapped_column(String(100))
-    requester_phone: Mapped[str] = mapped_column(String(32), index=True)
+    requester_phone: Mapped[str] = mapped_column(String(32))
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
     content: Mapped[str] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(String(500), nullable=True)

@@ -95,7 +95,9 @@ def first_process(h: Hotline) -> Process:
 
 def kinds(ticket: dict[str, Any]) -> list[str]:
     """Event kinds without task bookkeeping."""
-    return [e["kind"] for e in ticket["events"] if e["kind"] != "task_created"]
+    # The second ticket of a test repeats the first (same caller): flagged at intake.
+    skip = ("task_created", "possible_repeat_flagged")
+    return [e["kind"] for e in ticket["events"] if e["kind"] not in skip]
 
 
 def run_reference(p: Process, number: str) -> dict[str, Any]:
@@ -222,7 +224,8 @@ def test_restart_does_not_redeploy_or_change_the_running_version(
             new.complete(number, who, key, data)
         assert new.ticket(number)["status"] == "closed"
     versions = new.callers["admin"].get("/api/v1/definitions").json
-    assert [(d["process_id"], d["version"]) for d in versions] == [("ticket", 2), ("ticket", 1)]
+    ticket_versions = [(d["process_id"], d["version"]) for d in versions if d["process_id"] == "ticket"]
+    assert ticket_versions == [("ticket", 2), ("ticket", 1)]
 
 
 def test_refused_completion_before_restart_leaves_task_ready_after(

@@ -117,6 +117,13 @@ def upgrade() -> None:
         )
         batch_op.add_column(sa.Column("escalation_level", sa.String(length=30), nullable=True))
         batch_op.add_column(sa.Column("merged_into_id", sa.Integer(), nullable=True))
+        batch_op.drop_index(batch_op.f("ix_tickets_requester_phone"))
+        batch_op.create_index(
+            "ix_tickets_phone_created_at", ["requester_phone", "created_at"], unique=False
+        )
+        batch_op.create_index(
+            "ix_tickets_district_created_at", ["district", "created_at"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_tickets_escalation_level"), ["escalation_level"], unique=False
         )
@@ -132,6 +139,11 @@ def downgrade() -> None:
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_tickets_merged_into_id_tickets"), type_="foreignkey"
+        )
+        batch_op.drop_index("ix_tickets_district_created_at")
+        batch_op.drop_index("ix_tickets_phone_created_at")
+        batch_op.create_index(
+            batch_op.f("ix_tickets_requester_phone"), ["requester_phone"], unique=False
         )
         batch_op.drop_index(batch_op.f("ix_tickets_escalation_level"))
         batch_op.drop_column("merged_into_id")

@@ -1,0 +1,256 @@
+"""Repeat demands: possible repeats flagged at intake, merges (并单) and terminations (终结办理).
+
+Detection narrows by indexed columns first (requester_phone; district + created_at) and
+caps the candidates before comparing texts in Python, so intake stays cheap however many
+tickets the hotline holds. Status changes are the handlers' job (hotline.tickets.set_status);
+this module keeps the links between tickets and the rules for choosing the other ticket.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from hotline import clock
+from hotline.actors import Actor
+from hotline.history import record_event
+from hotline.models import Ticket, TicketLink
+from hotline.policy.oversight import DEFAULT_REPEATS, Repeats
+
+POSSIBLE_REPEAT = "possible_repeat"
+MERGED_INTO = "merged_into"
+TERMINATED_AS_REPEAT_OF = "terminated_as_repeat_of"
+SAME_PHONE = "same_phone"
+SIMILAR_CONTENT = "similar_content"
+CANDIDATE_CAP = 200  # newest tickets compared per criterion; older ones are not looked at
+FLAG_CAP = 20  # possible repeats kept per ticket, best first
+COMPARED_CHARS = 4000  # near-identical texts agree early; a 20 000-character text costs no more
+HANDLED_STATUSES = ("closed", "closed_with_note")  # handled lawfully: may be terminated against
+MIN_OPINION_CHARS = 20
+OPINION_RULE = (
+    f"a detailed written opinion of at least {MIN_OPINION_CHARS} characters is required "
+    "(guangyuan 第十四条(三): 承办单位需针对终结办理事项提出详细书面意见)"
+)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One possible repeat found at intake."""
+
+    other_id: int
+    created_at: datetime
+    reason: str
+    score: float
+
+
+def rules_of(profile: Any) -> Repeats:
+    """The profile's [repeats] rules, or the defaults when it has none."""
+    return getattr(profile, "repeats", None) or DEFAULT_REPEATS
+
+
+def normalise(text: str) -> str:
+    """Letters and digits only, full-width folded and lower-cased: punctuation never counts."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")
+
+
+def bigrams(text: str) -> frozenset[str]:
+    """Character bigrams of the normalised text (a single character stands for itself)."""
+    norm = normalise(text)[:COMPARED_CHARS]
+    if len(norm) < 2:
+        return frozenset({norm}) if norm else frozenset()
+    return frozenset(norm[i : i + 2] for i in range(len(norm) - 1))
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard index of two bigram sets; 0 when either is empty."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def window_start(window_days: int, now: datetime | None = None) -> datetime:
+    """Midnight Asia/Shanghai `window_days` calendar days before today."""
+    today = (now or clock.now()).astimezone(clock.SHANGHAI).date()
+    return datetime.combine(today - timedelta(days=window_days), time(), clock.SHANGHAI)
+
+
+def find_possible_repeats(session: Session, ticket: Ticket, rules: Repeats) -> list[Flag]:
+    """Tickets created in the window with the same phone, or near-identical text in the district.
+
+    Merged tickets are left out: their demand lives on in the ticket they were merged into.
+    """
+    since = window_start(rules.window_days, ticket.created_at)
+    # Columns, not rows: 200 candidates must not drag 200 full tickets into the session.
+    base = (
+        select(Ticket.id, Ticket.created_at, func.substr(Ticket.content, 1, COMPARED_CHARS))
+        .where(Ticket.id != ticket.id, Ticket.created_at >= since, Ticket.status != "merged")
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(CANDIDATE_CAP)
+    )
+    mine = bigrams(ticket.content)
+    flags: dict[int, Flag] = {}
+    for other_id, created_at, content in session.execute(
+        base.where(Ticket.requester_phone == ticket.requester_phone)
+    ):
+        score = round(similarity(mine, bigrams(content)), 3)
+        flags[other_id] = Flag(other_id, created_at, SAME_PHONE, score)
+    if ticket.district:
+        for other_id, created_at, content in session.execute(
+            base.where(Ticket.district == ticket.district)
+        ):
+            if other_id in flags:
+                continue
+            score = similarity(mine, bigrams(content))
+            if score >= rules.similarity:  # unrounded: 0.7996 is not 0.8
+                flags[other_id] = Flag(other_id, created_at, SIMILAR_CONTENT, round(score, 3))
+    best = sorted(flags.values(), key=lambda f: (f.score, f.created_at), reverse=True)
+    return best[:FLAG_CAP]
+
+
+def flag_possible_repeats(
+    session: Session, ticket: Ticket, actor: Actor, rules: Repeats
+) -> list[Flag]:
+    """Link a new ticket to its possible repeats and say so in its history."""
+    flags = find_possible_repeats(session, ticket, rules)
+    now = clock.now()
+    for flag in flags:
+        session.add(
+            TicketLink(
+                ticket_id=ticket.id,
+                other_id=flag.other_id,
+                kind=POSSIBLE_REPEAT,
+                reason=flag.reason,
+                score=flag.score,
+                created_at=now,
+            )
+        )
+    if flags:
+        # Only the count: the history reaches units, the other tickets' details must not.
+        record_event(
+            session, ticket.id, "possible_repeat_flagged", actor, data={"count": len(flags)}
+        )
+    return flags
+
+
+def possible_repeats(session: Session, ticket: Ticket) -> list[dict[str, Any]]:
+    """The tickets this one may repeat, best first: number, status, reason, score."""
+    rows = session.execute(
+        select(TicketLink, Ticket)
+        .join(Ticket, Ticket.id == TicketLink.other_id)
+        .where(TicketLink.ticket_id == ticket.id, TicketLink.kind == POSSIBLE_REPEAT)
+        .order_by(TicketLink.score.desc(), TicketLink.id)
+    )
+    return [
+        {
+            "number": other.number,
+            "status": other.status,
+            "reason": link.reason,
+            "score": link.score,
+            "created_at": other.created_at,
+        }
+        for link, other in rows
+    ]
+
+
+def ticket_links(session: Session, ticket: Ticket) -> list[dict[str, Any]]:
+    """Merges and terminations touching this ticket, seen from both sides, oldest first.
+
+    `direction` is `outgoing` on the ticket that was merged or terminated and `incoming`
+    on the ticket it points to.
+    """
+    rows = session.execute(
+        select(TicketLink)
+        .where(
+            or_(TicketLink.ticket_id == ticket.id, TicketLink.other_id == ticket.id),
+            TicketLink.kind != POSSIBLE_REPEAT,
+        )
+        .order_by(TicketLink.created_at, TicketLink.id)
+    )
+    out = []
+    for link in rows.scalars():
+        outgoing = link.ticket_id == ticket.id
+        other = session.get(Ticket, link.other_id if outgoing else link.ticket_id)
+        assert other is not None  # foreign keys
+        out.append(
+            {
+                "kind": link.kind,
+                "direction": "outgoing" if outgoing else "incoming",
+                "number": other.number,
+                "status": other.status,
+                "created_at": link.created_at,
+            }
+        )
+    return out
+
+
+def _by_number(session: Session, number: Any, *, lock: bool = False) -> Ticket | None:
+    if not isinstance(number, str) or not number.strip():
+        return None
+    query = select(Ticket).where(Ticket.number == number.strip())
+    return session.scalars(query.with_for_update() if lock else query).first()
+
+
+def merge_target(
+    session: Session, ticket_id: int | None, number: Any, *, lock: bool = False
+) -> tuple[Ticket | None, str | None]:
+    """The open ticket a repeat may be merged into, or why `number` is not one."""
+    target = _by_number(session, number, lock=lock)
+    if target is None:
+        return None, f"ticket {number!r} does not exist"
+    if target.id == ticket_id:
+        return None, "a ticket cannot be merged into itself"
+    if target.closed_at is not None or target.merged_into_id is not None:
+        return None, f"ticket {target.number} is {target.status}: merge only into an open ticket"
+    return target, None
+
+
+def repeat_original(
+    session: Session, ticket_id: int | None, number: Any
+) -> tuple[Ticket | None, str | None]:
+    """The handled ticket a repeat may be terminated against, or why `number` is not one."""
+    original = _by_number(session, number)
+    if original is None:
+        return None, f"ticket {number!r} does not exist"
+    if original.id == ticket_id:
+        return None, "a ticket cannot repeat itself"
+    if original.status not in HANDLED_STATUSES:
+        return None, (
+            f"ticket {original.number} is {original.status}: terminate only repeats of a "
+            "handled (closed) ticket"
+        )
+    return original, None
+
+
+def opinion_problem(opinion: Any) -> str | None:
+    """Why a termination opinion is not detailed enough, or None."""
+    text = opinion.strip() if isinstance(opinion, str) else ""
+    return OPINION_RULE if len(text) < MIN_OPINION_CHARS else None
+
+
+def link_merge(session: Session, repeat: Ticket, target: Ticket, actor: Actor, task: str) -> None:
+    """Record a merge: the repeat points to the open ticket, whose history says so too."""
+    repeat.merged_into_id = target.id
+    repeat.close_note = f"merged into {target.number}"
+    _link(session, repeat, target, MERGED_INTO)
+    # The number only: units handling the open ticket see its history, not the repeat's caller.
+    record_event(
+        session, target.id, "repeat_merged", actor, task=task, data={"repeat": repeat.number}
+    )
+
+
+def link_termination(session: Session, ticket: Ticket, original: Ticket, opinion: str) -> None:
+    """Record a termination: the ticket points to the handled ticket it repeats."""
+    ticket.close_note = opinion.strip()
+    _link(session, ticket, original, TERMINATED_AS_REPEAT_OF)
+
+
+def _link(session: Session, ticket: Ticket, other: Ticket, kind: str) -> None:
+    session.add(
+        TicketLink(ticket_id=ticket.id, other_id=other.id, kind=kind, created_at=clock.now())
+    )
