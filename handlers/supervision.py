@@ -1,13 +1,247 @@
-"""Supervision ladder (督办): profile triggers, escalations, government review."""
+"""Supervision ladder (督办): profile triggers, escalations, government review.
+
+bpmn/supervision.bpmn runs once per ticket at most: `escalate` records a rung, a timer
+climbs to the next rung when the profile's limit passes without effect, a supervisor's
+`escalation_requested` message jumps to any rung, and the last rung is the leader's
+`government_review`, whose decision goes back to the ticket as message `government_decision`.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+
+from handlers import government  # noqa: F401  (registers ticket.government_decision)
+from hotline import clock, escalations
+from hotline.calendar import WorkingCalendar
+from hotline.directory import active_unit
+from hotline.errors import Conflict
+from hotline.models import Ticket, TicketEvent, UserTask
+from hotline.policy.oversight import FINAL_LEVEL, next_level, supervision_of
+from hotline.tickets import NEVER, TICKET_PROCESS
 from processes.context import HandlerContext
+from processes.forms import FormContext, form_rule
+from processes.runtime import instances_of
+from processes.topics import topic
+
+# Ticket tasks whose diagram catches `government_decision` (joint_handling waits on a joint).
+DECISION_TASKS = ("triage", "acknowledge", "handle")
+# Statuses in which the unit has delivered: a rung against it has had its effect.
+DELIVERED = ("in_review", "callback")
+TRIGGER_TEXT = {
+    "dispatch_overdue": "dispatch overdue (派单超时)",
+    "acknowledge_overdue": "not acknowledged in time (签收超时)",
+    "overdue": "handling overdue (超期未办理)",
+    "returned": "returned (退单)",
+    "sent_back": "result sent back (审核退回)",
+    "unsatisfied": "requester unsatisfied (不满意)",
+}
+
+
+def _ticket(ctx: HandlerContext) -> Ticket:
+    ticket = ctx.session.get(Ticket, ctx.ticket_id)
+    if ticket is None:
+        raise LookupError(f"instance {ctx.instance.id} has no ticket")
+    return ticket
+
+
+def _count_events(ctx: HandlerContext, kind: str, **match: Any) -> int:
+    rows = ctx.session.scalars(
+        select(TicketEvent.data).where(
+            TicketEvent.ticket_id == ctx.ticket_id, TicketEvent.kind == kind
+        )
+    )
+    return sum(1 for data in rows if all((data or {}).get(k) == v for k, v in match.items()))
+
+
+def occurrences(ctx: HandlerContext, ticket: Ticket, event: str) -> int:
+    """How often `event` happened to the ticket, counting the one being reported."""
+    if event == "returned":
+        return ticket.return_count
+    if event == "unsatisfied":
+        return ticket.unsatisfied_count
+    if event == "sent_back":
+        return _count_events(ctx, "result_sent_back")
+    kinds = {
+        "overdue": ("ticket_overdue", {}),
+        "acknowledge_overdue": ("ticket_urged", {"stage": "acknowledge"}),
+        "dispatch_overdue": ("dispatch_overdue", {}),
+    }
+    kind, match = kinds[event]
+    return max(1, _count_events(ctx, kind, **match))  # the event may not be recorded yet
 
 
 def trigger(ctx: HandlerContext, trigger: str, unit: str | None) -> None:
     """A ticket event that may climb the ladder per the profile (overdue, returned, ...)."""
+    ticket = _ticket(ctx)
+    if not escalations.is_open(ticket):
+        return
+    count = occurrences(ctx, ticket, trigger)
+    rule = supervision_of(ctx.extras.get("profile")).trigger_for(trigger, count)
+    if rule is None:
+        return
+    reason = f"{TRIGGER_TEXT.get(trigger, trigger)}, {count}×: {rule.origin.source}"
+    escalations.request(
+        ctx.session,
+        ctx.runtime,
+        ctx.actor,
+        ticket,
+        level=rule.level,
+        reason=reason,
+        trigger=trigger,
+        unit=unit if unit is not None else ticket.current_unit,
+        automatic=True,
+    )
 
 
 def ticket_finished(ctx: HandlerContext) -> None:
     """The ticket closed: open escalations resolve and the supervision process ends."""
+    ticket = _ticket(ctx)
+    resolved = escalations.resolve_open(ctx.session, ticket.id, f"ticket {ticket.status}")
+    if resolved:
+        ctx.emit("escalations_resolved", levels=[e.level for e in resolved], status=ticket.status)
+    for instance in instances_of(ctx.session, ticket.id, escalations.SUPERVISION_PROCESS):
+        ctx.send(instance.id, "ticket_resolved", {"status": ticket.status}, required=False)
+
+
+# -- service tasks of supervision.bpmn -------------------------------------------------------
+
+
+@topic("supervision.escalate")
+def escalate(ctx: HandlerContext) -> dict[str, Any]:
+    """Record the rung at `level` (or the one a supervisor asked for) and when it climbs."""
+    ticket = _ticket(ctx)
+    asked = ctx.variables.get("escalation_requested") or {}
+    level = asked.get("level") or ctx.variables["level"]
+    reason = asked.get("reason") or ctx.variables.get("reason") or level
+    cause = asked.get("trigger") or ctx.variables.get("trigger") or "manual"
+    unit = asked.get("unit") if asked else ctx.variables.get("unit")
+    unit = unit or ticket.current_unit
+    row = escalations.record(
+        ctx.session, ticket, level=level, unit=unit, reason=reason, trigger=cause, actor=ctx.actor
+    )
+    climb_at = _climb_at(ctx, level)
+    ctx.emit(
+        "ticket_escalated",
+        level=level,
+        unit=unit,
+        reason=reason,
+        trigger=cause,
+        escalation_id=row.id,
+        climb_at=None if climb_at == NEVER else climb_at,
+    )
+    return {
+        "level": level,
+        "reason": reason,
+        "trigger": cause,
+        "unit": unit,
+        "stage": ticket.status,
+        "climb_at": climb_at,
+        "escalation_requested": None,
+    }
+
+
+def _climb_at(ctx: HandlerContext, level: str) -> str:
+    """When the rung climbs without effect (the profile's working days), or never."""
+    climb = supervision_of(ctx.extras.get("profile")).climb(level)
+    if climb is None or climb.after is None:
+        return NEVER
+    calendar = WorkingCalendar.load(ctx.session)
+    return calendar.add_working_days(clock.now(), int(climb.after.amount)).at.isoformat()
+
+
+def stalled(ticket: Ticket, unit: str | None, stage: str | None) -> bool:
+    """Whether the rung against `unit` has had no effect yet."""
+    if not escalations.is_open(ticket):
+        return False
+    if unit is None:  # against the center: it has not dispatched yet
+        return ticket.status in ("new", "returned")
+    if ticket.current_unit != unit or ticket.status in DELIVERED:
+        return False
+    # An acknowledge-stage rung has its effect once the unit acknowledges.
+    return not (stage == "dispatched" and ticket.status != "dispatched")
+
+
+@topic("supervision.check_effect")
+def check_effect(ctx: HandlerContext) -> dict[str, Any]:
+    """The rung's time is up: end if it had its effect, else take the next rung."""
+    ticket = _ticket(ctx)
+    level, unit = ctx.variables["level"], ctx.variables.get("unit")
+    upper = next_level(level)
+    if upper is None or not stalled(ticket, unit, ctx.variables.get("stage")):
+        escalations.resolve_open(ctx.session, ticket.id, "effective")
+        ctx.emit("escalation_effective", level=level, unit=unit, status=ticket.status)
+        return {"effect": True}
+    return {
+        "effect": False,
+        "level": upper,
+        "trigger": "no_effect",
+        "reason": f"{level} without effect (未见实效)",
+    }
+
+
+@topic("supervision.government_decision")
+def forward_government_decision(ctx: HandlerContext) -> dict[str, Any]:
+    """The leader decided: close the rung and send the decision into the running ticket."""
+    ticket = _ticket(ctx)
+    instruction = ctx.form.get("instruction")
+    unit, due_at = ctx.variables["unit"], ctx.variables["due_at"]
+    escalations.resolve_open(ctx.session, ticket.id, f"government decision: {instruction}")
+    ctx.emit("government_review_decided", unit=unit, due_at=due_at, instruction=instruction)
+    running = instances_of(ctx.session, ticket.id, TICKET_PROCESS)
+    if not running:
+        raise Conflict(f"ticket {ticket.number} has no running lifecycle to redirect")
+    payload = {"instruction": instruction, "unit": unit, "due_at": due_at}
+    ctx.send(running[-1].id, "government_decision", payload, required=True)
+    return {"effect": True}
+
+
+# -- the leader's form ---------------------------------------------------------------------------
+
+
+def parse_due(value: Any) -> datetime | None:
+    """An aware ISO 8601 date-time, or None when it is not one."""
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def awaiting_decision(session: Any, ticket: Ticket) -> bool:
+    """Whether the ticket's diagram is where a government decision can redirect it."""
+    waiting = session.scalar(
+        select(func.count())
+        .select_from(UserTask)
+        .where(
+            UserTask.ticket_id == ticket.id,
+            UserTask.process_id == TICKET_PROCESS,
+            UserTask.task_id.in_(DECISION_TASKS),
+            UserTask.state == "ready",
+        )
+    )
+    return bool(waiting) or bool(instances_of(session, ticket.id, "joint"))
+
+
+@form_rule("supervision", FINAL_LEVEL)
+def government_review_fields(data: dict[str, Any], ctx: FormContext) -> None:
+    """An active unit, a future aware due time, and a ticket that can still be redirected."""
+    errors: dict[str, list[str]] = {}
+    if active_unit(ctx.session, data.get("unit")) is None:
+        errors["unit"] = [f"unit {data.get('unit')!r} does not exist or is inactive"]
+    due = parse_due(data.get("due_at"))
+    if due is None:
+        errors["due_at"] = ["must be an ISO 8601 date-time with a time zone offset"]
+    elif due <= clock.now():
+        errors["due_at"] = ["must be in the future"]
+    ticket = ctx.session.get(Ticket, ctx.ticket_id)
+    if ticket is not None and not awaiting_decision(ctx.session, ticket):
+        errors["ticket"] = [
+            f"ticket {ticket.number} is {ticket.status}: a government decision redirects a "
+            "ticket only while it waits at triage, acknowledge, handle or joint handling"
+        ]
+    if errors:
+        raise ValidationError(errors)

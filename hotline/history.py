@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -9,6 +10,17 @@ from sqlalchemy.orm import Session
 from hotline import clock
 from hotline.actors import Actor
 from hotline.models import TicketEvent
+
+
+def json_safe(value: Any) -> Any:
+    """Event data as JSON: dates and times become ISO strings (a form's date fields)."""
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
 
 
 def record_event(
@@ -28,7 +40,7 @@ def record_event(
         actor_id=actor.id,
         actor_name=actor.name,
         task=task,
-        data=data or {},
+        data=json_safe(data or {}),
     )
     session.add(event)
     return event

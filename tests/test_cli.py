@@ -66,15 +66,20 @@ class Cli:
         """A test client of `api.create_app` over the CLI's database."""
         return create_app(self.services).test_client()
 
-    def versions(self) -> list[tuple[str, int]]:
-        """(process_id, version) of every stored definition."""
+    def versions(self, process_id: str = "ticket") -> list[tuple[str, int]]:
+        """(process_id, version) of every stored definition of one process."""
         with self.services.transaction() as session:
             rows = session.execute(
-                select(ProcessDefinition.process_id, ProcessDefinition.version).order_by(
-                    ProcessDefinition.version
-                )
+                select(ProcessDefinition.process_id, ProcessDefinition.version)
+                .where(ProcessDefinition.process_id == process_id)
+                .order_by(ProcessDefinition.version)
             )
             return [tuple(r) for r in rows]  # type: ignore[misc]
+
+    def processes(self) -> set[str]:
+        """Ids of every deployed process."""
+        with self.services.transaction() as session:
+            return set(session.scalars(select(ProcessDefinition.process_id)))
 
     def close(self) -> None:
         """Dispose the services if built."""
@@ -131,6 +136,7 @@ def test_init_on_a_fresh_sqlite_file_is_idempotent(tmp_path: Path) -> None:
         assert "deployed ticket v1 (ticket.bpmn)" in second.stderr
         assert "v2" not in second.stderr
         assert runner.versions() == [("ticket", 1)]
+        assert runner.processes() == {"ticket", "joint", "supervision"}
     finally:
         runner.close()
 

@@ -260,3 +260,138 @@ def test_an_unknown_profile_lists_the_available_ones(tmp_path: Path) -> None:
         load_profile("shenzhen")
     with pytest.raises(PolicyError, match="not a profile name"):
         load_profile("../guangyuan")
+
+
+# -- oversight sections: [joint], [repeats], [supervision] ------------------------------------
+
+
+@pytest.mark.parametrize("name", PROFILE_NAMES)
+def test_oversight_rules_cite_their_own_regulation(name: str) -> None:
+    """Joint, repeat and supervision rules name the profile's seed file; defaults say why."""
+    profile = load_profile(name)
+    supervision = profile.supervision
+    items = [profile.joint.origin, profile.joint.assist_lead, profile.repeats.origin]
+    items += [supervision.origin, *(c.origin for c in supervision.climbs)]
+    items += [t.origin for t in supervision.triggers]
+    for item in items:
+        assert item.source.startswith(SEEDS[name] + " "), item
+        assert re.search(r"条|[一二三四五六七八九十]\(", item.source), item
+        if item.default_not_from_regulation:
+            assert item.note, item
+    # Every rung below the government says how it climbs; the top one never does.
+    assert [c.level for c in supervision.climbs] == [
+        "urge", "supervision_order", "yellow_card", "red_card", "summons",
+    ]  # fmt: skip
+    assert supervision.climb("government_review") is None
+
+
+def test_supervision_rules_read_from_the_regulations() -> None:
+    """Each profile's ladder follows its articles; numbers no article gives are marked."""
+    guangyuan = load_profile("guangyuan").supervision
+    assert guangyuan.trigger_for("overdue", 1).level == "urge"  # 第二十六条(二)
+    assert guangyuan.trigger_for("returned", 1) is None
+    assert guangyuan.trigger_for("returned", 2).level == "supervision_order"
+    assert guangyuan.trigger_for("sent_back", 5) is None
+    summons = guangyuan.climb("summons")
+    assert summons.after.amount == 2 and summons.after.default_not_from_regulation
+    assert "第二十七条(三)" in summons.origin.source
+    guizhou = load_profile("guizhou").supervision
+    assert guizhou.trigger_for("overdue", 1).level == "supervision_order"  # 第十七条(一)
+    sent_back = guizhou.trigger_for("sent_back", 2)  # 第十六条: count configurable
+    assert sent_back.level == "supervision_order" and sent_back.origin.default_not_from_regulation
+    assert guizhou.climb("summons").after is None  # hot spots only: by hand
+    assert load_profile("puyang").supervision.trigger_for("overdue", 1).level == "yellow_card"
+    assert load_profile("guangxi").supervision.climb("summons").after is None
+
+
+SUPERVISION_BROKEN = [
+    (
+        "unknown level",
+        'event = "overdue"\nmin_count = 1\nlevel = "urge"',
+        'event = "overdue"\nmin_count = 1\nlevel = "black_card"',
+        "supervision.trigger[1].level",
+        "unknown value 'black_card'",
+    ),
+    (
+        "unknown event",
+        'event = "overdue"\nmin_count = 1',
+        'event = "late"\nmin_count = 1',
+        "supervision.trigger[1].event",
+        "unknown value 'late'",
+    ),
+    (
+        "zero count",
+        'event = "overdue"\nmin_count = 1',
+        'event = "overdue"\nmin_count = 0',
+        "supervision.trigger[1].min_count",
+        "must be at least 1",
+    ),
+    (
+        "missing rung",
+        "[supervision.climb.red_card]\n",
+        "[supervision.climb_red_card]\n",
+        "supervision.climb.red_card",
+        "missing required key",
+    ),
+    (
+        "rung in days and by hand",
+        "[supervision.climb.summons]\nworking_days = 2\n",
+        "[supervision.climb.summons]\nworking_days = 2\nmanual_only = true\n",
+        "supervision.climb.summons.working_days",
+        "either working_days or manual_only",
+    ),
+    (
+        "climb in hours",
+        "[supervision.climb.urge]\nworking_days = 1\n",
+        "[supervision.climb.urge]\nhours = 24\n",
+        "supervision.climb.urge.hours",
+        "not allowed here; use one of working_days",
+    ),
+    (
+        "government review climbing",
+        "[supervision.climb.summons]\n",
+        '[supervision.climb.government_review]\nworking_days = 1\nsource = "000_27d936bb79493c2c'
+        '.txt 第二十七条"\n\n[supervision.climb.summons]\n',
+        "supervision.climb.government_review",
+        "the last rung",
+    ),
+    (
+        "duplicate trigger",
+        'event = "overdue"\nmin_count = 1',
+        'event = "acknowledge_overdue"\nmin_count = 1',
+        "supervision.trigger[1]",
+        "a second acknowledge_overdue trigger at 1",
+    ),
+    (
+        "repeats window",
+        "window_days = 30",
+        "window_days = 0",
+        "repeats.window_days",
+        "between 1 and 366",
+    ),
+    (
+        "joint in working days of zero",
+        "[joint.assist_lead]\nworking_days = 1\n",
+        "[joint.assist_lead]\nworking_days = 0\n",
+        "joint.assist_lead.working_days",
+        "must be positive",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "old", "new", "key", "problem"),
+    SUPERVISION_BROKEN,
+    ids=[b[0] for b in SUPERVISION_BROKEN],
+)
+def test_a_broken_oversight_section_names_file_key_and_problem(
+    tmp_path: Path, what: str, old: str, new: str, key: str, problem: str
+) -> None:
+    """Copy guangyuan.toml, break its [joint], [repeats] or [supervision] one way."""
+    assert ORIGINAL.count(old) >= 1, f"fixture text not found for {what}"
+    path = tmp_path / "guangyuan.toml"
+    path.write_text(ORIGINAL.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
+        load_profile("guangyuan", tmp_path)
+    assert (caught.value.file, caught.value.key) == (str(path), key), str(caught.value)
+    assert problem in caught.value.problem, str(caught.value)

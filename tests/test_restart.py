@@ -224,7 +224,9 @@ def test_restart_does_not_redeploy_or_change_the_running_version(
             new.complete(number, who, key, data)
         assert new.ticket(number)["status"] == "closed"
     versions = new.callers["admin"].get("/api/v1/definitions").json
-    ticket_versions = [(d["process_id"], d["version"]) for d in versions if d["process_id"] == "ticket"]
+    ticket_versions = [
+        (d["process_id"], d["version"]) for d in versions if d["process_id"] == "ticket"
+    ]
     assert ticket_versions == [("ticket", 2), ("ticket", 1)]
 
 

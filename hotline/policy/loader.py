@@ -345,6 +345,7 @@ def _profile(file: str, data: dict[str, Any], expected_name: str) -> m.Profile:
         redispatch=redispatch,
         joint=oversight.read_joint(top, _limit_table, _provenance),
         repeats=oversight.read_repeats(top, _provenance),
+        supervision=oversight.read_supervision(top, _limit, _provenance),
     )
     top.done()
     return profile

@@ -231,6 +231,7 @@ class Profile:
     # Oversight rules (hotline.policy.oversight); typed loosely to keep the modules apart.
     joint: Any = None
     repeats: Any = None
+    supervision: Any = None
 
     @property
     def reminder_lead(self) -> timedelta:

@@ -1,0 +1,54 @@
+"""/api/v1/tickets/{number}/escalations and /api/v1/escalations: the supervision ladder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from api.context import actor, services, unit_of_work
+from api.schemas.escalations import (
+    EscalationCreateSchema,
+    EscalationPageSchema,
+    EscalationQuerySchema,
+    EscalationSchema,
+)
+from hotline import escalations
+from hotline.models import Escalation
+
+blp = Blueprint("escalations", __name__, url_prefix="/api/v1", description="Escalations (督办)")
+
+
+def present(row: Escalation, ticket_number: str) -> dict[str, Any]:
+    """Escalation row plus the number of its ticket."""
+    data = {c.key: getattr(row, c.key) for c in Escalation.__table__.columns}
+    data["ticket_number"] = ticket_number
+    return data
+
+
+@blp.route("/tickets/<string:number>/escalations", methods=["POST"])
+@blp.arguments(EscalationCreateSchema)
+@blp.response(201, EscalationSchema)
+@blp.doc(
+    security=[{"bearer": []}],
+    responses={"403": "not center or supervisor", "409": "ticket closed or at government review"},
+)
+def create(body: dict[str, Any], number: str) -> dict[str, Any]:
+    """Escalate an open ticket to `level` (center, supervisors); the ladder climbs on from there."""
+    with unit_of_work() as session:
+        row = escalations.escalate(
+            session, services().runtime, actor(), number, body["level"], body["reason"]
+        )
+        return present(row, number)
+
+
+@blp.route("/escalations", methods=["GET"])
+@blp.arguments(EscalationQuerySchema, location="query")
+@blp.response(200, EscalationPageSchema)
+@blp.doc(security=[{"bearer": []}], responses={"403": "operators, or a unit asking for another"})
+def list_(query: dict[str, Any]) -> dict[str, Any]:
+    """Escalations visible to the caller, newest first: units see those against themselves."""
+    with unit_of_work() as session:
+        rows, total = escalations.list_escalations(session, actor(), **query)
+        items = [present(row, number) for row, number in rows]
+    return {"items": items, "total": total, "page": query["page"], "per_page": query["per_page"]}

@@ -1,0 +1,232 @@
+"""Escalations (督办): the rungs a ticket reached, against which unit, and who may see them.
+
+The `supervision` process (bpmn/supervision.bpmn) records each rung through `record`; a
+supervisor's request and a profile trigger both go through `request`, which starts that
+process or messages the running one. Plain functions over a session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from hotline import clock
+from hotline.actors import Actor
+from hotline.errors import Conflict, Forbidden, Invalid
+from hotline.models import Escalation, Ticket, UserTask
+from hotline.policy.oversight import FINAL_LEVEL, LEVELS, next_level
+from hotline.tickets import OPEN_STATUSES, get_ticket, visible_tickets
+from processes.messaging import lock_ticket
+from processes.runtime import instances_of
+
+__all__ = ["FINAL_LEVEL", "LEVELS", "next_level"]
+
+SUPERVISION_PROCESS = "supervision"
+ESCALATING_ROLES = ("center", "supervisor", "admin")
+# Who reads every escalation; units read their own, the leader those of tickets brought to it.
+READ_ALL_ROLES = ("center", "supervisor", "authority", "admin")
+
+
+def rank(level: str | None) -> int:
+    """Position on the ladder; -1 for none."""
+    return LEVELS.index(level) if level in LEVELS else -1
+
+
+def is_open(ticket: Ticket) -> bool:
+    """Whether the ticket is still being worked on (not closed, declined, merged ...)."""
+    return ticket.closed_at is None and ticket.status in OPEN_STATUSES
+
+
+def open_escalation(session: Session, ticket_id: int) -> Escalation | None:
+    """The ticket's escalation now in force (the latest open one), if any."""
+    return session.scalars(
+        select(Escalation)
+        .where(Escalation.ticket_id == ticket_id, Escalation.open.is_(True))
+        .order_by(Escalation.id.desc())
+        .limit(1)
+    ).first()
+
+
+def record(
+    session: Session,
+    ticket: Ticket,
+    *,
+    level: str,
+    unit: str | None,
+    reason: str,
+    trigger: str,
+    actor: Actor,
+) -> Escalation:
+    """Record a rung against `unit`; it supersedes the ticket's earlier open rung."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown escalation level {level!r}")
+    resolve_open(session, ticket.id, f"superseded by {level}")
+    escalation = Escalation(
+        ticket_id=ticket.id,
+        unit_code=unit,
+        level=level,
+        reason=reason,
+        trigger=trigger,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        open=True,
+        created_at=clock.now(),
+    )
+    session.add(escalation)
+    ticket.escalation_level = level
+    session.flush()
+    return escalation
+
+
+def resolve_open(session: Session, ticket_id: int, resolution: str) -> list[Escalation]:
+    """Close the ticket's open escalations with a resolution; returns them."""
+    rows = list(
+        session.scalars(
+            select(Escalation).where(Escalation.ticket_id == ticket_id, Escalation.open.is_(True))
+        )
+    )
+    now = clock.now()
+    for row in rows:
+        row.open, row.resolved_at, row.resolution = False, now, resolution
+    return rows
+
+
+def at_government_review(session: Session, instance_id: int) -> bool:
+    """Whether a supervision instance waits for the leader's government-review decision."""
+    found = session.scalar(
+        select(func.count())
+        .select_from(UserTask)
+        .where(
+            UserTask.instance_id == instance_id,
+            UserTask.task_id == FINAL_LEVEL,
+            UserTask.state == "ready",
+        )
+    )
+    return bool(found)
+
+
+def request(
+    session: Session,
+    runtime: Any,
+    actor: Actor,
+    ticket: Ticket,
+    *,
+    level: str,
+    reason: str,
+    trigger: str,
+    unit: str | None,
+    automatic: bool,
+) -> bool:
+    """Put the ticket on rung `level`: start the supervision process or message the running one.
+
+    An automatic request (a profile trigger) only ever climbs: it is dropped when the rung in
+    force against the same unit is as high, or when the leader already has the ticket.
+    Returns whether an escalation was requested.
+    """
+    lock_ticket(session, ticket.id)  # two requests at once must not start two ladders
+    running = instances_of(session, ticket.id, SUPERVISION_PROCESS)
+    variables = {"level": level, "reason": reason, "trigger": trigger, "unit": unit}
+    if not running:
+        runtime.start(
+            session, SUPERVISION_PROCESS, actor=actor, ticket_id=ticket.id, variables=variables
+        )
+        return True
+    instance = running[-1]
+    if at_government_review(session, instance.id):
+        if automatic:
+            return False
+        raise Conflict(
+            f"ticket {ticket.number} is already under government review; "
+            "the leader's decision is awaited",
+            fields={"level": ["the ticket is at government_review"]},
+        )
+    current = open_escalation(session, ticket.id)
+    same_unit = current is not None and current.unit_code == unit
+    if automatic and same_unit and rank(level) <= rank(current.level if current else None):
+        return False
+    return runtime.send_message(
+        session, instance.id, "escalation_requested", variables, actor=actor, required=True
+    )
+
+
+def escalate(
+    session: Session, runtime: Any, actor: Actor, number: str, level: str, reason: str
+) -> Escalation:
+    """A supervisor's (or the center's) escalation of an open ticket; the recorded rung."""
+    if actor.role not in ESCALATING_ROLES:
+        raise Forbidden("only the center and supervisors escalate tickets")
+    if level not in LEVELS:
+        raise Invalid(
+            f"level must be one of {', '.join(LEVELS)}", fields={"level": ["unknown level"]}
+        )
+    ticket = get_ticket(session, actor, number)
+    if not is_open(ticket):
+        raise Conflict(f"ticket {number} is {ticket.status}; only open tickets are escalated")
+    before = session.scalar(
+        select(func.max(Escalation.id)).where(Escalation.ticket_id == ticket.id)
+    )
+    request(
+        session,
+        runtime,
+        actor,
+        ticket,
+        level=level,
+        reason=reason,
+        trigger="manual",
+        unit=ticket.current_unit,
+        automatic=False,
+    )
+    latest = session.scalars(
+        select(Escalation)
+        .where(Escalation.ticket_id == ticket.id, Escalation.id > (before or 0))
+        .order_by(Escalation.id.desc())
+        .limit(1)
+    ).first()
+    if latest is None:  # the diagram did not record it: a changed supervision.bpmn
+        raise Conflict(f"the supervision process did not record the escalation of {number}")
+    return latest
+
+
+def visible_escalations(actor: Actor) -> Select[tuple[Escalation, str]]:
+    """Escalations (with their ticket numbers) the actor may read."""
+    query = select(Escalation, Ticket.number).join(Ticket, Ticket.id == Escalation.ticket_id)
+    if actor.role in READ_ALL_ROLES:
+        return query
+    if actor.role == "unit":
+        return query.where(Escalation.unit_code == actor.unit_code)
+    if actor.role == "leader":
+        # Tickets brought to the leader, exactly as the ticket list decides it.
+        brought = visible_tickets(actor).with_only_columns(Ticket.id).correlate(None)
+        return query.where(Escalation.ticket_id.in_(brought))
+    raise Forbidden("operators do not read escalations")
+
+
+def list_escalations(
+    session: Session,
+    actor: Actor,
+    *,
+    unit: str | None = None,
+    level: str | None = None,
+    open: bool | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> tuple[list[tuple[Escalation, str]], int]:
+    """A page of visible escalations, newest first, and the total count."""
+    if actor.role == "unit" and unit not in (None, actor.unit_code):
+        raise Forbidden("a unit sees only the escalations against itself")
+    query = visible_escalations(actor)
+    if unit:
+        query = query.where(Escalation.unit_code == unit)
+    if level:
+        query = query.where(Escalation.level == level)
+    if open is not None:
+        query = query.where(Escalation.open.is_(open))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(
+        query.order_by(Escalation.created_at.desc(), Escalation.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return [(row[0], row[1]) for row in rows], total

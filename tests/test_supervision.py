@@ -1,0 +1,331 @@
+"""The supervision ladder (督办, bpmn/supervision.bpmn) end to end, with the settable clock.
+
+Profile guangyuan unless said otherwise: an unacknowledged ticket is urged (第二十六条(二)),
+each rung climbs after its working days without effect, and a summons without effect goes
+to the government (第二十七条(三)), where the leader decides and the ticket follows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from tests.conftest import Hotline
+
+SH = ZoneInfo("Asia/Shanghai")
+LADDER = ["urge", "supervision_order", "yellow_card", "red_card", "summons", "government_review"]
+DISPATCH_ZJJ = {"disposition": "dispatch", "unit": "ZJJ"}
+DONE = {"outcome": "done", "basis": "《噪声法》", "findings": "属实", "reply": "已答复"}
+# guangyuan climbs: urge after 1 working day, the other rungs after 2 (defaults, marked).
+CLIMB_TIMES = [
+    "2026-11-23 09:31",  # acknowledge overdue (30 min): urge, climbs at 24:00 Tue
+    "2026-11-25 00:01",  # supervision order, climbs at 24:00 Fri
+    "2026-11-28 00:01",  # yellow card, climbs at 24:00 Tue 12-01
+    "2026-12-02 00:01",  # red card, climbs at 24:00 Fri 12-04
+    "2026-12-05 00:01",  # summons, climbs at 24:00 Tue 12-08
+    "2026-12-09 00:01",  # government review: the leader's task
+]
+
+
+def at(text: str) -> str:
+    """ISO time in Shanghai, e.g. at("2026-11-23 09:31")."""
+    return datetime.fromisoformat(text).replace(tzinfo=SH).isoformat()
+
+
+def move_clock(h: Hotline, when: str) -> None:
+    """Set the service clock; due timers fire in order."""
+    response = h.admin.post("/api/v1/admin/clock", json={"now": at(when)})
+    assert response.status_code == 200, response.json
+
+
+def escalated(h: Hotline, number: str) -> list[str]:
+    """Levels of the ticket's `ticket_escalated` events, in order."""
+    events = h.ticket(number)["events"]
+    return [e["data"]["level"] for e in events if e["kind"] == "ticket_escalated"]
+
+
+def escalations(h: Hotline, **query: str) -> list[dict]:
+    """GET /api/v1/escalations as the supervisor, oldest first."""
+    response = h.supervisor.get("/api/v1/escalations", query_string={"per_page": 100, **query})
+    assert response.status_code == 200, response.json
+    return list(reversed(response.json["items"]))
+
+
+def dispatched(h: Hotline) -> str:
+    """A complaint dispatched to ZJJ on Monday 09:00; its number."""
+    number = h.new_ticket()["number"]
+    h.center.complete(number, "triage", DISPATCH_ZJJ)
+    return number
+
+
+def climb_to_government(h: Hotline, number: str) -> None:
+    """Let the ticket climb the whole ladder by timers alone."""
+    for when in CLIMB_TIMES:
+        move_clock(h, when)
+
+
+def test_a_stalled_ticket_climbs_the_whole_ladder_by_timers_alone(hotline: Hotline) -> None:
+    """Never acknowledged: urge → … → summons → government review, one rung per limit."""
+    number = dispatched(hotline)
+    assert hotline.leader.get(f"/api/v1/tickets/{number}").status_code == 404
+    for step, when in enumerate(CLIMB_TIMES, start=1):
+        move_clock(hotline, when)
+        assert escalated(hotline, number) == LADDER[:step], when
+        assert hotline.ticket(number)["escalation_level"] == LADDER[step - 1]
+    rows = escalations(hotline, unit="ZJJ")
+    assert [r["level"] for r in rows] == LADDER
+    assert [r["trigger"] for r in rows] == ["acknowledge_overdue"] + ["no_effect"] * 5
+    assert [r["open"] for r in rows] == [False] * 5 + [True]
+    assert "第二十六条(二)" in rows[0]["reason"]
+    # Only now is the ticket brought to the leader, with the decision task.
+    assert hotline.leader.get(f"/api/v1/tickets/{number}").status_code == 200
+    task = hotline.leader.task_for(number, "government_review")
+    assert task["candidate_group"] == "leader"
+    # Nothing climbs past the top, however long the leader takes.
+    move_clock(hotline, "2026-12-31 10:00")
+    assert escalated(hotline, number) == LADDER
+    assert hotline.unit.task_for(number, "acknowledge")
+
+
+def test_acting_on_an_urge_stops_the_ladder(hotline: Hotline) -> None:
+    """Urged for a late acknowledgement, the unit acknowledges: no supervision order follows."""
+    number = dispatched(hotline)
+    move_clock(hotline, "2026-11-23 09:31")
+    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    move_clock(hotline, "2026-11-25 00:01")
+    assert escalated(hotline, number) == ["urge"]
+    row = escalations(hotline)[0]
+    assert (row["open"], row["resolution"]) == (False, "effective")
+
+
+def test_a_supervisor_escalation_jumps_and_the_ladder_climbs_on(hotline: Hotline) -> None:
+    """A yellow card by hand into the running ladder; red card follows without effect."""
+    number = dispatched(hotline)
+    move_clock(hotline, "2026-11-23 09:31")
+    assert escalated(hotline, number) == ["urge"]
+    response = hotline.supervisor.post(
+        f"/api/v1/tickets/{number}/escalations",
+        json={"level": "yellow_card", "reason": "群众多次来电催促"},
+    )
+    assert response.status_code == 201, response.json
+    card = response.json
+    assert (card["level"], card["unit"], card["trigger"]) == ("yellow_card", "ZJJ", "manual")
+    assert (card["actor"], card["ticket_number"], card["open"]) == (
+        "demo-supervisor",
+        number,
+        True,
+    )
+    assert hotline.ticket(number)["escalation_level"] == "yellow_card"
+    assert escalated(hotline, number) == ["urge", "yellow_card"]
+    # The yellow card (Mon 10:00) climbs after 2 working days: 24:00 Wed.
+    move_clock(hotline, "2026-11-25 23:59")
+    assert escalated(hotline, number) == ["urge", "yellow_card"]
+    move_clock(hotline, "2026-11-26 00:01")
+    assert escalated(hotline, number) == ["urge", "yellow_card", "red_card"]
+
+
+def test_a_government_decision_redirects_the_ticket(hotline: Hotline) -> None:
+    """The leader designates HBJ with a new deadline; HBJ acknowledges next, ZJJ loses it."""
+    number = dispatched(hotline)
+    climb_to_government(hotline, number)
+    decision = {
+        "instruction": "由生态环境局牵头，限期解决夜间施工噪音",
+        "unit": "HBJ",
+        "due_at": at("2026-12-18 18:00"),
+    }
+    hotline.leader.complete(number, "government_review", decision)
+    ticket = hotline.ticket(number)
+    assert (ticket["current_unit"], ticket["status"]) == ("HBJ", "dispatched")
+    assert ticket["designated_by"] == "government"
+    assert datetime.fromisoformat(ticket["due_at"]) == datetime.fromisoformat(decision["due_at"])
+    assert ticket["overdue"] is False
+    assert [t["key"] for t in ticket["tasks"]] == ["acknowledge"]
+    assert hotline.third_unit.task_for(number, "acknowledge")["candidate_group"] == "unit:HBJ"
+    assert [t for t in hotline.unit.inbox() if t["ticket_number"] == number] == []
+    assert hotline.unit.get(f"/api/v1/tickets/{number}").status_code == 404
+    applied = [e for e in ticket["events"] if e["kind"] == "government_decision_applied"]
+    assert applied[0]["data"]["instruction"] == decision["instruction"]
+    assert applied[0]["actor"] == "demo-leader"
+    rows = escalations(hotline)
+    assert rows[-1]["level"] == "government_review" and rows[-1]["open"] is False
+    assert decision["instruction"] in rows[-1]["resolution"]
+    # The designated unit goes on: acknowledge, handle; it may not return the ticket.
+    hotline.third_unit.complete(number, "acknowledge", {"contacted": True})
+    ret = {"outcome": "return", "return_reason": "非本单位职责", "suggested_unit": "ZJJ"}
+    refused = hotline.third_unit.complete(number, "handle", ret, expect=422)
+    assert "government" in refused.json["error"]["fields"]["outcome"][0]
+    hotline.third_unit.complete(number, "handle", DONE)
+    assert hotline.ticket(number)["status"] == "in_review"
+
+
+def test_a_decision_the_ticket_cannot_take_is_refused_and_nothing_stored(
+    hotline: Hotline,
+) -> None:
+    """At review the ticket no longer waits for a decision: 422 naming the ticket."""
+    number = dispatched(hotline)
+    climb_to_government(hotline, number)
+    # The center hands the ticket on by hand meanwhile (admins may complete any task).
+    hotline.admin.complete(number, "acknowledge", {"contacted": True})
+    hotline.admin.complete(number, "handle", DONE)
+    decision = {"instruction": "改派", "unit": "HBJ", "due_at": at("2026-12-18 18:00")}
+    response = hotline.leader.complete(number, "government_review", decision, expect=422)
+    assert "ticket" in response.json["error"]["fields"]
+    ticket = hotline.ticket(number)
+    assert (ticket["current_unit"], ticket["status"]) == ("ZJJ", "in_review")
+    assert hotline.leader.task_for(number, "government_review")
+
+
+def test_the_leaders_form_is_checked(hotline: Hotline) -> None:
+    """Unknown unit, a past or zone-less deadline, a missing instruction: 422 per field."""
+    number = dispatched(hotline)
+    climb_to_government(hotline, number)
+    bad = {"instruction": "改派", "unit": "NOPE", "due_at": at("2026-12-01 10:00")}
+    fields = hotline.leader.complete(number, "government_review", bad, expect=422).json
+    assert set(fields["error"]["fields"]) == {"unit", "due_at"}
+    naive = {"instruction": "改派", "unit": "HBJ", "due_at": "2026-12-20T10:00:00"}
+    response = hotline.leader.complete(number, "government_review", naive, expect=422)
+    assert "time zone" in response.json["error"]["fields"]["due_at"][0]
+    missing = {"unit": "HBJ", "due_at": at("2026-12-20 10:00")}
+    response = hotline.leader.complete(number, "government_review", missing, expect=422)
+    assert "instruction" in response.json["error"]["fields"]
+
+
+def test_closing_the_ticket_resolves_its_escalations(hotline: Hotline) -> None:
+    """A closed ticket leaves no escalation open and no supervision running."""
+    number = dispatched(hotline)
+    move_clock(hotline, "2026-11-23 09:31")
+    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    hotline.unit.complete(number, "handle", DONE)
+    hotline.center.complete(number, "review", {"approved": True})
+    hotline.center.complete(number, "callback", {"satisfaction": "satisfied"})
+    rows = escalations(hotline)
+    assert [(r["level"], r["open"], r["resolution"]) for r in rows] == [
+        ("urge", False, "ticket closed")
+    ]
+    kinds = [e["kind"] for e in hotline.ticket(number)["events"]]
+    assert "escalations_resolved" in kinds
+    move_clock(hotline, "2026-12-31 10:00")
+    assert escalated(hotline, number) == ["urge"]
+
+
+def test_closing_during_government_review_withdraws_the_leaders_task(hotline: Hotline) -> None:
+    """The ticket closes while the leader deliberates: the task goes away."""
+    number = dispatched(hotline)
+    climb_to_government(hotline, number)
+    hotline.admin.complete(number, "acknowledge", {"contacted": True})
+    hotline.admin.complete(number, "handle", DONE)
+    hotline.center.complete(number, "review", {"approved": True})
+    hotline.center.complete(number, "callback", {"satisfaction": "satisfied"})
+    assert [t for t in hotline.leader.inbox() if t["ticket_number"] == number] == []
+    assert escalations(hotline, open="true") == []
+
+
+def test_returned_twice_is_a_supervision_order_in_guangyuan_and_guizhou(
+    profile_hotline,
+) -> None:
+    """guangyuan 第二十八条(三) and guizhou 第十七条(二): the second return is supervised."""
+    for profile in ("guangyuan", "guizhou"):
+        h = profile_hotline(profile)
+        number = h.new_ticket()["number"]
+        for unit, caller in (("ZJJ", h.unit), ("LZQ", h.other_unit)):
+            h.center.complete(number, "triage", {"disposition": "dispatch", "unit": unit})
+            caller.complete(number, "acknowledge", {"contacted": True})
+            ret = {"outcome": "return", "return_reason": "非本单位职责", "suggested_unit": "HBJ"}
+            caller.complete(number, "handle", ret)
+            if unit == "ZJJ":
+                assert escalated(h, number) == [], profile
+        assert escalated(h, number) == ["supervision_order"], profile
+        rows = [r for r in escalations(h) if r["ticket_number"] == number]
+        assert [(r["unit"], r["trigger"]) for r in rows] == [("LZQ", "returned")]
+        assert ("第二十八条(三)" if profile == "guangyuan" else "第十七条(二)") in rows[0]["reason"]
+
+
+def test_overdue_starts_at_a_yellow_card_in_puyang_and_an_order_in_guizhou(
+    profile_hotline,
+) -> None:
+    """puyang 三(五): 对逾期未办…予以警告; guizhou 第十七条(一): 超出办理时限 → 督办单."""
+    expected = {"puyang": "yellow_card", "guizhou": "supervision_order"}
+    for profile, level in expected.items():
+        h = profile_hotline(profile)
+        number = h.new_ticket()["number"]
+        h.center.complete(number, "triage", DISPATCH_ZJJ)
+        h.unit.complete(number, "acknowledge", {"contacted": True})
+        due = datetime.fromisoformat(h.ticket(number)["due_at"])
+        after_due = (due + timedelta(minutes=1)).isoformat()
+        assert h.admin.post("/api/v1/admin/clock", json={"now": after_due}).status_code == 200
+        assert escalated(h, number) == [level], profile
+
+
+def test_sent_back_twice_is_supervised_in_guizhou_only(profile_hotline) -> None:
+    """guizhou 第十六条: 退回继续办理，仍不符合要求的予以督办; guangyuan has no such rule."""
+    for profile, expected in (("guizhou", ["supervision_order"]), ("guangyuan", [])):
+        h = profile_hotline(profile)
+        number = h.new_ticket()["number"]
+        h.center.complete(number, "triage", DISPATCH_ZJJ)
+        h.unit.complete(number, "acknowledge", {"contacted": True})
+        for _ in range(2):
+            h.unit.complete(number, "handle", DONE)
+            h.center.complete(number, "review", {"approved": False, "comment": "调查不实"})
+        assert escalated(h, number) == expected, profile
+
+
+def test_a_decision_at_triage_dispatches_to_the_designated_unit(hotline: Hotline) -> None:
+    """Escalated by hand before dispatch: the decision replaces the center's triage."""
+    number = hotline.new_ticket()["number"]
+    response = hotline.supervisor.post(
+        f"/api/v1/tickets/{number}/escalations",
+        json={"level": "government_review", "reason": "责任不清的热点问题 (贵州 第十七条)"},
+    )
+    assert response.status_code == 201, response.json
+    assert response.json["unit"] is None  # against nobody: no unit holds the ticket yet
+    decision = {
+        "instruction": "由利州区政府牵头办理",
+        "unit": "LZQ",
+        "due_at": at("2026-12-04 18:00"),
+    }
+    hotline.leader.complete(number, "government_review", decision)
+    ticket = hotline.ticket(number)
+    assert [t["key"] for t in ticket["tasks"]] == ["acknowledge"]
+    assert (ticket["current_unit"], ticket["designated_by"]) == ("LZQ", "government")
+    assert hotline.other_unit.task_for(number, "acknowledge")
+
+
+def test_a_decision_ends_joint_handling(hotline: Hotline) -> None:
+    """A joint ticket redirected by the government: the parts stop, one unit takes over."""
+    number = hotline.new_ticket()["number"]
+    joint = {"disposition": "joint", "lead_unit": "ZJJ", "units": "ZJJ,HBJ"}
+    hotline.center.complete(number, "triage", joint)
+    response = hotline.supervisor.post(
+        f"/api/v1/tickets/{number}/escalations",
+        json={"level": "government_review", "reason": "部门间推诿"},
+    )
+    assert response.status_code == 201, response.json
+    decision = {"instruction": "由利州区政府牵头", "unit": "LZQ", "due_at": at("2026-12-04 18:00")}
+    hotline.leader.complete(number, "government_review", decision)
+    ticket = hotline.ticket(number)
+    assert [(t["key"], t["candidate_group"]) for t in ticket["tasks"]] == [
+        ("acknowledge", "unit:LZQ")
+    ]
+    assert ticket["joint"] is False
+    for caller in (hotline.unit, hotline.third_unit):
+        assert [t for t in caller.inbox() if t["ticket_number"] == number] == []
+    cancelled = [e for e in ticket["events"] if e["kind"] == "process_cancelled"]
+    assert [e["data"]["process"] for e in cancelled] == ["joint"]
+
+
+def test_unsatisfied_twice_is_an_order_in_guangyuan_and_a_yellow_card_in_guangxi(
+    profile_hotline,
+) -> None:
+    """guangyuan 第二十六条(三) → supervision order; guangxi 第三十四条 → yellow card."""
+    unsatisfied = {"satisfaction": "unsatisfied", "reasonable": True, "comment": "问题未解决"}
+    for profile, level in (("guangyuan", "supervision_order"), ("guangxi", "yellow_card")):
+        h = profile_hotline(profile)
+        number = h.new_ticket()["number"]
+        h.center.complete(number, "triage", DISPATCH_ZJJ)
+        h.unit.complete(number, "acknowledge", {"contacted": True})
+        for _ in range(2):
+            h.unit.complete(number, "handle", DONE)
+            h.center.complete(number, "review", {"approved": True})
+            h.center.complete(number, "callback", unsatisfied)
+        assert escalated(h, number) == [level], profile
+        assert h.ticket(number)["unsatisfied_count"] == 2
