@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from flask import Flask
 
-from api import admin, auth, definitions, errors, health, tasks, tickets, units
+from api import (
+    admin,
+    auth,
+    definitions,
+    errors,
+    escalations,
+    health,
+    parts,
+    tasks,
+    tickets,
+    units,
+)
 from hotline.services import Services, build_services
 
 API_SPEC = {
@@ -32,7 +43,7 @@ def create_app(services: Services | None = None) -> Flask:
     )
     errors.install(app)  # first: NUL checks run before the token lookup
     auth.install(app)
-    for module in (health, tickets, tasks, units, definitions, admin):
+    for module in (health, tickets, parts, escalations, tasks, units, definitions, admin):
         api.register_blueprint(module.blp)
     return app
 

@@ -7,7 +7,6 @@ from handlers import (  # noqa: F401  (registration on import)
     deadlines,
     designation,
     joint,
-    pending,
     repeats,
     supervision,
     ticket_forms,

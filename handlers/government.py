@@ -16,7 +16,6 @@ from hotline.deadlines import reminder_at
 from hotline.models import Ticket
 from hotline.tickets import NEVER, assign_unit, set_status, ticket_deadlines
 from processes.context import HandlerContext
-from processes.runtime import instances_of
 from processes.topics import topic
 
 
@@ -32,8 +31,9 @@ def apply_government_decision(ctx: HandlerContext) -> dict[str, Any]:
     ticket = ctx.session.get(Ticket, ctx.ticket_id)
     unit, due = decision["unit"], datetime.fromisoformat(decision["due_at"])
     # A joint handling in progress gives way to the designated unit.
-    for joint in instances_of(ctx.session, ticket.id, "joint"):
-        ctx.runtime.cancel(ctx.session, joint.id, ctx.actor, "government decision")
+    from handlers.joint import cancel_joint  # here: joint → deadlines → supervision → us
+
+    cancel_joint(ctx, "government decision")
     now = clock.now()
     assign_unit(ticket, unit)
     ticket.designated_by = "government"

@@ -1,3 +1,242 @@
-"""Joint handling (会签): parts per unit, a lead unit that merges them into one reply."""
+"""Joint handling (会签): parts per unit, a lead unit that merges them into one reply.
+
+`joint.start` runs in the ticket instance (ticket.bpmn `start_joint`) and starts
+joint.bpmn; the other topics run in joint.bpmn, one part per multi-instance child.
+Per-part results live in `joint_parts`: SpiffWorkflow discards what children set.
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from handlers import deadlines, joint_forms, supervision  # noqa: F401  (joint_forms: rules)
+from hotline import clock
+from hotline import joint as parts
+from hotline.calendar import WorkingCalendar
+from hotline.errors import Invalid
+from hotline.models import JointPart, Ticket
+from hotline.tickets import assign_unit, set_status
+from processes.context import HandlerContext
+from processes.runtime import instances_of
+from processes.topics import topic
+
+JOINT_PROCESS = "joint"
+TICKET_PROCESS = "ticket"
+COMPLETED_MESSAGE = "joint_completed"
+
+
+def _ticket(ctx: HandlerContext) -> Ticket:
+    ticket = ctx.session.get(Ticket, ctx.ticket_id)
+    if ticket is None:
+        raise LookupError(f"instance {ctx.instance.id} has no ticket")
+    return ticket
+
+
+def _part(ctx: HandlerContext) -> JointPart:
+    part = ctx.session.get(JointPart, ctx.variables.get("part_id"))
+    if part is None:
+        raise LookupError(f"no joint part {ctx.variables.get('part_id')!r} in {ctx.element_id}")
+    return part
+
+
+def _form(ctx: HandlerContext, *names: str) -> dict[str, Any]:
+    return {name: ctx.form.get(name) for name in names}
+
+
+def _iso(value: datetime | None) -> str:
+    return deadlines.iso(value)
+
+
+def _part_variables(part: JointPart, acknowledge_due_at: datetime | None) -> dict[str, Any]:
+    # Per-child data: the child's dueDate, candidateGroups and timers read these.
+    return {
+        "part_id": part.id,
+        "part_unit": part.unit_code,
+        "part_role": part.role,
+        "part_due_at": _iso(part.due_at),
+        "part_ack_due_at": _iso(acknowledge_due_at),
+    }
+
+
+@topic("joint.start")
+def start_joint(ctx: HandlerContext) -> dict[str, Any]:
+    """牵办 (guangyuan 第十二条(三)): parts for the lead and assisting units, then joint.bpmn."""
+    ticket = _ticket(ctx)
+    lead = ctx.variables.get("lead_unit")
+    errors = parts.unit_errors(ctx.session, lead, ctx.variables.get("units"))
+    if errors:
+        raise Invalid("joint handling needs a lead unit and assisting units", fields=errors)
+    codes = parts.part_units(lead, ctx.variables.get("units"))
+    cancel_joint(ctx, "joint handling started again")
+    profile = deadlines.profile_of(ctx)
+    ticket.joint = True
+    assign_unit(ticket, lead)
+    set_status(ticket, "dispatched")
+    if ticket.dispatched_at is None or profile.redispatch.restarts_clock:
+        ticket.dispatched_at = clock.now()
+        ticket.overdue = False
+    ctx.emit("ticket_dispatched_jointly", lead_unit=lead, units=codes)
+    timers = deadlines.schedule_handling(ctx, ticket)
+    assisting, rule = parts.assist_due(
+        profile,
+        WorkingCalendar.load(ctx.session),
+        lead_due=ticket.due_at,
+        dispatched_at=ticket.dispatched_at,
+    )
+    rows = [parts.add_part(ctx.session, ticket, lead, parts.LEAD, ticket.due_at)]
+    rows += [
+        parts.add_part(ctx.session, ticket, u, parts.ASSISTING, assisting.at) for u in codes[1:]
+    ]
+    ctx.session.flush()
+    ctx.emit(
+        "part_deadlines_set",
+        parts={row.unit_code: _iso(row.due_at) for row in rows},
+        rule=rule,
+        provisional=assisting.provisional,
+    )
+    ctx.start(
+        JOINT_PROCESS,
+        {
+            "ticket_id": ticket.id,
+            "lead_unit": lead,
+            "units": codes,
+            "part_ids": {row.unit_code: row.id for row in rows},
+            "designated": bool(ctx.variables.get("designated") or ticket.designated_by),
+        },
+    )
+    # Review rejections and rehandles in ticket.bpmn go to the lead unit's `handle`.
+    return {"unit": lead, **timers}
+
+
+@topic("joint.open_part")
+def open_part(ctx: HandlerContext) -> dict[str, Any]:
+    """One multi-instance child takes its unit's part and that part's deadlines."""
+    part_id = (ctx.variables.get("part_ids") or {}).get(ctx.variables.get("part_unit"))
+    part = ctx.session.get(JointPart, part_id)
+    if part is None:
+        raise LookupError(f"no joint part for unit {ctx.variables.get('part_unit')!r}")
+    part.instance_id = ctx.instance.id
+    return _part_variables(part, _ticket(ctx).acknowledge_due_at)
+
+
+@topic("joint.part_acknowledge")
+def acknowledge_part(ctx: HandlerContext) -> None:
+    """签收: the unit took its part; the lead's acknowledgement starts the ticket's handling."""
+    ticket, part = _ticket(ctx), _part(ctx)
+    parts.acknowledge(part)
+    if part.role == parts.LEAD and ticket.status == "dispatched":
+        set_status(ticket, "handling")
+    ctx.emit(
+        "part_acknowledged", unit=part.unit_code, role=part.role, **_form(ctx, "contacted", "note")
+    )
+
+
+@topic("joint.part_result")
+def record_part_result(ctx: HandlerContext) -> None:
+    """The unit's result for its part, kept per unit for the lead to merge."""
+    part = _part(ctx)
+    result = _form(ctx, "findings", "opinion")
+    parts.complete(part, result)
+    ctx.emit("part_completed", unit=part.unit_code, role=part.role, **result)
+
+
+@topic("joint.part_return")
+def record_part_return(ctx: HandlerContext) -> None:
+    """退回: the part is outside the unit's remit; the center reassigns or drops it."""
+    part = _part(ctx)
+    reason = ctx.form.get("return_reason")
+    parts.give_back(part, reason)
+    ctx.emit("part_returned", unit=part.unit_code, role=part.role, return_reason=reason)
+
+
+@topic("joint.part_reassign")
+def reassign_part(ctx: HandlerContext) -> dict[str, Any]:
+    """The center gives the returned part to another unit, which acknowledges it anew."""
+    ticket, old = _ticket(ctx), _part(ctx)
+    unit = ctx.variables.get("unit")
+    new = parts.reassign(ctx.session, ticket, old, unit)
+    new.instance_id = ctx.instance.id
+    if new.role == parts.LEAD:
+        _move_lead(ctx, ticket, unit)
+    ctx.emit(
+        "part_reassigned",
+        from_unit=old.unit_code,
+        unit=unit,
+        role=new.role,
+        due_at=_iso(new.due_at),
+        **_form(ctx, "comment"),
+    )
+    profile = deadlines.profile_of(ctx)
+    ack = parts.acknowledge_due(profile, WorkingCalendar.load(ctx.session), ticket, clock.now())
+    return _part_variables(new, ack)
+
+
+def _move_lead(ctx: HandlerContext, ticket: Ticket, unit: str) -> None:
+    """A reassigned lead part makes `unit` the lead: it merges, and review sends back to it."""
+    assign_unit(ticket, unit)
+    for instance in instances_of(ctx.session, ticket.id, TICKET_PROCESS):
+        ctx.runtime.update_variables(ctx.session, instance.id, {"unit": unit}, ctx.actor)
+
+
+@topic("joint.part_drop")
+def drop_part(ctx: HandlerContext) -> None:
+    """The center ends a returned part: no other unit takes it."""
+    part = _part(ctx)
+    comment = ctx.form.get("comment")
+    parts.drop(part, comment)
+    ctx.emit("part_dropped", unit=part.unit_code, role=part.role, comment=comment)
+
+
+@topic("joint.part_overdue")
+def mark_part_overdue(ctx: HandlerContext) -> None:
+    """A part not finished by its due time is overdue (once); the supervision ladder hears it."""
+    ticket, part = _ticket(ctx), _part(ctx)
+    if not parts.mark_overdue(part):
+        return
+    if part.role == parts.LEAD:
+        ticket.overdue = True  # the lead's due is the ticket's due
+    ctx.emit("part_overdue", unit=part.unit_code, role=part.role, due_at=_iso(part.due_at))
+    supervision.trigger(ctx, "overdue", part.unit_code)
+
+
+@topic("joint.parts_done")
+def parts_done(ctx: HandlerContext) -> dict[str, Any]:
+    """Every part is done or dropped: the lead unit (possibly reassigned) merges them."""
+    ticket = _ticket(ctx)
+    lead = parts.lead_part(ctx.session, ticket.id)
+    if lead is None:
+        raise LookupError(f"joint ticket {ticket.number} has no lead part")
+    summary = [
+        {"unit": p.unit_code, "role": p.role, "status": p.status}
+        for p in parts.parts_of(ctx.session, ticket.id)
+    ]
+    ctx.emit("joint_parts_completed", lead_unit=lead.unit_code, parts=summary)
+    return {"lead_unit": lead.unit_code, "merge_due_at": _iso(lead.due_at)}
+
+
+@topic("joint.merge")
+def record_merge(ctx: HandlerContext) -> None:
+    """主办单位汇总各方意见统一答复 (guangyuan 第十二条(三)): the merged reply goes to review."""
+    ticket = _ticket(ctx)
+    ticket.reply = ctx.form.get("reply")
+    set_status(ticket, "in_review")
+    lead = ctx.variables.get("lead_unit")
+    ctx.emit("result_submitted", unit=lead, joint=True, **_form(ctx, "basis", "findings", "reply"))
+    for instance in instances_of(ctx.session, ticket.id, TICKET_PROCESS)[:1]:
+        ctx.send(instance.id, COMPLETED_MESSAGE, {"lead_unit": lead}, required=True)
+
+
+def cancel_joint(ctx: HandlerContext, reason: str) -> int:
+    """Stop the ticket's running joint process (e.g. a government decision redirects it).
+
+    Its part tasks are cancelled and unfinished parts end as `cancelled`; how many stopped.
+    """
+    if ctx.ticket_id is None:
+        return 0
+    running = instances_of(ctx.session, ctx.ticket_id, JOINT_PROCESS)
+    for instance in running:
+        ctx.runtime.cancel(ctx.session, instance.id, ctx.actor, reason)
+    for part in parts.cancel_open_parts(ctx.session, ctx.ticket_id):
+        ctx.emit("part_cancelled", unit=part.unit_code, role=part.role, reason=reason)
+    return len(running)

@@ -14,8 +14,7 @@ def topic(name: str) -> Callable[[Handler], Handler]:
     """Decorator: run `fn(ctx)` for service tasks with this topic; a returned dict becomes data."""
 
     def register(fn: Handler) -> Handler:
-        existing = _handlers.get(name)
-        if existing is not None and existing is not fn and not getattr(existing, "placeholder", 0):
+        if name in _handlers and _handlers[name] is not fn:
             raise ValueError(f"topic {name!r} already has a handler")
         _handlers[name] = fn
         return fn

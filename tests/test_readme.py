@@ -18,6 +18,17 @@ from tests.conftest import REPO, Hotline
 BLOCK = re.compile(r"<!-- walkthrough:start -->\s*```bash\n(.*?)```", re.S)
 
 
+def block(name: str) -> str:
+    """The bash block between `<!-- walkthrough-NAME:start -->` and its end marker."""
+    found = re.search(
+        rf"<!-- walkthrough-{name}:start -->\s*```bash\n(.*?)```",
+        (REPO / "README.md").read_text(),
+        re.S,
+    )
+    assert found, f"README has no walkthrough-{name} block"
+    return found.group(1)
+
+
 @pytest.fixture
 def live_url(hotline: Hotline) -> Iterator[str]:
     """The app under test served over real HTTP on a free port."""
@@ -29,12 +40,14 @@ def live_url(hotline: Hotline) -> Iterator[str]:
     thread.join()
 
 
-def test_walkthrough_closes_a_ticket(hotline: Hotline, live_url: str, tmp_path: Path) -> None:
-    """Following the README takes a ticket from creation to closed with the demo tokens."""
-    script = BLOCK.search((REPO / "README.md").read_text()).group(1)
+def run_script(hotline: Hotline, live_url: str, tmp_path: Path, script: str) -> list[str]:
+    """Run README bash with the demo tokens against the live server; its output lines."""
     env_file = tmp_path / "var" / "demo-tokens.env"
-    env_file.parent.mkdir()
-    callers = [hotline.operator, hotline.center, hotline.unit, hotline.other_unit, hotline.admin]
+    env_file.parent.mkdir(exist_ok=True)
+    callers = [
+        hotline.operator, hotline.center, hotline.unit, hotline.other_unit, hotline.third_unit,
+        hotline.supervisor, hotline.leader, hotline.authority, hotline.admin,
+    ]  # fmt: skip
     env_file.write_text("".join(f"{_env_name(c.name)}={c.token}\n" for c in callers))
     result = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],
@@ -45,10 +58,39 @@ def test_walkthrough_closes_a_ticket(hotline: Hotline, live_url: str, tmp_path: 
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.strip().splitlines()
+    return result.stdout.strip().splitlines()
+
+
+def test_walkthrough_closes_a_ticket(hotline: Hotline, live_url: str, tmp_path: Path) -> None:
+    """Following the README takes a ticket from creation to closed with the demo tokens."""
+    script = BLOCK.search((REPO / "README.md").read_text()).group(1)
+    lines = run_script(hotline, live_url, tmp_path, script)
     number = lines[0].removeprefix("ticket ")
     assert re.fullmatch(r"GY\d{8}\d{6}", number)
     assert "('triage', '" + number + "')" in lines[1]
     assert lines[-1].startswith("closed satisfied [")
     assert "'ticket_closed'" in lines[-1]
     assert hotline.ticket(number)["status"] == "closed"
+
+
+def test_walkthrough_joint_ticket(hotline: Hotline, live_url: str, tmp_path: Path) -> None:
+    """The joint walk-through: both parts handled, the lead merges, the ticket closes."""
+    script = BLOCK.search((REPO / "README.md").read_text()).group(1) + block("joint")
+    lines = run_script(hotline, live_url, tmp_path, script)
+    assert lines[-1] == "closed True"
+    assert "[('ZJJ', 'lead', 'dispatched'), ('HBJ', 'assisting', 'dispatched')]" in lines
+    assert lines[-2] == "[('ZJJ', 'done'), ('HBJ', 'done')]"
+    joint = [
+        t for t in hotline.center.get("/api/v1/tickets?per_page=50").json["items"] if t["joint"]
+    ]
+    assert len(joint) == 1 and joint[0]["reply"].startswith("已责令停工整改")
+
+
+def test_walkthrough_escalation(hotline: Hotline, live_url: str, tmp_path: Path) -> None:
+    """The escalation walk-through: government review redirects the ticket to LZQ."""
+    script = BLOCK.search((REPO / "README.md").read_text()).group(1) + block("escalation")
+    lines = run_script(hotline, live_url, tmp_path, script)
+    assert lines[-1] == "LZQ government ['acknowledge']"
+    assert "government_review ZJJ" in lines
+    escalated = [line for line in lines if line.endswith("'government_review')]")]
+    assert len(escalated) == 1 and escalated[0].startswith("[('GY")

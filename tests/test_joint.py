@@ -1,0 +1,327 @@
+"""Joint handling (会签, guangyuan 第十二条(三)) over HTTP: parts per unit, one merged reply.
+
+Clock: Monday 2026-11-23 09:00 Asia/Shanghai (guangyuan profile). A complaint's lead unit
+has 3 working days (due 24:00 Thursday 26); assisting units report 1 working day earlier
+(the profile's joint.assist_lead default), i.e. by 24:00 Wednesday 25.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tests.conftest import Caller, Hotline
+
+SH = ZoneInfo("Asia/Shanghai")
+ACK = {"contacted": True, "note": "已联系诉求人"}
+MERGE = {
+    "basis": "《城市房屋拆迁管理条例》《环境噪声污染防治法》",
+    "findings": "施工单位夜间违规作业属实，住建、环保、属地已联合执法",
+    "reply": "已责令停止夜间施工并处罚款，已电话告知诉求人",
+}
+
+
+def part_done(what: str) -> dict[str, str]:
+    """A unit's result for its part."""
+    return {"outcome": "done", "findings": f"{what}：现场核查属实", "opinion": f"{what}：已处理"}
+
+
+def local(iso: str) -> str:
+    """An API timestamp as Shanghai wall time."""
+    return datetime.fromisoformat(iso).astimezone(SH).strftime("%Y-%m-%d %H:%M")
+
+
+def move_clock(h: Hotline, when: str) -> None:
+    """Set the service clock (Shanghai time); due timers fire."""
+    now = datetime.fromisoformat(when).replace(tzinfo=SH).isoformat()
+    response = h.admin.post("/api/v1/admin/clock", json={"now": now})
+    assert response.status_code == 200, response.json
+
+
+def joint_ticket(h: Hotline, units: str = "ZJJ,HBJ,LZQ", lead: str = "ZJJ") -> str:
+    """A new complaint the center dispatches jointly."""
+    number = h.new_ticket()["number"]
+    h.center.complete(number, "triage", {"disposition": "joint", "lead_unit": lead, "units": units})
+    return number
+
+
+def parts(caller: Caller, number: str) -> dict[str, Any]:
+    """The parts endpoint as `caller` sees it."""
+    response = caller.get(f"/api/v1/tickets/{number}/parts")
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def status_by_unit(caller: Caller, number: str) -> dict[str, str]:
+    """unit → status of every part, as `caller` sees them."""
+    return {p["unit"]: p["status"] for p in parts(caller, number)["items"]}
+
+
+def events(h: Hotline, number: str, kind: str) -> list[dict[str, Any]]:
+    """The ticket's events of one kind."""
+    return [e for e in h.ticket(number)["events"] if e["kind"] == kind]
+
+
+def task_of(h: Hotline, number: str, key: str, unit: str) -> dict[str, Any]:
+    """The ticket's open `key` task offered to `unit` (from the ticket's task list)."""
+    found = [
+        t
+        for t in h.ticket(number)["tasks"]
+        if t["key"] == key and t["candidate_group"] == f"unit:{unit}"
+    ]
+    assert found, f"no {key} task for {unit}: {h.ticket(number)['tasks']}"
+    return found[0]
+
+
+def test_joint_ticket_from_triage_to_closed(hotline: Hotline) -> None:
+    """Every unit acknowledges and handles its part; the lead merges; review, callback, close."""
+    h = hotline
+    number = joint_ticket(h)
+    ticket = h.ticket(number)
+    assert (ticket["status"], ticket["current_unit"]) == ("dispatched", "ZJJ")
+    [dispatched] = events(h, number, "ticket_dispatched_jointly")
+    assert dispatched["data"] == {"lead_unit": "ZJJ", "units": ["ZJJ", "HBJ", "LZQ"]}
+
+    listed = parts(h.center, number)
+    assert listed["lead_unit"] == "ZJJ"
+    due = {p["unit"]: (p["role"], local(p["due_at"])) for p in listed["items"]}
+    assert due == {
+        "ZJJ": ("lead", "2026-11-27 00:00"),  # 24:00 Thu 26: the ticket's due
+        "HBJ": ("assisting", "2026-11-26 00:00"),  # one working day before the lead's
+        "LZQ": ("assisting", "2026-11-26 00:00"),
+    }
+    assert local(ticket["due_at"]) == "2026-11-27 00:00"
+    # Each unit finds its own part in its inbox, due as the profile says.
+    for caller in (h.unit, h.third_unit, h.other_unit):
+        task = caller.task_for(number, "acknowledge_part")
+        assert local(task["due_at"]) == "2026-11-23 09:30"  # guangyuan: 30 min
+        caller.complete(number, "acknowledge_part", ACK)
+    assert h.ticket(number)["status"] == "handling"
+    lead_task = h.unit.task_for(number, "handle_part")
+    assisting_task = h.third_unit.task_for(number, "handle_part")
+    assert assisting_task["due_at"] < lead_task["due_at"]
+
+    h.third_unit.complete(number, "handle_part", part_done("生态环境局"))
+    # Everyone involved sees the other parts' status.
+    for caller in (h.center, h.unit, h.other_unit, h.third_unit):
+        assert status_by_unit(caller, number) == {
+            "ZJJ": "handling",
+            "HBJ": "done",
+            "LZQ": "handling",
+        }
+    hbj = next(p for p in parts(h.unit, number)["items"] if p["unit"] == "HBJ")
+    assert hbj["result"] == {
+        "findings": "生态环境局：现场核查属实",
+        "opinion": "生态环境局：已处理",
+    }
+    assert hbj["acknowledged_at"] and hbj["completed_at"]
+
+    h.other_unit.complete(number, "handle_part", part_done("利州区"))
+    h.unit.complete(number, "handle_part", part_done("住建局"))
+    merge = h.unit.task_for(number, "merge")
+    assert local(merge["due_at"]) == "2026-11-27 00:00"
+    assert [e["data"]["parts"] for e in events(h, number, "joint_parts_completed")] == [
+        [
+            {"unit": "ZJJ", "role": "lead", "status": "done"},
+            {"unit": "HBJ", "role": "assisting", "status": "done"},
+            {"unit": "LZQ", "role": "assisting", "status": "done"},
+        ]
+    ]
+    h.unit.complete(number, "merge", MERGE)
+    ticket = h.ticket(number)
+    assert (ticket["status"], ticket["reply"]) == ("in_review", MERGE["reply"])
+    [submitted] = events(h, number, "result_submitted")
+    assert submitted["data"]["unit"] == "ZJJ"
+
+    h.center.complete(number, "review", {"approved": True})
+    h.center.complete(number, "callback", {"satisfaction": "satisfied"})
+    ticket = h.ticket(number)
+    assert (ticket["status"], ticket["satisfaction"]) == ("closed", "satisfied")
+    assert ticket["tasks"] == []
+
+
+def test_only_the_owning_unit_completes_its_part(hotline: Hotline) -> None:
+    """A unit cannot complete another unit's part (403); units without a part get 404."""
+    h = hotline
+    number = joint_ticket(h, units="HBJ")
+    hbj_task = task_of(h, number, "acknowledge_part", "HBJ")
+    response = h.unit.post(f"/api/v1/tasks/{hbj_task['id']}/complete", json={"data": ACK})
+    assert response.status_code == 403, response.json
+    assert status_by_unit(h.center, number) == {"ZJJ": "dispatched", "HBJ": "dispatched"}
+    # LZQ has no part: neither the ticket nor its parts exist for it; nor for the leader.
+    for outsider in (h.other_unit, h.leader):
+        assert outsider.get(f"/api/v1/tickets/{number}/parts").status_code == 404
+        assert outsider.get(f"/api/v1/tickets/{number}").status_code == 404
+    assert h.third_unit.get(f"/api/v1/tickets/{number}").status_code == 200
+    assert h.center.get("/api/v1/tickets/NOSUCH/parts").status_code == 404
+
+
+def test_returned_part_is_reassigned_to_another_unit(hotline: Hotline) -> None:
+    """HBJ returns its part; the center gives it to LZQ, which acknowledges and handles it."""
+    h = hotline
+    number = joint_ticket(h, units="ZJJ,HBJ")
+    h.third_unit.complete(number, "acknowledge_part", ACK)
+    back = {"outcome": "return", "return_reason": "噪声属属地街道管理，不属我局职责"}
+    h.third_unit.complete(number, "handle_part", back)
+    assert status_by_unit(h.center, number) == {"ZJJ": "dispatched", "HBJ": "returned"}
+    assert h.other_unit.get(f"/api/v1/tickets/{number}").status_code == 404
+
+    response = h.center.complete(number, "reassign_part", {"decision": "reassign"}, expect=422)
+    assert "unit" in response.json["error"]["fields"]
+    taken = {"decision": "reassign", "unit": "ZJJ"}
+    response = h.center.complete(number, "reassign_part", taken, expect=422)
+    assert "already has a part" in response.json["error"]["fields"]["unit"][0]
+    h.center.complete(number, "reassign_part", {"decision": "reassign", "unit": "LZQ"})
+    [moved] = events(h, number, "part_reassigned")
+    assert moved["data"]["from_unit"] == "HBJ" and moved["data"]["unit"] == "LZQ"
+
+    # LZQ now holds a part: it sees the ticket, and its part keeps the assisting deadline.
+    assert h.other_unit.get(f"/api/v1/tickets/{number}").status_code == 200
+    items = {p["unit"]: p for p in parts(h.other_unit, number)["items"]}
+    assert items["HBJ"]["status"] == "reassigned"
+    assert items["HBJ"]["result"]["reassigned_to"] == "LZQ"
+    assert (items["LZQ"]["role"], local(items["LZQ"]["due_at"])) == (
+        "assisting",
+        "2026-11-26 00:00",
+    )
+    h.other_unit.complete(number, "acknowledge_part", ACK)
+    h.other_unit.complete(number, "handle_part", part_done("利州区"))
+    h.unit.complete(number, "acknowledge_part", ACK)
+    h.unit.complete(number, "handle_part", part_done("住建局"))
+    assert status_by_unit(h.unit, number) == {"ZJJ": "done", "HBJ": "reassigned", "LZQ": "done"}
+    h.unit.complete(number, "merge", MERGE)
+    assert h.ticket(number)["status"] == "in_review"
+
+
+def test_returned_part_is_dropped(hotline: Hotline) -> None:
+    """The center may drop a returned assisting part (with a reason); the rest goes on."""
+    h = hotline
+    number = joint_ticket(h)
+    h.other_unit.complete(number, "acknowledge_part", ACK)
+    h.other_unit.complete(number, "handle_part", {"outcome": "return", "return_reason": "无关"})
+    response = h.center.complete(number, "reassign_part", {"decision": "drop"}, expect=422)
+    assert "comment" in response.json["error"]["fields"]
+    h.center.complete(number, "reassign_part", {"decision": "drop", "comment": "无需属地参与"})
+    for caller in (h.unit, h.third_unit):
+        caller.complete(number, "acknowledge_part", ACK)
+        caller.complete(number, "handle_part", part_done(caller.name))
+    assert status_by_unit(h.center, number) == {"ZJJ": "done", "HBJ": "done", "LZQ": "dropped"}
+    assert [e["data"]["comment"] for e in events(h, number, "part_dropped")] == ["无需属地参与"]
+    assert h.unit.task_for(number, "merge")
+
+
+def test_returned_lead_part_moves_the_lead(hotline: Hotline) -> None:
+    """The lead's part cannot be dropped; reassigned, the new unit merges and is sent back to."""
+    h = hotline
+    number = joint_ticket(h, units="HBJ")
+    h.unit.complete(number, "acknowledge_part", ACK)
+    h.unit.complete(number, "handle_part", {"outcome": "return", "return_reason": "属地管理"})
+    drop = {"decision": "drop", "comment": "撤销"}
+    response = h.center.complete(number, "reassign_part", drop, expect=422)
+    assert "lead" in response.json["error"]["fields"]["decision"][0]
+    h.center.complete(number, "reassign_part", {"decision": "reassign", "unit": "LZQ"})
+    assert h.ticket(number)["current_unit"] == "LZQ"
+    assert parts(h.center, number)["lead_unit"] == "LZQ"
+    h.other_unit.complete(number, "acknowledge_part", ACK)
+    h.other_unit.complete(number, "handle_part", part_done("利州区"))
+    h.third_unit.complete(number, "acknowledge_part", ACK)
+    h.third_unit.complete(number, "handle_part", part_done("生态环境局"))
+    h.other_unit.complete(number, "merge", MERGE)
+    h.center.complete(number, "review", {"approved": False, "comment": "答复不完整"})
+    assert h.other_unit.task_for(number, "handle")["candidate_group"] == "unit:LZQ"
+
+
+def test_rejected_review_goes_back_to_the_lead(hotline: Hotline) -> None:
+    """审核退回: the merged reply goes back to the lead unit's `handle` in ticket.bpmn."""
+    h = hotline
+    number = joint_ticket(h, units="HBJ")
+    for caller in (h.unit, h.third_unit):
+        caller.complete(number, "acknowledge_part", ACK)
+        caller.complete(number, "handle_part", part_done(caller.name))
+    h.unit.complete(number, "merge", MERGE)
+    h.center.complete(number, "review", {"approved": False, "comment": "请补充处罚依据"})
+    ticket = h.ticket(number)
+    assert ticket["status"] == "handling"
+    assert [t["key"] for t in ticket["tasks"]] == ["handle"]
+    h.unit.complete(number, "handle", {"outcome": "done", **MERGE})
+    h.center.complete(number, "review", {"approved": True})
+    h.center.complete(number, "callback", {"satisfaction": "basically_satisfied"})
+    assert h.ticket(number)["status"] == "closed"
+
+
+def test_overdue_parts_are_marked_by_timer(hotline: Hotline) -> None:
+    """Past 24:00 Wednesday the unfinished assisting parts are overdue; the lead a day later."""
+    h = hotline
+    number = joint_ticket(h)
+    h.unit.complete(number, "acknowledge_part", ACK)
+    h.third_unit.complete(number, "acknowledge_part", ACK)
+    h.third_unit.complete(number, "handle_part", part_done("生态环境局"))
+    move_clock(h, "2026-11-25 23:59")
+    assert not any(p["overdue"] for p in parts(h.center, number)["items"])
+    move_clock(h, "2026-11-26 00:01")
+    overdue = {p["unit"]: p["overdue"] for p in parts(h.center, number)["items"]}
+    # HBJ finished in time; LZQ never even acknowledged; the lead still has a day.
+    assert overdue == {"ZJJ": False, "HBJ": False, "LZQ": True}
+    assert [e["data"]["unit"] for e in events(h, number, "part_overdue")] == ["LZQ"]
+    assert h.ticket(number)["overdue"] is False
+    move_clock(h, "2026-11-27 00:01")
+    assert [e["data"]["unit"] for e in events(h, number, "part_overdue")] == ["LZQ", "ZJJ"]
+    assert h.ticket(number)["overdue"] is True
+    # Late parts can still be finished; each is marked once.
+    h.other_unit.complete(number, "acknowledge_part", ACK)
+    h.other_unit.complete(number, "handle_part", part_done("利州区"))
+    move_clock(h, "2026-11-30 10:00")
+    assert len(events(h, number, "part_overdue")) == 2
+
+
+def test_designated_unit_cannot_return_its_part(hotline: Hotline) -> None:
+    """批办 (guangyuan 第十二条(四)): units the leader designated may not return their part."""
+    h = hotline
+    number = h.new_ticket()["number"]
+    h.center.complete(number, "triage", {"disposition": "leader"})
+    instruction = {"lead_unit": "ZJJ", "units": "HBJ", "instruction": "住建牵头，环保配合"}
+    h.leader.complete(number, "leader_instruction", instruction)
+    assert status_by_unit(h.center, number) == {"ZJJ": "dispatched", "HBJ": "dispatched"}
+    h.third_unit.complete(number, "acknowledge_part", ACK)
+    back = {"outcome": "return", "return_reason": "不属职责"}
+    response = h.third_unit.complete(number, "handle_part", back, expect=422)
+    message = response.json["error"]["fields"]["outcome"][0]
+    assert "第十二条" in message and "leader" in message
+    h.third_unit.complete(number, "handle_part", part_done("生态环境局"))
+    assert status_by_unit(h.center, number)["HBJ"] == "done"
+
+
+def test_bad_input_names_the_field(hotline: Hotline) -> None:
+    """Unknown unit, missing lead, incomplete part result, merge without reply → 422."""
+    h = hotline
+    number = h.new_ticket()["number"]
+    cases = [
+        ({"lead_unit": "ZJJ", "units": "HBJ,NOPE"}, "units"),
+        ({"units": "HBJ,LZQ"}, "lead_unit"),
+        ({"lead_unit": "NOPE", "units": "HBJ"}, "lead_unit"),
+        ({"lead_unit": "ZJJ", "units": "ZJJ"}, "units"),
+    ]
+    for fields, named in cases:
+        response = h.center.complete(
+            number, "triage", {"disposition": "joint", **fields}, expect=422
+        )
+        assert named in response.json["error"]["fields"], (fields, response.json)
+    assert h.ticket(number)["status"] == "new"
+    assert h.center.get(f"/api/v1/tickets/{number}/parts").json["items"] == []
+
+    number = joint_ticket(h, units="HBJ")
+    for caller in (h.unit, h.third_unit):
+        caller.complete(number, "acknowledge_part", ACK)
+    response = h.unit.complete(number, "handle_part", {"outcome": "done"}, expect=422)
+    assert set(response.json["error"]["fields"]) == {"findings", "opinion"}
+    response = h.unit.complete(number, "handle_part", {"outcome": "return"}, expect=422)
+    assert "return_reason" in response.json["error"]["fields"]
+    for caller in (h.unit, h.third_unit):
+        caller.complete(number, "handle_part", part_done(caller.name))
+    no_reply = {"basis": MERGE["basis"], "findings": MERGE["findings"]}
+    response = h.unit.complete(number, "merge", no_reply, expect=422)
+    assert "reply" in response.json["error"]["fields"]
+    response = h.unit.complete(number, "merge", {**MERGE, "reply": "  "}, expect=422)
+    assert "reply" in response.json["error"]["fields"]
+    assert h.ticket(number)["status"] == "handling"
