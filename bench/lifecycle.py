@@ -152,6 +152,18 @@ def summary(values: list[float]) -> dict[str, float]:
 # -- (a) raw SpiffWorkflow --------------------------------------------------------------------
 
 
+IDLE_TIMERS = {
+    name: "9999-12-31T00:00:00+00:00"
+    for name in (
+        "dispatch_due_at",
+        "acknowledge_due_at",
+        "handle_remind_at",
+        "handle_due_at",
+        "callback_no_answer_at",
+    )
+}
+
+
 class RawBench:
     """The diagram parsed once; lifecycles run in memory with a no-op topic runner."""
 
@@ -180,7 +192,8 @@ class RawBench:
         as the service does, but kept in a Python string instead of a database row.
         """
         workflow = BpmnWorkflow(self.spec, self.subprocess_specs, script_engine=self.engine)
-        workflow.task_tree.data.update({"ticket_id": ticket_id})
+        # The service hands the diagram its due times; far-future ones keep every timer idle.
+        workflow.task_tree.data.update({"ticket_id": ticket_id, **IDLE_TIMERS})
         workflow.do_engine_steps()
         state = serializer.dumps(workflow) if serializer else ""
         for index, (step, variables) in enumerate(zip(self.steps, self.variables, strict=True)):
