@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from flask_smorest import Api
 from marshmallow import Schema, fields
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from hotline.errors import DomainError
@@ -69,6 +70,13 @@ class JsonApi(Api):
         return error_response(error.code or 500, _code(error), error.description or error.name)
 
 
+def _lost_race(exc: Exception) -> bool:
+    """A PostgreSQL deadlock or serialization failure: the database already rolled it back."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    return getattr(exc.orig, "sqlstate", None) in ("40P01", "40001")
+
+
 def install(app: Flask) -> None:
     """Map domain errors and surprises to JSON; refuse NUL characters before any query."""
 
@@ -91,6 +99,9 @@ def install(app: Flask) -> None:
     def unexpected(exc: Exception) -> Response:
         if isinstance(exc, HTTPException):
             return error_response(exc.code or 500, _code(exc), exc.description or exc.name)
+        if _lost_race(exc):
+            message = "another request changed this ticket at the same time: try again"
+            return error_response(409, "conflict", message)
         if isinstance(exc, RecursionError):  # json.loads on absurdly nested input
             message = "the JSON body is nested too deeply"
             return error_response(400, "validation_error", message, {"body": ["too deep"]})

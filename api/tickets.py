@@ -119,9 +119,12 @@ def repeats_of(number: str) -> dict[str, Any]:
         }
 
 
+REPEAT_READERS = ("operator", "center", "supervisor", "admin")
+
+
 def _sees_repeats(who: Actor) -> bool:
-    # Repeats name other tickets by phone or content: units, who do not triage, never see them.
-    return who.role != "unit"
+    # Repeats name other tickets by phone or content: only those who triage or oversee see them.
+    return who.role in REPEAT_READERS
 
 
 def _detail(session: Any, ticket: Ticket, who: Actor) -> dict[str, Any]:

@@ -144,12 +144,18 @@ def callback_no_answer_rule(ctx: HandlerContext) -> dict[str, Any]:
 
 def judge_return(ctx: HandlerContext, ticket: Ticket) -> None:
     """A return after the profile's window counts as the profile says (guangyuan: overdue)."""
+    # A joint ticket's lead acknowledged its part (part_acknowledged), not the ticket.
     acknowledged = ctx.session.scalars(
         select(TicketEvent.at)
-        .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "ticket_acknowledged")
+        .where(
+            TicketEvent.ticket_id == ticket.id,
+            TicketEvent.kind.in_(("ticket_acknowledged", "part_acknowledged")),
+        )
         .order_by(TicketEvent.id.desc())
         .limit(1)
     ).first()
+    if acknowledged is None:
+        return  # nothing to count a return window from
     found = return_due(
         profile_of(ctx),
         WorkingCalendar.load(ctx.session),

@@ -8,7 +8,7 @@ climbs to the next rung when the profile's limit passes without effect, a superv
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from marshmallow import ValidationError
@@ -19,7 +19,8 @@ from hotline import clock, escalations
 from hotline.calendar import WorkingCalendar
 from hotline.directory import active_unit
 from hotline.errors import Conflict
-from hotline.models import Ticket, TicketEvent, UserTask
+from hotline.joint import LIVE_STATUSES
+from hotline.models import JointPart, Ticket, TicketEvent, UserTask
 from hotline.policy.oversight import FINAL_LEVEL, next_level, supervision_of
 from hotline.tickets import NEVER, TICKET_PROCESS
 from processes.context import HandlerContext
@@ -31,6 +32,8 @@ from processes.topics import topic
 DECISION_TASKS = ("triage", "acknowledge", "handle")
 # Statuses in which the unit has delivered: a rung against it has had its effect.
 DELIVERED = ("in_review", "callback")
+# A decision gives a new deadline; a year is far beyond any handling limit.
+MAX_DECISION_LEAD = timedelta(days=366)
 TRIGGER_TEXT = {
     "dispatch_overdue": "dispatch overdue (派单超时)",
     "acknowledge_overdue": "not acknowledged in time (签收超时)",
@@ -153,12 +156,27 @@ def _climb_at(ctx: HandlerContext, level: str) -> str:
     return calendar.add_working_days(clock.now(), int(climb.after.amount)).at.isoformat()
 
 
-def stalled(ticket: Ticket, unit: str | None, stage: str | None) -> bool:
+def running_part(session: Any, ticket_id: int, unit: str) -> JointPart | None:
+    """The unit's part of a joint ticket while it is still to be acknowledged or handled."""
+    return session.scalars(
+        select(JointPart).where(
+            JointPart.ticket_id == ticket_id,
+            JointPart.unit_code == unit,
+            JointPart.status.in_(LIVE_STATUSES),
+        )
+    ).first()
+
+
+def stalled(session: Any, ticket: Ticket, unit: str | None, stage: str | None) -> bool:
     """Whether the rung against `unit` has had no effect yet."""
     if not escalations.is_open(ticket):
         return False
     if unit is None:  # against the center: it has not dispatched yet
         return ticket.status in ("new", "returned")
+    if ticket.joint and running_part(session, ticket.id, unit) is not None:
+        return True  # the unit's own part of a joint ticket is still open
+    if ticket.status == "objection_raised":
+        return False  # the unit answered by objecting; the center or authority decides now
     if ticket.current_unit != unit or ticket.status in DELIVERED:
         return False
     # An acknowledge-stage rung has its effect once the unit acknowledges.
@@ -171,7 +189,7 @@ def check_effect(ctx: HandlerContext) -> dict[str, Any]:
     ticket = _ticket(ctx)
     level, unit = ctx.variables["level"], ctx.variables.get("unit")
     upper = next_level(level)
-    if upper is None or not stalled(ticket, unit, ctx.variables.get("stage")):
+    if upper is None or not stalled(ctx.session, ticket, unit, ctx.variables.get("stage")):
         escalations.resolve_open(ctx.session, ticket.id, "effective")
         ctx.emit("escalation_effective", level=level, unit=unit, status=ticket.status)
         return {"effect": True}
@@ -237,6 +255,8 @@ def government_review_fields(data: dict[str, Any], ctx: FormContext) -> None:
         errors["due_at"] = ["must be an ISO 8601 date-time with a time zone offset"]
     elif due <= clock.now():
         errors["due_at"] = ["must be in the future"]
+    elif due > clock.now() + MAX_DECISION_LEAD:
+        errors["due_at"] = ["must be within a year from now"]
     ticket = ctx.session.get(Ticket, ctx.ticket_id)
     if ticket is not None and not awaiting_decision(ctx.session, ticket):
         errors["ticket"] = [

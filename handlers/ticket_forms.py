@@ -21,6 +21,10 @@ NO_RETURN = (
 )
 
 
+# A joint ticket or leader's designation names a handful of units, never hundreds.
+MAX_UNITS = 30
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -50,6 +54,8 @@ def triage_fields(data: dict[str, Any], ctx: FormContext) -> None:
 
 def unit_errors(ctx: FormContext, name: str, codes: list[str]) -> dict[str, list[str]]:
     """`name` → messages for every code that is not an active unit."""
+    if len(codes) > MAX_UNITS:
+        return {name: [f"at most {MAX_UNITS} units, got {len(codes)}"]}
     bad = [c for c in codes if active_unit(ctx.session, c) is None]
     if not bad:
         return {}

@@ -54,8 +54,11 @@ def dispatch(ctx: HandlerContext) -> dict[str, Any]:
     if ticket.dispatched_at is None or deadlines.profile_of(ctx).redispatch.restarts_clock:
         ticket.dispatched_at = clock.now()
         ticket.overdue = False
+    # A single dispatch ends any earlier joint handling: its units lose sight of the ticket.
+    ticket.joint = False
     ctx.emit("ticket_dispatched", unit=unit)
-    return deadlines.schedule_handling(ctx, ticket)
+    # An objection counts as coordinated only for the unit it was coordinated for.
+    return {**deadlines.schedule_handling(ctx, ticket), "objection_coordinated": False}
 
 
 @topic("ticket.acknowledge")

@@ -90,9 +90,5 @@ UNIT_SEPARATORS = re.compile(r"[\s,，、;；]+")
 def parse_unit_codes(value: Any) -> list[str]:
     """Unit codes from a list or a text such as "HBJ, LZQ" or "HBJ、LZQ"; order kept, no repeats."""
     items = value if isinstance(value, list) else UNIT_SEPARATORS.split(str(value or ""))
-    codes: list[str] = []
-    for item in items:
-        code = str(item).strip()
-        if code and code not in codes:
-            codes.append(code)
-    return codes
+    codes = (str(item).strip() for item in items)
+    return list(dict.fromkeys(code for code in codes if code))

@@ -122,7 +122,8 @@ def request(
     """Put the ticket on rung `level`: start the supervision process or message the running one.
 
     An automatic request (a profile trigger) only ever climbs: it is dropped when the rung in
-    force against the same unit is as high, or when the leader already has the ticket.
+    force (against any unit: one ladder per ticket) is as high, or when the leader already
+    has the ticket.
     Returns whether an escalation was requested.
     """
     lock_ticket(session, ticket.id)  # two requests at once must not start two ladders
@@ -143,8 +144,7 @@ def request(
             fields={"level": ["the ticket is at government_review"]},
         )
     current = open_escalation(session, ticket.id)
-    same_unit = current is not None and current.unit_code == unit
-    if automatic and same_unit and rank(level) <= rank(current.level if current else None):
+    if automatic and current is not None and rank(level) <= rank(current.level):
         return False
     return runtime.send_message(
         session, instance.id, "escalation_requested", variables, actor=actor, required=True

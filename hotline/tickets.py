@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select, update
+from sqlalchemy import Select, and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -187,8 +187,11 @@ def visible_tickets(actor: Actor) -> Select[tuple[Ticket]]:
     query = select(Ticket)
     if actor.role == "unit":
         has_part = exists().where(
-            JointPart.ticket_id == Ticket.id, JointPart.unit_code == actor.unit_code
+            JointPart.ticket_id == Ticket.id,
+            JointPart.unit_code == actor.unit_code,
+            JointPart.status != "cancelled",
         )
+        has_part = and_(Ticket.joint.is_(True), has_part)
         query = query.where(or_(Ticket.current_unit == actor.unit_code, has_part))
     elif actor.role == "leader":
         brought = exists().where(

@@ -129,15 +129,15 @@ class Runtime:
         task.data.update(variables)
         call = _Call(session, instance, actor, form=loaded, form_task=record.task_id)
         workflow.script_engine = self._engine(call)
-        try:
-            with self._entry(session, instance.id):
-                task.run()
-        except SpiffWorkflowException as exc:
-            raise workflow_error(exc) from exc
-        record.state = "completed"
-        record.completed_at = clock.now()
-        record.completed_by = actor.id
+        # One entry for run and advance: a message to this instance waits until it is saved.
         with self._entry(session, instance.id):
+            try:
+                task.run()
+            except SpiffWorkflowException as exc:
+                raise workflow_error(exc) from exc
+            record.state = "completed"
+            record.completed_at = clock.now()
+            record.completed_by = actor.id
             self._advance(call, compiled, workflow, completed=record.id)
         return record
 

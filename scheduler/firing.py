@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from hotline import clock
 from hotline.actors import SYSTEM
-from hotline.models import ProcessInstance, Timer
+from hotline.models import ProcessInstance, Ticket, Timer
 
 if TYPE_CHECKING:  # hotline.services imports every handler; the scheduler needs none
     from hotline.services import Services
@@ -101,19 +101,29 @@ def next_due(services: Services, exclude: Collection[int] = ()) -> datetime | No
 
 
 def _claim(session: Session, now: datetime, skip: set[int]) -> int | None:
-    """The instance of the earliest due timer, locked; None when nothing is due."""
+    """The instance of the earliest due timer, locked; None when nothing is due.
+
+    On PostgreSQL a ticket's row is locked before its instance, as every API call does, so
+    the scheduler and a user completing a task on the same ticket never deadlock.
+    """
     # Strictly before now: SpiffWorkflow fires a date timer only once `due < now`.
-    query = (
-        select(Timer.instance_id)
-        .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
-        .where(Timer.due_at < now)
-        .order_by(Timer.due_at, Timer.id)
-        .limit(1)
-    )
+    query = select(Timer.instance_id).where(Timer.due_at < now).order_by(Timer.due_at, Timer.id)
     if skip:
         query = query.where(Timer.instance_id.not_in(list(skip)))
-    if session.get_bind().dialect.name == "postgresql":
-        # Lock the instance, not the timer row: every writer locks the instance first,
-        # so this order cannot deadlock with an API request completing a task.
-        query = query.with_for_update(of=ProcessInstance, skip_locked=True)
-    return session.scalars(query).first()
+    if session.get_bind().dialect.name != "postgresql":
+        return session.scalars(query.limit(1)).first()
+    of_tickets = (
+        query.join(Ticket, Ticket.id == Timer.ticket_id)
+        .limit(1)
+        .with_for_update(of=Ticket, skip_locked=True)
+    )
+    found = session.scalars(of_tickets).first()
+    if found is not None:
+        return found
+    without_ticket = (
+        query.join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
+        .where(Timer.ticket_id.is_(None))
+        .limit(1)
+        .with_for_update(of=ProcessInstance, skip_locked=True)
+    )
+    return session.scalars(without_ticket).first()

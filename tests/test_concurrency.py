@@ -337,3 +337,64 @@ def test_parallel_creations_across_midnight_keep_both_days_dense(
     assert sorted(b["number"] for _s, _h, b in after) == [
         f"GY20261124{n:06d}" for n in range(1, 11)
     ]
+
+
+# -- the scheduler against the API ---------------------------------------------------------
+
+
+def lock_waiters(hotline: Hotline) -> int:
+    """How many PostgreSQL backends wait on a lock right now."""
+    from sqlalchemy import text
+
+    with hotline.services.engine.connect() as conn:
+        query = "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+        return int(conn.execute(text(query)).scalar() or 0)
+
+
+def test_scheduler_and_a_user_on_one_ticket_do_not_deadlock(
+    hotline: Hotline, manual_clock: ManualClock
+) -> None:
+    """A scheduler firing a ticket's timer and a unit completing its task: both succeed.
+
+    Both take the ticket's row lock first, then the instance's; the user waits its turn.
+    """
+    if hotline.services.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serializes writers at BEGIN IMMEDIATE: no lock order to check")
+    from datetime import timedelta
+
+    from scheduler.firing import _claim
+
+    number = hotline.new_ticket()["number"]
+    hotline.center.complete(number, "triage", DISPATCH)
+    task = hotline.unit.task_for(number, "acknowledge")
+    manual_clock.advance(timedelta(minutes=31))  # the acknowledge timer is due, not fired
+    services = hotline.services
+    claimed, user_waits = threading.Event(), threading.Event()
+    results: dict[str, Any] = {}
+
+    def scheduler() -> None:
+        with services.transaction() as session:
+            instance_id = _claim(session, manual_clock.now(), set())
+            claimed.set()
+            assert user_waits.wait(timeout=30), "the user's request never queued"
+            results["fired"] = services.runtime.fire_timers(session, instance_id)
+
+    def user() -> None:
+        assert claimed.wait(timeout=30)
+        path = f"/api/v1/tasks/{task['id']}/complete"
+        results["user"] = hotline.unit.post(path, json={"data": {"contacted": True}}).status_code
+
+    threads = [threading.Thread(target=scheduler), threading.Thread(target=user)]
+    for thread in threads:
+        thread.start()
+    assert claimed.wait(timeout=30)
+    for _ in range(3000):  # until the user's request blocks on the ticket lock
+        if lock_waiters(hotline):
+            break
+        threading.Event().wait(0.01)
+    user_waits.set()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results == {"fired": 1, "user": 200}
+    kinds_now = [e["kind"] for e in hotline.ticket(number)["events"]]
+    assert kinds_now.index("ticket_urged") < kinds_now.index("ticket_acknowledged")

@@ -188,3 +188,26 @@ def test_upheld_unit_keeps_the_ticket_even_if_a_unit_is_given(hotline: Hotline) 
     )
     assert hotline.ticket(number)["current_unit"] == "ZJJ"
     assert hotline.unit.task_for(number, "handle")["candidate_group"] == "unit:ZJJ"
+
+
+def test_a_reassigned_units_first_objection_goes_to_the_center(hotline: Hotline) -> None:
+    """Coordination counts for the unit it was for: the new unit's first objection is
+    coordinated again, not sent straight to the authority."""
+    number = dispatched_to_zjj(hotline)
+    hotline.unit.complete(number, "handle", OBJECT)
+    hotline.center.complete(
+        number, "coordinate_objection", {"decision": "reassign", "unit": "LZQ", "comment": "改派"}
+    )
+    hotline.other_unit.complete(number, "acknowledge", ACK)
+    hotline.other_unit.complete(number, "handle", {**OBJECT, "objection_reason": "也不属我区"})
+    assert open_keys(hotline, number) == ["coordinate_objection"]
+
+
+def test_a_joint_ticket_names_at_most_thirty_units(hotline: Hotline) -> None:
+    """A runaway unit list is refused quickly, naming `units`."""
+    number = hotline.new_ticket()["number"]
+    many = ",".join(f"U{i}" for i in range(5000))
+    bad = hotline.center.complete(
+        number, "triage", {"disposition": "joint", "lead_unit": "ZJJ", "units": many}, expect=422
+    )
+    assert bad.json["error"]["fields"]["units"] == ["at most 30 units, got 5000"]

@@ -325,3 +325,24 @@ def test_bad_input_names_the_field(hotline: Hotline) -> None:
     response = h.unit.complete(number, "merge", {**MERGE, "reply": "  "}, expect=422)
     assert "reply" in response.json["error"]["fields"]
     assert h.ticket(number)["status"] == "handling"
+
+
+def test_lead_returns_after_review_and_the_parts_units_lose_sight(hotline: Hotline) -> None:
+    """Sent back to the lead, the lead may return the ticket; re-dispatched alone, it is no
+    longer joint and the former part units no longer see it."""
+    h = hotline
+    number = joint_ticket(h, units="ZJJ,HBJ")
+    for caller in (h.unit, h.third_unit):
+        caller.complete(number, "acknowledge_part", ACK)
+        caller.complete(number, "handle_part", part_done("x"))
+    h.unit.complete(number, "merge", MERGE)
+    h.center.complete(number, "review", {"approved": False, "comment": "答复不完整"})
+    back = {"outcome": "return", "return_reason": "主要属利州区职责", "suggested_unit": "LZQ"}
+    h.unit.complete(number, "handle", back)
+    assert h.ticket(number)["status"] == "returned"
+    h.center.complete(number, "triage", {"disposition": "dispatch", "unit": "LZQ"})
+    ticket = h.ticket(number)
+    assert (ticket["joint"], ticket["current_unit"]) == (False, "LZQ")
+    assert h.third_unit.get(f"/api/v1/tickets/{number}").status_code == 404
+    assert h.unit.get(f"/api/v1/tickets/{number}").status_code == 404
+    assert h.other_unit.get(f"/api/v1/tickets/{number}").status_code == 200

@@ -150,6 +150,18 @@ def test_unit_does_not_see_possible_repeats(hotline: Hotline) -> None:
     assert first["number"] in flagged(hotline.ticket(second["number"]))
 
 
+def test_leader_does_not_see_possible_repeats(hotline: Hotline) -> None:
+    """Brought a ticket for instruction, the leader still learns nothing of other tickets."""
+    first = hotline.new_ticket()
+    second = hotline.new_ticket()
+    hotline.center.complete(second["number"], "triage", {"disposition": "leader"})
+    seen = hotline.leader.get(f"/api/v1/tickets/{second['number']}")
+    assert seen.status_code == 200, seen.json
+    assert "possible_repeats" not in seen.json
+    assert first["number"] not in seen.get_data(as_text=True)
+    assert hotline.leader.get(f"/api/v1/tickets/{second['number']}/repeats").status_code == 403
+
+
 def test_repeat_is_merged_into_the_open_ticket(hotline: Hotline) -> None:
     """并单: the repeat closes as merged, both sides show the link, the open ticket runs on."""
     open_ = hotline.new_ticket()["number"]

@@ -329,3 +329,37 @@ def test_unsatisfied_twice_is_an_order_in_guangyuan_and_a_yellow_card_in_guangxi
             h.center.complete(number, "callback", unsatisfied)
         assert escalated(h, number) == [level], profile
         assert h.ticket(number)["unsatisfied_count"] == 2
+
+
+def test_a_decision_deadline_beyond_a_year_is_refused(hotline: Hotline) -> None:
+    """A far-future deadline is a typo, not a decision: 422 on due_at, nothing stored."""
+    number = dispatched(hotline)
+    body = {"level": "government_review", "reason": "久拖未决"}
+    assert hotline.supervisor.post(f"/api/v1/tickets/{number}/escalations", json=body).status_code
+    for due in ("9999-12-31T23:00:00-05:00", "2028-01-01T00:00:00+08:00"):
+        decision = {"instruction": "限期办结", "unit": "LZQ", "due_at": due}
+        bad = hotline.leader.complete(number, "government_review", decision, expect=422)
+        assert "due_at" in bad.json["error"]["fields"]
+    assert hotline.ticket(number)["current_unit"] == "ZJJ"
+
+
+def test_an_assisting_unit_late_on_its_part_climbs_its_own_ladder(hotline: Hotline) -> None:
+    """HBJ's part is overdue: the ladder runs against HBJ while its part stays open, and a
+    later trigger against another unit never lowers the rung."""
+    h = hotline
+    number = h.new_ticket()["number"]
+    h.center.complete(
+        number, "triage", {"disposition": "joint", "lead_unit": "ZJJ", "units": "ZJJ,HBJ"}
+    )
+    h.unit.complete(number, "acknowledge_part", {"contacted": True})
+    h.third_unit.complete(number, "acknowledge_part", {"contacted": True})
+    move_clock(h, "2026-11-26 00:05")  # HBJ's part (due 24:00 Wednesday) is late
+    assert [(e["level"], e["unit"]) for e in escalations(h)] == [("urge", "HBJ")]
+    move_clock(h, "2026-11-28 00:10")  # an urge without effect for a working day climbs
+    rungs = [(e["level"], e["unit"]) for e in escalations(h)]
+    # The lead's part went late on Friday too: its automatic urge did not undo the order.
+    late = [e["data"]["unit"] for e in h.ticket(number)["events"] if e["kind"] == "part_overdue"]
+    assert late == ["HBJ", "ZJJ"]
+    assert rungs == [("urge", "HBJ"), ("supervision_order", "HBJ")]
+    assert [e["open"] for e in escalations(h)] == [False, True]
+    assert h.ticket(number)["escalation_level"] == "supervision_order"
