@@ -15,13 +15,16 @@ class Actor:
     name: str
     role: str
     unit_code: str | None = None
+    reviewer: bool = False  # reviews the unit's knowledge articles
 
     @property
     def groups(self) -> set[str]:
-        """Candidate groups this actor belongs to: its role, and `unit:<code>` for units."""
+        """Candidate groups: the role, `unit:<code>` for units, `unit_reviewer:<code>` too."""
         groups = {self.role}
         if self.unit_code:
             groups.add(f"unit:{self.unit_code}")
+            if self.reviewer:
+                groups.add(f"unit_reviewer:{self.unit_code}")
         return groups
 
     def may_claim(self, candidate_group: str | None) -> bool:

@@ -117,17 +117,20 @@ def users() -> None:
 
 
 @users.command("add")
-@click.option("--role", required=True, help="operator, center, unit, supervisor, leader, admin")
+@click.option(
+    "--role", required=True, help="operator, center, unit, supervisor, leader, authority, admin"
+)
 @click.option("--unit", "unit_code", default=None, help="unit code, for role unit")
+@click.option("--reviewer", is_flag=True, help="a unit user who also reviews knowledge articles")
 @click.argument("name")
-def users_add(role: str, unit_code: str | None, name: str) -> None:
+def users_add(role: str, unit_code: str | None, reviewer: bool, name: str) -> None:
     """Add a user and print its API token (alone, on stdout)."""
     from hotline.directory import add_user
 
     services = _services()
     try:
         with services.transaction() as session:
-            token = add_user(session, name, role, unit_code)
+            token = add_user(session, name, role, unit_code, reviewer)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(token)

@@ -32,11 +32,15 @@ DEMO_USERS = [
     ("demo-unit-zjj", "unit", "ZJJ"),
     ("demo-unit-lzq", "unit", "LZQ"),
     ("demo-unit-hbj", "unit", "HBJ"),
+    ("demo-reviewer-zjj", "unit", "ZJJ"),
     ("demo-supervisor", "supervisor", None),
     ("demo-leader", "leader", None),
     ("demo-authority", "authority", None),
     ("demo-admin", "admin", None),
 ]
+
+
+REVIEWERS = ("demo-reviewer-zjj",)  # ZJJ's knowledge reviewer (审核人)
 
 
 def load_demo(session: Session) -> dict[str, str]:
@@ -52,7 +56,7 @@ def load_demo(session: Session) -> dict[str, str]:
     for name, role, unit in DEMO_USERS:
         user = session.scalars(select(User).where(User.name == name, User.role == role)).first()
         if user is None:
-            tokens[name] = add_user(session, name, role, unit)
+            tokens[name] = add_user(session, name, role, unit, reviewer=name in REVIEWERS)
         else:
             tokens[name] = reissue_token(session, user)
     return tokens

@@ -34,8 +34,13 @@ def add_unit(session: Session, code: str, name: str, district: str) -> Unit:
     return unit
 
 
-def add_user(session: Session, name: str, role: str, unit_code: str | None = None) -> str:
-    """Create a user and return its API token (shown only this once)."""
+def add_user(
+    session: Session, name: str, role: str, unit_code: str | None = None, reviewer: bool = False
+) -> str:
+    """Create a user and return its API token (shown only this once).
+
+    `reviewer` makes a unit user its unit's knowledge reviewer as well.
+    """
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}", fields={"role": ["unknown role"]})
     if role == "unit":
@@ -45,12 +50,15 @@ def add_user(session: Session, name: str, role: str, unit_code: str | None = Non
             raise Invalid(f"unit {unit_code!r} does not exist", fields={"unit": ["unknown unit"]})
     elif unit_code:
         raise Invalid("only unit users belong to a unit", fields={"unit": ["only for role unit"]})
+    if reviewer and role != "unit":
+        raise Invalid("only unit users review", fields={"reviewer": ["only for role unit"]})
     token = secrets.token_urlsafe(32)
     session.add(
         User(
             name=name,
             role=role,
             unit_code=unit_code,
+            reviewer=reviewer,
             token_hash=hash_token(token),
             active=True,
             created_at=clock.now(),
@@ -73,7 +81,9 @@ def actor_for_token(session: Session, token: str) -> Actor | None:
     ).first()
     if user is None:
         return None
-    return Actor(id=user.id, name=user.name, role=user.role, unit_code=user.unit_code)
+    return Actor(
+        id=user.id, name=user.name, role=user.role, unit_code=user.unit_code, reviewer=user.reviewer
+    )
 
 
 def active_unit(session: Session, code: str | None) -> Unit | None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from hotline import clock
 from hotline.actors import Actor
-from hotline.models import TicketEvent
+from hotline.models import ArticleEvent, ProcessInstance, TicketEvent
 
 
 def json_safe(value: Any) -> Any:
@@ -44,3 +44,44 @@ def record_event(
     )
     session.add(event)
     return event
+
+
+def record_article_event(
+    session: Session,
+    article_id: int,
+    kind: str,
+    actor: Actor,
+    *,
+    task: str | None = None,
+    data: dict[str, Any] | None = None,
+    version_id: int | None = None,
+) -> ArticleEvent:
+    """Append one event (e.g. `article_published`) to a knowledge article's history."""
+    event = ArticleEvent(
+        article_id=article_id,
+        version_id=version_id,
+        at=clock.now(),
+        kind=kind,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        task=task,
+        data=json_safe(data or {}),
+    )
+    session.add(event)
+    return event
+
+
+def record_instance_event(
+    session: Session,
+    instance: ProcessInstance,
+    kind: str,
+    actor: Actor,
+    *,
+    task: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Append an event to the history of what the instance runs for: a ticket or an article."""
+    if instance.ticket_id is not None:
+        record_event(session, instance.ticket_id, kind, actor, task=task, data=data)
+    elif instance.article_id is not None:
+        record_article_event(session, instance.article_id, kind, actor, task=task, data=data)

@@ -73,6 +73,8 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), nullable=True)
+    # A unit user who also reviews the unit's knowledge articles (审核).
+    reviewer: Mapped[bool] = mapped_column(Boolean, default=False)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -184,6 +186,9 @@ class ProcessInstance(Base):
     ticket_id: Mapped[int | None] = mapped_column(
         ForeignKey("tickets.id"), nullable=True, index=True
     )
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("knowledge_articles.id"), nullable=True, index=True
+    )
     status: Mapped[str] = mapped_column(String(20), index=True)
     state: Mapped[str] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer, default=1)
@@ -204,6 +209,9 @@ class UserTask(Base):
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
     ticket_id: Mapped[int | None] = mapped_column(
         ForeignKey("tickets.id"), nullable=True, index=True
+    )
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("knowledge_articles.id"), nullable=True, index=True
     )
     process_id: Mapped[str] = mapped_column(String(200))
     task_id: Mapped[str] = mapped_column(String(200))
@@ -295,3 +303,80 @@ class TicketLink(Base):
     reason: Mapped[str | None] = mapped_column(String(100), nullable=True)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Article(Base):
+    """A knowledge-base article (知识库条目); its content lives in versions."""
+
+    __tablename__ = "knowledge_articles"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    # draft (never published), in_review, published, retired
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    # The version the public sees; no foreign key, as versions refer to articles already.
+    published_version_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ArticleVersion(Base):
+    """One version of an article in question-and-answer form."""
+
+    __tablename__ = "knowledge_versions"
+    __table_args__ = (UniqueConstraint("article_id", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("knowledge_articles.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    # faq 常见问题, procedure 办事流程, policy 政策法规, organization 机构信息
+    type: Mapped[str] = mapped_column(String(20), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    region: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
+    valid_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    review_at: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # draft, in_review, published, superseded, rejected, retired
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ArticleEvent(Base):
+    """One step in an article's history (drafted, submitted, approved, published, ...)."""
+
+    __tablename__ = "knowledge_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("knowledge_articles.id"), index=True)
+    version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("knowledge_versions.id"), nullable=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(50))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    actor_name: Mapped[str] = mapped_column(String(200))
+    task: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class KnowledgeQuestion(Base):
+    """The center's question to a unit, answered with a submitted article (guangxi 第二十九条)."""
+
+    __tablename__ = "knowledge_questions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # open, answered
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("knowledge_articles.id"), nullable=True
+    )
+    asked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

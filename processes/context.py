@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from hotline.actors import Actor
-from hotline.history import record_event
+from hotline.history import record_instance_event
 from hotline.models import ProcessInstance
 
 
@@ -25,6 +25,11 @@ class HandlerContext:
     form_task: str | None = None
     extras: Mapping[str, Any] = field(default_factory=dict)
     runtime: Any = None  # the Runtime running this handler
+
+    @property
+    def article_id(self) -> int | None:
+        """The knowledge article this instance runs for, if any."""
+        return self.instance.article_id
 
     @property
     def ticket_id(self) -> int | None:
@@ -61,7 +66,6 @@ class HandlerContext:
 
     def emit(self, kind: str, **data: Any) -> None:
         """Append a domain event (e.g. `ticket_dispatched`) to the ticket's history."""
-        if self.ticket_id is not None:
-            record_event(
-                self.session, self.ticket_id, kind, self.actor, task=self.element_id, data=data
-            )
+        record_instance_event(
+            self.session, self.instance, kind, self.actor, task=self.element_id, data=data
+        )

@@ -22,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from hotline import clock
 from hotline.actors import SYSTEM, Actor
 from hotline.errors import Conflict, Forbidden, Invalid, NotFound, WorkflowError
-from hotline.history import record_event
+from hotline.history import record_instance_event
 from hotline.models import ProcessDefinition, ProcessInstance, UserTask
 from processes import messaging, timers
 from processes.context import HandlerContext
@@ -70,8 +70,9 @@ class Runtime:
         actor: Actor,
         ticket_id: int | None = None,
         variables: dict[str, Any] | None = None,
+        article_id: int | None = None,
     ) -> ProcessInstance:
-        """Start the newest version of a process and run it to its first wait state."""
+        """Start the newest version of a process for a ticket or an article; run to a wait."""
         try:
             compiled = self.specs.latest(session, process_id)
         except KeyError as exc:
@@ -80,6 +81,7 @@ class Runtime:
         instance = ProcessInstance(
             definition_id=compiled.definition_id,
             ticket_id=ticket_id,
+            article_id=article_id,
             status="running",
             state="",
             created_at=now,
@@ -117,15 +119,9 @@ class Runtime:
         loaded = self._validate(session, compiled, record, instance, actor, task, data)
         infos = compiled.forms.get(record.task_id, [])
         variables, _content = split_variables(infos, loaded)
-        if instance.ticket_id is not None:
-            record_event(
-                session,
-                instance.ticket_id,
-                "task_completed",
-                actor,
-                task=record.task_id,
-                data=loaded,
-            )
+        record_instance_event(
+            session, instance, "task_completed", actor, task=record.task_id, data=loaded
+        )
         task.data.update(variables)
         call = _Call(session, instance, actor, form=loaded, form_task=record.task_id)
         workflow.script_engine = self._engine(call)
@@ -216,14 +212,13 @@ class Runtime:
                 workflow.send_event(event)
             except SpiffWorkflowException as exc:
                 raise workflow_error(exc) from exc
-            if instance.ticket_id is not None:
-                record_event(
-                    session,
-                    instance.ticket_id,
-                    "message_received",
-                    actor,
-                    data={"process": compiled.process_id, "message": message},
-                )
+            record_instance_event(
+                session,
+                instance,
+                "message_received",
+                actor,
+                data={"process": compiled.process_id, "message": message},
+            )
             self._advance(call, compiled, workflow, completed=None)
         return True
 
@@ -242,15 +237,14 @@ class Runtime:
         instance.status = "cancelled"
         instance.completed_at = now
         instance.updated_at = now
-        if instance.ticket_id is not None:
-            process_id = session.get(ProcessDefinition, instance.definition_id).process_id
-            record_event(
-                session,
-                instance.ticket_id,
-                "process_cancelled",
-                actor,
-                data={"process": process_id, "reason": reason},
-            )
+        process_id = session.get(ProcessDefinition, instance.definition_id).process_id
+        record_instance_event(
+            session,
+            instance,
+            "process_cancelled",
+            actor,
+            data={"process": process_id, "reason": reason},
+        )
         session.flush()
 
     def ready_tasks(self, session: Session, instance_id: int) -> list[UserTask]:
@@ -367,14 +361,13 @@ class Runtime:
         if workflow.is_completed():
             instance.status = "completed"
             instance.completed_at = now
-            if instance.ticket_id is not None:
-                record_event(
-                    call.session,
-                    instance.ticket_id,
-                    "process_completed",
-                    call.actor,
-                    data={"process": compiled.process_id},
-                )
+            record_instance_event(
+                call.session,
+                instance,
+                "process_completed",
+                call.actor,
+                data={"process": compiled.process_id},
+            )
         try:
             call.session.flush()
         except StaleDataError as exc:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from hotline import clock
 from hotline.actors import Actor
-from hotline.history import record_event
+from hotline.history import record_instance_event
 from hotline.models import ProcessInstance, UserTask
 from processes.taskdata import candidate_group, due_date
 
@@ -51,6 +51,7 @@ def sync_task_index(
             id=task_id,
             instance_id=instance.id,
             ticket_id=instance.ticket_id,
+            article_id=instance.article_id,
             process_id=process_id,
             task_id=spec.bpmn_id,
             name=spec.bpmn_name,
@@ -60,12 +61,11 @@ def sync_task_index(
             created_at=now,
         )
         session.add(record)
-        if instance.ticket_id is not None:
-            record_event(
-                session,
-                instance.ticket_id,
-                "task_created",
-                actor,
-                task=spec.bpmn_id,
-                data={"task_id": task_id, "candidate_group": record.candidate_group},
-            )
+        record_instance_event(
+            session,
+            instance,
+            "task_created",
+            actor,
+            task=spec.bpmn_id,
+            data={"task_id": task_id, "candidate_group": record.candidate_group},
+        )

@@ -26,7 +26,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from hotline.actors import Actor
-from hotline.history import record_event
+from hotline.history import record_instance_event
 from hotline.models import ProcessInstance, Timer
 
 log = logging.getLogger(__name__)
@@ -196,12 +196,10 @@ def history_recorder(
     """A `fire_in_order` callback appending `timer_fired` to the ticket's history."""
 
     def record(timer: FiredTimer) -> None:
-        if instance.ticket_id is not None:
-            due = timer.due_at.isoformat() if timer.due_at else None
-            data = {"due_at": due}
-            record_event(
-                session, instance.ticket_id, "timer_fired", actor, task=timer.element_id, data=data
-            )
+        due = timer.due_at.isoformat() if timer.due_at else None
+        record_instance_event(
+            session, instance, "timer_fired", actor, task=timer.element_id, data={"due_at": due}
+        )
 
     return record
 
