@@ -11,7 +11,11 @@ from api import (
     errors,
     escalations,
     health,
+    knowledge,
+    knowledge_questions,
+    knowledge_search,
     parts,
+    public,
     tasks,
     tickets,
     units,
@@ -43,7 +47,20 @@ def create_app(services: Services | None = None) -> Flask:
     )
     errors.install(app)  # first: NUL checks run before the token lookup
     auth.install(app)
-    for module in (health, tickets, parts, escalations, tasks, units, definitions, admin):
+    for module in (
+        health,
+        tickets,
+        parts,
+        escalations,
+        tasks,
+        units,
+        definitions,
+        admin,
+        knowledge,
+        knowledge_search,
+        knowledge_questions,
+        public,
+    ):
         api.register_blueprint(module.blp)
     return app
 

@@ -7,6 +7,8 @@ from handlers import (  # noqa: F401  (registration on import)
     deadlines,
     designation,
     joint,
+    knowledge,
+    knowledge_questions,
     repeats,
     supervision,
     ticket_forms,
