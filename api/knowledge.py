@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import url_for
 from flask_smorest import Blueprint
+from sqlalchemy.orm import Session
+
+from api.context import actor, services, unit_of_work
+from api.schemas.knowledge import (
+    ArticleCreateSchema,
+    ArticleDetailSchema,
+    ArticlePageSchema,
+    ArticleQuerySchema,
+    ArticleUpdateSchema,
+    RetireSchema,
+)
+from hotline import knowledge
+from hotline.models import Article, ArticleEvent, ArticleVersion
 
 blp = Blueprint(
     "knowledge",
@@ -10,3 +26,135 @@ blp = Blueprint(
     url_prefix="/api/v1/knowledge/articles",
     description="Knowledge base articles (知识库): drafts, versions, approvals",
 )
+
+DOC = {"security": [{"bearer": []}]}
+
+
+def present_version(version: ArticleVersion | None) -> dict[str, Any] | None:
+    """A version as plain data."""
+    if version is None:
+        return None
+    return {c.key: getattr(version, c.key) for c in ArticleVersion.__table__.columns}
+
+
+def present(article: Article, shown: ArticleVersion | None) -> dict[str, Any]:
+    """An article row with the version shown for it."""
+    data = {c.key: getattr(article, c.key) for c in Article.__table__.columns}
+    data["current"] = present_version(shown)
+    return data
+
+
+def retirement(events: list[ArticleEvent]) -> dict[str, Any] | None:
+    """The latest retirement request and its outcome, read from the history."""
+    asked = [i for i, e in enumerate(events) if e.kind == "retirement_requested"]
+    if not asked:
+        return None
+    request = events[asked[-1]]
+    out: dict[str, Any] = {
+        "status": "in_review",
+        "reason": request.data.get("reason"),
+        "requested_by": request.actor_name,
+        "requested_at": request.at,
+    }
+    for event in events[asked[-1] + 1 :]:
+        if event.kind == "retirement_rejected":
+            out.update(status="rejected", level=event.data.get("level"))
+            out["comment"] = event.data.get("comment")
+        elif event.kind == "article_retired":
+            out["status"] = "approved"
+    return out
+
+
+def detail(session: Session, article: Article) -> dict[str, Any]:
+    """The article with its published version, the draft in progress, versions and history."""
+    versions = knowledge.versions_of(session, article.id)
+    numbers = {v.id: v.version for v in versions}
+    published = knowledge.published_version(session, article)
+    draft = knowledge.pending_version(session, article.id)
+    events = knowledge.article_events(session, article.id)
+    data = present(article, published or (versions[0] if versions else None))
+    data["published"] = present_version(published)
+    data["draft"] = present_version(draft)
+    data["versions"] = [present_version(v) for v in versions]
+    data["events"] = [
+        {
+            "at": e.at,
+            "kind": e.kind,
+            "actor_name": e.actor_name,
+            "task": e.task,
+            "version": numbers.get(e.version_id),
+            "data": e.data,
+        }
+        for e in events
+    ]
+    data["tasks"] = knowledge.open_tasks(session, article.id)
+    data["retirement"] = retirement(events)
+    return data
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(ArticleCreateSchema)
+@blp.response(201, ArticleDetailSchema)
+@blp.doc(**DOC, responses={"403": "not a writer of this unit", "422": "invalid fields"})
+def create(data: dict[str, Any]) -> Any:
+    """Draft an article (version 1): a unit for itself, the center or an admin for any `unit`."""
+    with unit_of_work() as session:
+        article = knowledge.create_article(session, actor(), data)
+        body = detail(session, article)
+    return body, 201, {"Location": url_for("knowledge.get", article_id=article.id)}
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(ArticleQuerySchema, location="query")
+@blp.response(200, ArticlePageSchema)
+@blp.doc(**DOC)
+def list_(query: dict[str, Any]) -> dict[str, Any]:
+    """Articles the caller sees (units: their own unit's), newest change first."""
+    with unit_of_work() as session:
+        rows, total = knowledge.list_articles(session, actor(), **query)
+        items = [present(article, version) for article, version in rows]
+    return {"items": items, "total": total, "page": query["page"], "per_page": query["per_page"]}
+
+
+@blp.route("/<int:article_id>", methods=["GET"])
+@blp.response(200, ArticleDetailSchema)
+@blp.doc(**DOC)
+def get(article_id: int) -> dict[str, Any]:
+    """One article: the published version, the draft in progress, all versions, history, tasks."""
+    with unit_of_work() as session:
+        return detail(session, knowledge.get_article(session, actor(), article_id))
+
+
+@blp.route("/<int:article_id>", methods=["PUT"])
+@blp.arguments(ArticleUpdateSchema)
+@blp.response(200, ArticleDetailSchema)
+@blp.doc(**DOC, responses={"409": "a version is in review, or the article is retired"})
+def update(data: dict[str, Any], article_id: int) -> dict[str, Any]:
+    """Edit: the draft or rejected version in place; a published article gets a new draft."""
+    with unit_of_work() as session:
+        article = knowledge.update_article(session, actor(), article_id, data)
+        return detail(session, article)
+
+
+@blp.route("/<int:article_id>/submit", methods=["POST"])
+@blp.response(200, ArticleDetailSchema)
+@blp.doc(**DOC, responses={"409": "nothing to submit, or already in review"})
+def submit(article_id: int) -> dict[str, Any]:
+    """Send the draft to review: the unit's reviewer, then the center (knowledge_publish)."""
+    with unit_of_work() as session:
+        article = knowledge.submit_article(session, services().runtime, actor(), article_id)
+        return detail(session, article)
+
+
+@blp.route("/<int:article_id>/retire", methods=["POST"])
+@blp.arguments(RetireSchema)
+@blp.response(200, ArticleDetailSchema)
+@blp.doc(**DOC, responses={"409": "not published, or a review is running"})
+def retire(data: dict[str, Any], article_id: int) -> dict[str, Any]:
+    """Ask to retire (下架) a published article: the unit's reviewer and the center approve."""
+    with unit_of_work() as session:
+        runtime = services().runtime
+        article = knowledge.request_retirement(
+            session, runtime, actor(), article_id, data["reason"]
+        )
+        return detail(session, article)

@@ -1,3 +1,178 @@
-"""Service-task handlers of knowledge_publish.bpmn and knowledge_retire.bpmn."""
+"""Service-task handlers of knowledge_publish.bpmn and knowledge_retire.bpmn.
+
+Both diagrams run for one article (ProcessInstance.article_id) and carry only ids in
+their data: `article_id`, `version_id` (the version under review, or the published one
+being retired) and `unit`. Comments stay in the forms and reach the history here.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+
+from handlers import knowledge_forms  # noqa: F401  (registers the form rules)
+from hotline import clock, knowledge, search
+from hotline.history import record_article_event
+from hotline.models import Article, ArticleVersion
+from processes.context import HandlerContext
+from processes.topics import topic
+
+LEVELS = {"unit_review": "unit", "center_review": "center"}
+
+
+def _article(ctx: HandlerContext) -> Article:
+    article = ctx.session.get(Article, ctx.article_id)
+    if article is None:
+        raise LookupError(f"instance {ctx.instance.id} has no article")
+    return article
+
+
+def _version(ctx: HandlerContext) -> ArticleVersion:
+    version = ctx.session.get(ArticleVersion, ctx.variables["version_id"])
+    if version is None or version.article_id != ctx.article_id:
+        raise LookupError(
+            f"instance {ctx.instance.id} has no version {ctx.variables['version_id']}"
+        )
+    return version
+
+
+def _emit(ctx: HandlerContext, version: ArticleVersion | None, kind: str, **data: Any) -> None:
+    """Append to the article's history, naming the version concerned."""
+    if version is not None:
+        data = {"version": version.version, **data}
+    record_article_event(
+        ctx.session,
+        ctx.article_id,
+        kind,
+        ctx.actor,
+        task=ctx.element_id,
+        data=data,
+        version_id=version.id if version is not None else None,
+    )
+
+
+def _level(ctx: HandlerContext) -> str:
+    return LEVELS.get(ctx.form_task or "", ctx.form_task or "")
+
+
+def _unpublished_status(article: Article, status: str) -> None:
+    # A published article keeps its status (and its visible version) while a new one is worked on.
+    if article.status != "published":
+        article.status = status
+    article.updated_at = clock.now()
+
+
+# -- knowledge_publish ------------------------------------------------------------------------
+
+
+@topic("knowledge.publish")
+def publish(ctx: HandlerContext) -> dict[str, Any]:
+    """发布: the version goes live, the previous one is superseded, the index follows."""
+    article = _article(ctx)
+    version = _version(ctx)
+    now = clock.now()
+    previous = knowledge.published_version(ctx.session, article)
+    if previous is not None and previous.id != version.id:
+        previous.status = "superseded"
+        _emit(ctx, previous, "version_superseded", by_version=version.version)
+    version.status = "published"
+    version.published_at = now
+    if version.review_at is None:
+        version.review_at = knowledge.default_review_date(knowledge.today(), version.valid_until)
+    article.status = "published"
+    article.published_version_id = version.id
+    article.updated_at = now
+    ctx.session.flush()
+    _emit(ctx, version, "article_published", review_at=version.review_at)
+    # The superseded version's instance waits for its review date: it ends now.
+    knowledge.end_publication(
+        ctx.session, ctx.runtime, ctx.actor, article.id, "superseded", keep=ctx.instance.id
+    )
+    search.reindex_article(ctx.session, article.id)
+    return {"review_remind_at": knowledge.remind_at(version.review_at)}
+
+
+@topic("knowledge.reject")
+def reject(ctx: HandlerContext) -> None:
+    """审核退回: back to the editor with the reviewer's comment."""
+    article = _article(ctx)
+    version = _version(ctx)
+    version.status = "rejected"
+    version.comment = ctx.form.get("comment")
+    _unpublished_status(article, "draft")
+    _emit(ctx, version, "article_rejected", level=_level(ctx), comment=version.comment)
+
+
+@topic("knowledge.resubmit")
+def resubmit(ctx: HandlerContext) -> None:
+    """重新提交: the revised version goes to the unit's reviewer again."""
+    article = _article(ctx)
+    version = _version(ctx)
+    version.status = "in_review"
+    version.submitted_at = clock.now()
+    _unpublished_status(article, "in_review")
+    _emit(ctx, version, "article_resubmitted", note=ctx.form.get("note"))
+
+
+@topic("knowledge.withdraw")
+def withdraw(ctx: HandlerContext) -> None:
+    """撤回: the rejected version becomes a plain draft again; submit starts over."""
+    article = _article(ctx)
+    version = _version(ctx)
+    version.status = "draft"
+    _unpublished_status(article, "draft")
+    _emit(ctx, version, "submission_withdrawn", note=ctx.form.get("note"))
+
+
+@topic("knowledge.remind_review")
+def remind_review(ctx: HandlerContext) -> None:
+    """复核提醒: the review date has come; the unit's `review_article` task follows."""
+    article = _article(ctx)
+    version = _version(ctx)
+    _emit(ctx, version, "article_review_due", unit=article.unit_code, review_at=version.review_at)
+
+
+@topic("knowledge.record_review")
+def record_review(ctx: HandlerContext) -> dict[str, Any]:
+    """Still valid: next review a year on. Outdated: recorded, and brought up again in 30 days."""
+    version = _version(ctx)
+    comment = ctx.form.get("comment")
+    if ctx.variables.get("still_valid"):
+        version.review_at = knowledge.one_year_after(knowledge.today())
+        _emit(ctx, version, "article_review_confirmed", next_review_at=version.review_at)
+        return {"review_remind_at": knowledge.remind_at(version.review_at)}
+    follow_up = knowledge.follow_up_at()
+    # The owner must edit (a new version) or ask to retire; until then it is raised again.
+    _emit(ctx, version, "article_outdated", comment=comment, follow_up_at=follow_up)
+    return {"review_remind_at": follow_up}
+
+
+# -- knowledge_retire -------------------------------------------------------------------------
+
+
+@topic("knowledge.retire")
+def retire(ctx: HandlerContext) -> None:
+    """下架: the article and its published version retire; drafts in progress are dropped."""
+    article = _article(ctx)
+    version = _version(ctx)
+    now = clock.now()
+    version.status = "retired"
+    pending = knowledge.pending_version(ctx.session, article.id)
+    if pending is not None:
+        pending.status = "retired"
+    article.status = "retired"
+    article.retired_at = now
+    article.published_version_id = None
+    article.updated_at = now
+    ctx.session.flush()
+    _emit(ctx, version, "article_retired", dropped_version=pending.version if pending else None)
+    knowledge.end_publication(
+        ctx.session, ctx.runtime, ctx.actor, article.id, "retired", keep=ctx.instance.id
+    )
+    search.reindex_article(ctx.session, article.id)
+
+
+@topic("knowledge.retire_rejected")
+def retire_rejected(ctx: HandlerContext) -> None:
+    """驳回下架: the article stays published; the requester reads the comment in the history."""
+    version = _version(ctx)
+    _emit(ctx, version, "retirement_rejected", level=_level(ctx), comment=ctx.form.get("comment"))

@@ -106,7 +106,7 @@ class Runtime:
                 f"task {task_id} ({record.task_id}) is offered to "
                 f"{record.candidate_group or 'center'!r}, not to you"
             )
-        messaging.lock_ticket(session, record.ticket_id)
+        messaging.lock_subject(session, record.ticket_id, record.article_id)
         instance = session.get(ProcessInstance, record.instance_id, with_for_update=True)
         session.refresh(record)
         if record.state != "ready" or instance is None or instance.status != "running":
@@ -256,7 +256,7 @@ class Runtime:
     def _lock(self, session: Session, instance_id: int) -> ProcessInstance | None:
         found = session.get(ProcessInstance, instance_id)
         if found is not None:
-            messaging.lock_ticket(session, found.ticket_id)
+            messaging.lock_subject(session, found.ticket_id, found.article_id)
         return timers.lock_instance(session, instance_id)
 
     @contextmanager

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from hotline import clock
 from hotline.actors import SYSTEM
-from hotline.models import ProcessInstance, Ticket, Timer
+from hotline.models import Article, ProcessInstance, Ticket, Timer
 
 if TYPE_CHECKING:  # hotline.services imports every handler; the scheduler needs none
     from hotline.services import Services
@@ -103,8 +103,8 @@ def next_due(services: Services, exclude: Collection[int] = ()) -> datetime | No
 def _claim(session: Session, now: datetime, skip: set[int]) -> int | None:
     """The instance of the earliest due timer, locked; None when nothing is due.
 
-    On PostgreSQL a ticket's row is locked before its instance, as every API call does, so
-    the scheduler and a user completing a task on the same ticket never deadlock.
+    On PostgreSQL a ticket's (or article's) row is locked before its instance, as every API
+    call does, so the scheduler and a user acting on the same subject never deadlock.
     """
     # Strictly before now: SpiffWorkflow fires a date timer only once `due < now`.
     query = select(Timer.instance_id).where(Timer.due_at < now).order_by(Timer.due_at, Timer.id)
@@ -120,10 +120,20 @@ def _claim(session: Session, now: datetime, skip: set[int]) -> int | None:
     found = session.scalars(of_tickets).first()
     if found is not None:
         return found
-    without_ticket = (
-        query.join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
-        .where(Timer.ticket_id.is_(None))
+    unticketed = query.join(ProcessInstance, ProcessInstance.id == Timer.instance_id).where(
+        Timer.ticket_id.is_(None)
+    )
+    of_articles = (
+        unticketed.join(Article, Article.id == ProcessInstance.article_id)
+        .limit(1)
+        .with_for_update(of=Article, skip_locked=True)
+    )
+    found = session.scalars(of_articles).first()
+    if found is not None:
+        return found
+    without_subject = (
+        unticketed.where(ProcessInstance.article_id.is_(None))
         .limit(1)
         .with_for_update(of=ProcessInstance, skip_locked=True)
     )
-    return session.scalars(without_ticket).first()
+    return session.scalars(without_subject).first()

@@ -15,6 +15,9 @@ class TaskSchema(Schema):
     name = fields.String(allow_none=True)
     process_id = fields.String()
     ticket_number = fields.String(allow_none=True)
+    article_id = fields.Integer(
+        allow_none=True, metadata={"description": "the knowledge article, for article tasks"}
+    )
     candidate_group = fields.String(allow_none=True)
     state = fields.String(metadata={"enum": ["ready", "completed", "cancelled"]})
     created_at = fields.DateTime()

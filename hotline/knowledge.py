@@ -1,0 +1,440 @@
+"""Knowledge articles (知识库): drafts, versions, submission and retirement requests.
+
+An article's content lives in versions. At most one version is unpublished at a time
+(draft, in_review or rejected); the published one stays visible until a newer version
+passes both reviews in `knowledge_publish`, and retirement runs `knowledge_retire`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hotline import clock
+from hotline.actors import Actor
+from hotline.directory import active_unit
+from hotline.errors import Conflict, Forbidden, Invalid, NotFound
+from hotline.history import record_article_event
+from hotline.models import (
+    Article,
+    ArticleEvent,
+    ArticleVersion,
+    ProcessDefinition,
+    ProcessInstance,
+    UserTask,
+)
+
+PUBLISH_PROCESS = "knowledge_publish"
+RETIRE_PROCESS = "knowledge_retire"
+# meizhou 第十八条: 常见问题, 办事流程, 政策法规, 机构信息
+TYPES = ("faq", "procedure", "policy", "organization")
+ARTICLE_STATUSES = ("draft", "in_review", "published", "retired")
+VERSION_STATUSES = ("draft", "in_review", "published", "superseded", "rejected", "retired")
+UNPUBLISHED = ("draft", "in_review", "rejected")
+CONTENT_FIELDS = (
+    "question", "answer", "type", "keywords", "region", "valid_from", "valid_until", "review_at",
+)  # fmt: skip
+# Who reads every unit's articles; unit users read their own unit's only.
+READERS = ("operator", "center", "supervisor", "authority", "admin")
+# Who writes and submits for any unit; unit users write for their own unit only.
+EDITORS = ("center", "admin")
+MAX_KEYWORDS = 20
+MAX_KEYWORD_LENGTH = 40
+KEYWORD_SEPARATORS = re.compile(r"[,，、;；\n]+")
+# A reviewed article that its unit found outdated is brought up again after this many days.
+OUTDATED_FOLLOW_UP = timedelta(days=30)
+
+
+# -- values ---------------------------------------------------------------------------------
+
+
+def parse_keywords(value: Any) -> list[str]:
+    """Keywords from a list or a text such as "社保, 医保、养老"; order kept, no repeats."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        items: list[Any] = KEYWORD_SEPARATORS.split(value)
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise ValueError("must be a list of strings or a comma-separated text")
+    words = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ValueError("every keyword must be a string")
+        word = item.strip()
+        if "\x00" in word:
+            raise ValueError("must not contain NUL characters")
+        if len(word) > MAX_KEYWORD_LENGTH:
+            raise ValueError(f"a keyword has at most {MAX_KEYWORD_LENGTH} characters: {word!r}")
+        if word:
+            words.append(word)
+    unique = list(dict.fromkeys(words))
+    if len(unique) > MAX_KEYWORDS:
+        raise ValueError(f"at most {MAX_KEYWORDS} keywords, got {len(unique)}")
+    return unique
+
+
+def today() -> date:
+    """Today in Asia/Shanghai by the service clock."""
+    return clock.now().astimezone(clock.SHANGHAI).date()
+
+
+def one_year_after(day: date) -> date:
+    """The same day a year on (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def default_review_date(published_on: date, valid_until: date | None) -> date:
+    """Unset review date: one year after publication, or valid_until if that is sooner."""
+    in_a_year = one_year_after(published_on)
+    return min(valid_until, in_a_year) if valid_until is not None else in_a_year
+
+
+def remind_at(day: date) -> str:
+    """The review timer's ISO date: the start (00:00 Shanghai) of the review date."""
+    return datetime(day.year, day.month, day.day, tzinfo=clock.SHANGHAI).isoformat()
+
+
+def follow_up_at() -> str:
+    """When an article found outdated is brought up again."""
+    return (clock.now() + OUTDATED_FOLLOW_UP).isoformat()
+
+
+def _check_dates(version: ArticleVersion, changed: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    if version.valid_from and version.valid_until and version.valid_until < version.valid_from:
+        errors["valid_until"] = [f"must not be before valid_from ({version.valid_from})"]
+    if "review_at" in changed and version.review_at is not None and version.review_at < today():
+        errors["review_at"] = [f"must not be in the past (today is {today()})"]
+    if errors:
+        raise Invalid("the article has invalid dates", fields=errors)
+
+
+# -- permissions -------------------------------------------------------------------------------
+
+
+def may_write(actor: Actor, article: Article) -> bool:
+    """The unit's own users, the center and admins edit, submit and ask to retire."""
+    if actor.role in EDITORS:
+        return True
+    return actor.role == "unit" and actor.unit_code == article.unit_code
+
+
+def _check_reader(actor: Actor) -> None:
+    if actor.role not in READERS and actor.role != "unit":
+        raise Forbidden(f"the {actor.role} role does not read the knowledge base's drafts")
+
+
+def get_article(session: Session, actor: Actor, article_id: int, *, lock: bool = False) -> Article:
+    """One article the actor may see (404 for other units' articles)."""
+    _check_reader(actor)
+    article = session.get(Article, article_id, with_for_update=lock, populate_existing=lock)
+    if article is None or (actor.role == "unit" and actor.unit_code != article.unit_code):
+        raise NotFound(f"article {article_id} not found")
+    return article
+
+
+def _writable(session: Session, actor: Actor, article_id: int) -> Article:
+    article = get_article(session, actor, article_id, lock=True)
+    if not may_write(actor, article):
+        raise Forbidden(f"article {article_id} belongs to unit {article.unit_code}")
+    if article.status == "retired":
+        raise Conflict(f"article {article_id} is retired")
+    if retirement_running(session, article.id):
+        raise Conflict(f"article {article_id} has a retirement request in review")
+    return article
+
+
+# -- reads -------------------------------------------------------------------------------------
+
+
+def versions_of(session: Session, article_id: int) -> list[ArticleVersion]:
+    """Every version, newest first."""
+    return list(
+        session.scalars(
+            select(ArticleVersion)
+            .where(ArticleVersion.article_id == article_id)
+            .order_by(ArticleVersion.version.desc())
+        )
+    )
+
+
+def pending_version(session: Session, article_id: int) -> ArticleVersion | None:
+    """The one unpublished version (draft, in_review or rejected), if any."""
+    return session.scalars(
+        select(ArticleVersion).where(
+            ArticleVersion.article_id == article_id, ArticleVersion.status.in_(UNPUBLISHED)
+        )
+    ).first()
+
+
+def published_version(session: Session, article: Article) -> ArticleVersion | None:
+    """The version the public and the operators see."""
+    if article.published_version_id is None:
+        return None
+    return session.get(ArticleVersion, article.published_version_id)
+
+
+def article_events(session: Session, article_id: int) -> list[ArticleEvent]:
+    """The article's history, oldest first."""
+    return list(
+        session.scalars(
+            select(ArticleEvent)
+            .where(ArticleEvent.article_id == article_id)
+            .order_by(ArticleEvent.at, ArticleEvent.id)
+        )
+    )
+
+
+def open_tasks(session: Session, article_id: int) -> list[UserTask]:
+    """Ready user tasks on this article, from the task index."""
+    return list(
+        session.scalars(
+            select(UserTask)
+            .where(UserTask.article_id == article_id, UserTask.state == "ready")
+            .order_by(UserTask.created_at)
+        )
+    )
+
+
+def article_instances(
+    session: Session, article_id: int, process_id: str, status: str | None = "running"
+) -> list[ProcessInstance]:
+    """An article's instances of one process, oldest first (running ones by default)."""
+    query = (
+        select(ProcessInstance)
+        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+        .where(ProcessInstance.article_id == article_id, ProcessDefinition.process_id == process_id)
+        .order_by(ProcessInstance.id)
+    )
+    if status is not None:
+        query = query.where(ProcessInstance.status == status)
+    return list(session.scalars(query))
+
+
+def retirement_running(session: Session, article_id: int) -> bool:
+    """Whether a retirement request is in review."""
+    return bool(article_instances(session, article_id, RETIRE_PROCESS))
+
+
+def list_articles(
+    session: Session,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    unit: str | None = None,
+    type: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> tuple[list[tuple[Article, ArticleVersion]], int]:
+    """Articles the actor sees, newest change first, each with its shown version.
+
+    The shown version is the published one, else the newest; `type` filters on it.
+    """
+    _check_reader(actor)
+    newest = (
+        select(ArticleVersion.article_id, func.max(ArticleVersion.id).label("version_id"))
+        .group_by(ArticleVersion.article_id)
+        .subquery()
+    )
+    shown = func.coalesce(Article.published_version_id, newest.c.version_id)
+    query = (
+        select(Article, ArticleVersion)
+        .join(newest, newest.c.article_id == Article.id)
+        .join(ArticleVersion, ArticleVersion.id == shown)
+    )
+    if actor.role == "unit":
+        query = query.where(Article.unit_code == actor.unit_code)
+    if status:
+        query = query.where(Article.status == status)
+    if unit:
+        query = query.where(Article.unit_code == unit)
+    if type:
+        query = query.where(ArticleVersion.type == type)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(
+        query.order_by(Article.updated_at.desc(), Article.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return [(article, version) for article, version in rows], total
+
+
+# -- writes ------------------------------------------------------------------------------------
+
+
+def create_article(session: Session, actor: Actor, data: dict[str, Any]) -> Article:
+    """A new article with draft version 1: units for themselves, the center for any unit."""
+    unit = data.get("unit")
+    if actor.role == "unit":
+        if unit and unit != actor.unit_code:
+            raise Forbidden(f"a unit writes articles for itself ({actor.unit_code}), not {unit}")
+        unit = actor.unit_code
+    elif actor.role in EDITORS:
+        if not unit:
+            raise Invalid("say which unit owns the article", fields={"unit": ["required"]})
+        if active_unit(session, unit) is None:
+            raise Invalid(f"unit {unit!r} does not exist", fields={"unit": ["unknown unit"]})
+    else:
+        raise Forbidden(f"the {actor.role} role does not write knowledge articles")
+    now = clock.now()
+    article = Article(
+        unit_code=unit, status="draft", created_by=actor.id, created_at=now, updated_at=now
+    )
+    session.add(article)
+    session.flush()
+    version = _new_version(article, 1, actor, data)
+    _check_dates(version, data)
+    session.add(version)
+    session.flush()
+    _event(session, article, version, "article_drafted", actor, unit=unit, type=version.type)
+    return article
+
+
+def update_article(
+    session: Session, actor: Actor, article_id: int, data: dict[str, Any]
+) -> Article:
+    """Edit the unpublished version in place, or start a new draft from the published one.
+
+    The published version stays as it is until the new one passes review; a version in
+    review cannot be edited (409).
+    """
+    article = _writable(session, actor, article_id)
+    version = pending_version(session, article.id)
+    if version is not None and version.status == "in_review":
+        raise Conflict(f"version {version.version} of article {article_id} is in review")
+    if version is None:
+        published = published_version(session, article)
+        if published is None:
+            raise Conflict(f"article {article_id} has no version to edit")
+        copied = {f: getattr(published, f) for f in CONTENT_FIELDS if f != "review_at"}
+        version = _new_version(article, _next_number(session, article), actor, copied)
+        kind = "version_drafted"
+    else:
+        kind = "version_edited"
+    for name, value in data.items():
+        setattr(version, name, value)
+    _check_dates(version, data)
+    session.add(version)
+    article.updated_at = clock.now()
+    session.flush()
+    _event(session, article, version, kind, actor, fields=sorted(data))
+    return article
+
+
+def submit_article(session: Session, runtime: Any, actor: Actor, article_id: int) -> Article:
+    """Send the unpublished version to review (`knowledge_publish`).
+
+    A rejected version waiting in `revise` is resubmitted by completing that task.
+    """
+    article = _writable(session, actor, article_id)
+    version = pending_version(session, article.id)
+    if version is None:
+        raise Conflict(f"article {article_id} has no draft to submit: edit it first")
+    if version.status == "in_review":
+        raise Conflict(f"version {version.version} of article {article_id} is already in review")
+    revise = [t for t in open_tasks(session, article.id) if t.task_id == "revise"]
+    if version.status == "rejected" and revise:
+        runtime.complete_task(session, revise[0].id, {"resubmit": True}, actor)
+        return article
+    version.status = "in_review"
+    version.submitted_at = clock.now()
+    if article.status != "published":
+        article.status = "in_review"
+    article.updated_at = version.submitted_at
+    _event(session, article, version, "article_submitted", actor)
+    variables = {"article_id": article.id, "version_id": version.id, "unit": article.unit_code}
+    runtime.start(session, PUBLISH_PROCESS, actor=actor, article_id=article.id, variables=variables)
+    return article
+
+
+def request_retirement(
+    session: Session, runtime: Any, actor: Actor, article_id: int, reason: str
+) -> Article:
+    """Ask to retire a published article (`knowledge_retire`): unit reviewer, then center."""
+    article = _writable(session, actor, article_id)
+    if article.status != "published":
+        raise Conflict(f"article {article_id} is {article.status}; only published ones retire")
+    version = pending_version(session, article.id)
+    if version is not None and version.status == "in_review":
+        raise Conflict(f"version {version.version} of article {article_id} is in review")
+    published = published_version(session, article)
+    _event(session, article, published, "retirement_requested", actor, reason=reason)
+    variables = {
+        "article_id": article.id,
+        "version_id": article.published_version_id,
+        "unit": article.unit_code,
+        "requested_by": actor.role,
+    }
+    runtime.start(session, RETIRE_PROCESS, actor=actor, article_id=article.id, variables=variables)
+    article.updated_at = clock.now()
+    return article
+
+
+def end_publication(
+    session: Session, runtime: Any, actor: Actor, article_id: int, reason: str, keep: int
+) -> None:
+    """Stop the article's other publish instances: waiting ones by message, others cancelled."""
+    for instance in article_instances(session, article_id, PUBLISH_PROCESS):
+        if instance.id == keep:
+            continue
+        payload = {"reason": reason}
+        if not runtime.send_message(
+            session, instance.id, "publication_ended", payload, actor=actor, required=False
+        ):
+            runtime.cancel(session, instance.id, actor, reason)
+
+
+def _next_number(session: Session, article: Article) -> int:
+    last = session.scalar(
+        select(func.max(ArticleVersion.version)).where(ArticleVersion.article_id == article.id)
+    )
+    return (last or 0) + 1
+
+
+def _new_version(
+    article: Article, number: int, actor: Actor, data: dict[str, Any]
+) -> ArticleVersion:
+    return ArticleVersion(
+        article_id=article.id,
+        version=number,
+        type=data["type"],
+        question=data["question"],
+        answer=data["answer"],
+        keywords=list(data.get("keywords") or []),
+        region=data.get("region"),
+        valid_from=data.get("valid_from"),
+        valid_until=data.get("valid_until"),
+        review_at=data.get("review_at"),
+        status="draft",
+        created_by=actor.id,
+        created_at=clock.now(),
+    )
+
+
+def _event(
+    session: Session,
+    article: Article,
+    version: ArticleVersion | None,
+    kind: str,
+    actor: Actor,
+    **data: Any,
+) -> None:
+    if version is not None:
+        data = {"version": version.version, **data}
+    record_article_event(
+        session,
+        article.id,
+        kind,
+        actor,
+        data=data,
+        version_id=version.id if version is not None else None,
+    )
