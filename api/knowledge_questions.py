@@ -1,8 +1,21 @@
-"""Knowledge questions to units (知识补充)."""
+"""/api/v1/knowledge/questions: the center's knowledge questions to units (知识提问)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_smorest import Blueprint
+from sqlalchemy.orm import Session
+
+from api.context import actor, services, unit_of_work
+from api.schemas.knowledge_questions import (
+    QuestionCreateSchema,
+    QuestionPageSchema,
+    QuestionQuerySchema,
+    QuestionSchema,
+)
+from hotline import knowledge_questions
+from hotline.models import KnowledgeQuestion
 
 blp = Blueprint(
     "knowledge_questions",
@@ -10,3 +23,47 @@ blp = Blueprint(
     url_prefix="/api/v1/knowledge/questions",
     description="Knowledge questions to units (知识补充)",
 )
+
+
+def present(session: Session, row: KnowledgeQuestion) -> dict[str, Any]:
+    """Question row plus the id of the unit's open answer task."""
+    data = {c.key: getattr(row, c.key) for c in KnowledgeQuestion.__table__.columns}
+    data["task_id"] = knowledge_questions.open_task_id(session, row)
+    return data
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(QuestionCreateSchema)
+@blp.response(201, QuestionSchema)
+@blp.doc(
+    security=[{"bearer": []}],
+    responses={"403": "not the center", "422": "unknown unit or blank question"},
+)
+def create(body: dict[str, Any]) -> dict[str, Any]:
+    """Ask a unit a question; it must answer with an article within the profile's limit."""
+    with unit_of_work() as session:
+        row = knowledge_questions.ask(
+            session, services().runtime, actor(), unit=body["unit"], question=body["question"]
+        )
+        return present(session, row)
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(QuestionQuerySchema, location="query")
+@blp.response(200, QuestionPageSchema)
+@blp.doc(security=[{"bearer": []}], responses={"403": "other roles, or a unit asking for another"})
+def list_(query: dict[str, Any]) -> dict[str, Any]:
+    """Questions visible to the caller, newest first: units see those asked of themselves."""
+    with unit_of_work() as session:
+        rows, total = knowledge_questions.list_questions(session, actor(), **query)
+        items = [present(session, row) for row in rows]
+    return {"items": items, "total": total, "page": query["page"], "per_page": query["per_page"]}
+
+
+@blp.route("/<int:question_id>", methods=["GET"])
+@blp.response(200, QuestionSchema)
+@blp.doc(security=[{"bearer": []}], responses={"404": "not found or not visible"})
+def get(question_id: int) -> dict[str, Any]:
+    """One question with its deadline, answer and the unit's open task."""
+    with unit_of_work() as session:
+        return present(session, knowledge_questions.get_question(session, actor(), question_id))

@@ -10,6 +10,7 @@ from hotline import clock
 from hotline.calendar import WorkingCalendar
 from hotline.deadlines import extension_check
 from hotline.directory import active_unit, parse_unit_codes
+from hotline.knowledge_questions import parse_article_ids, published_articles
 from hotline.models import Ticket
 from processes.forms import FormContext, form_rule
 
@@ -50,6 +51,22 @@ def triage_fields(data: dict[str, Any], ctx: FormContext) -> None:
         errors.update(joint_errors(ctx, data["lead_unit"], data["units"], assisting_only=False))
     if errors:
         raise ValidationError(errors)
+
+
+@form_rule("ticket", "triage")
+def triage_articles(data: dict[str, Any], ctx: FormContext) -> None:
+    """`articles` (ids cited by a direct answer) are published articles, for answer only."""
+    if _blank(data.get("articles")):
+        return
+    if data.get("disposition") != "answer":
+        raise ValidationError({"articles": ["only a direct answer (disposition answer) cites"]})
+    try:
+        ids = parse_article_ids(data["articles"])
+    except ValueError as exc:
+        raise ValidationError({"articles": [str(exc)]}) from None
+    _found, problems = published_articles(ctx.session, ids)
+    if problems:
+        raise ValidationError({"articles": problems})
 
 
 def unit_errors(ctx: FormContext, name: str, codes: list[str]) -> dict[str, list[str]]:

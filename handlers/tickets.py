@@ -6,6 +6,7 @@ from typing import Any
 
 from handlers import deadlines, supervision
 from hotline import clock
+from hotline.knowledge_questions import parse_article_ids, published_articles
 from hotline.models import Ticket
 from hotline.tickets import assign_unit, dispatch_due_at, set_status
 from processes.context import HandlerContext
@@ -29,7 +30,12 @@ def answer_directly(ctx: HandlerContext) -> None:
     ticket = _ticket(ctx)
     ticket.reply = ctx.form.get("answer")
     set_status(ticket, "closed")
-    ctx.emit("ticket_answered", answer=ticket.reply)
+    # Which knowledge answered the ticket: ids and questions of the cited published articles.
+    cited: dict[str, Any] = {}
+    if ctx.form.get("articles"):
+        found, _problems = published_articles(ctx.session, parse_article_ids(ctx.form["articles"]))
+        cited["articles"] = [{"id": a.id, "question": v.question} for a, v in found]
+    ctx.emit("ticket_answered", answer=ticket.reply, **cited)
     supervision.ticket_finished(ctx)
 
 

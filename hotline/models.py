@@ -380,3 +380,42 @@ class KnowledgeQuestion(Base):
     asked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The question's knowledge_question process: its ready task is the unit's to complete.
+    instance_id: Mapped[int | None] = mapped_column(
+        ForeignKey("process_instances.id"), nullable=True
+    )
+    # When the unit was urged for a late answer (once; guangxi 第二十九条(二)).
+    urged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+from sqlalchemy.dialects.postgresql import JSONB  # noqa: E402  (the lead may move it up)
+
+
+class ArticleSearchEntry(Base):
+    """The search index row of an article's published version (kept by hotline/search.py).
+
+    The *_terms columns hold jieba's search-mode words separated by spaces. SQLite indexes
+    them in the FTS5 table `knowledge_fts` (migration 0005); PostgreSQL uses `terms`, the
+    weighted term frequencies, under a GIN index, so both rank with the same BM25.
+    """
+
+    __tablename__ = "knowledge_search"
+    __table_args__ = (Index("ix_knowledge_search_terms", "terms", postgresql_using="gin"),)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("knowledge_articles.id"), primary_key=True, autoincrement=False
+    )
+    version_id: Mapped[int] = mapped_column(ForeignKey("knowledge_versions.id"))
+    type: Mapped[str] = mapped_column(String(20))
+    unit_code: Mapped[str] = mapped_column(String(32))
+    region: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    valid_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    question_terms: Mapped[str] = mapped_column(Text)
+    keyword_terms: Mapped[str] = mapped_column(Text)
+    answer_terms: Mapped[str] = mapped_column(Text)
+    length: Mapped[int] = mapped_column(Integer)  # words in all three, for BM25
+    # PostgreSQL only: {word: weighted frequency}; NULL on SQLite, where FTS5 counts.
+    terms: Mapped[dict[str, float] | None] = mapped_column(
+        JSON().with_variant(JSONB(), "postgresql"), nullable=True
+    )
+    indexed_at: Mapped[datetime] = mapped_column(UTCDateTime)

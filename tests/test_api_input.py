@@ -250,7 +250,7 @@ def test_task_get_shows_the_form(hotline: Hotline) -> None:
     fields = {f["id"]: f for f in detail["form"]}
     assert set(fields) == {
         "disposition", "unit", "answer", "decline_reason", "lead_unit", "units",
-        "merge_into", "repeat_of", "termination_opinion",
+        "merge_into", "repeat_of", "termination_opinion", "articles",
     }  # fmt: skip
     assert [o["id"] for o in fields["disposition"]["options"]] == [
         "answer", "dispatch", "decline", "joint", "leader", "merge", "terminate",

@@ -136,7 +136,10 @@ def test_init_on_a_fresh_sqlite_file_is_idempotent(tmp_path: Path) -> None:
         assert "deployed ticket v1 (ticket.bpmn)" in second.stderr
         assert "v2" not in second.stderr
         assert runner.versions() == [("ticket", 1)]
-        assert runner.processes() == {"ticket", "joint", "supervision"}
+        assert runner.processes() == {
+            "ticket", "joint", "supervision", "knowledge_publish", "knowledge_retire",
+            "knowledge_question",
+        }  # fmt: skip
     finally:
         runner.close()
 

@@ -346,6 +346,7 @@ def _profile(file: str, data: dict[str, Any], expected_name: str) -> m.Profile:
         joint=oversight.read_joint(top, _limit_table, _provenance),
         repeats=oversight.read_repeats(top, _provenance),
         supervision=oversight.read_supervision(top, _limit, _provenance),
+        knowledge=oversight.read_knowledge(top, _limit_table, _provenance),
     )
     top.done()
     return profile

@@ -232,6 +232,7 @@ class Profile:
     joint: Any = None
     repeats: Any = None
     supervision: Any = None
+    knowledge: Any = None
 
     @property
     def reminder_lead(self) -> timedelta:

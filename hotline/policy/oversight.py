@@ -1,4 +1,4 @@
-"""Profile rules for joint handling, repeat detection and the supervision ladder.
+"""Profile rules for joint handling, repeats, the supervision ladder and knowledge questions.
 
 Each section is optional in a profile TOML; a missing one falls back to defaults that say
 they are not from the regulation, so an operator sees what to configure.
@@ -69,6 +69,39 @@ def read_repeats(top: Any, provenance: Any) -> Repeats:
     repeats = Repeats(window, float(similarity), provenance(t))
     t.done()
     return repeats
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Knowledge base (知识库): how long a unit has to answer the center's knowledge question."""
+
+    question_limit: m.Limit  # working days (or hours) from the moment the center asks
+    origin: m.Provenance
+
+
+DEFAULT_KNOWLEDGE = Knowledge(
+    m.Limit(
+        3, "working_days", DEFAULT_SOURCE, "no regulation of this profile gives a number", True
+    ),
+    _default("3 working days to answer a knowledge question, as guangxi 第二十九条(二)"),
+)
+
+
+def read_knowledge(top: Any, limit: Any, provenance: Any) -> Knowledge:
+    """[knowledge] with a `question_limit` limit table; defaults when absent."""
+    t = top.table("knowledge", required=False)
+    if t is None:
+        return DEFAULT_KNOWLEDGE
+    origin = provenance(t)
+    question_limit = limit(t, "question_limit", ("hours", "working_days"), positive=True)
+    knowledge = Knowledge(question_limit, origin)
+    t.done()
+    return knowledge
+
+
+def knowledge_of(profile: Any) -> Knowledge:
+    """A profile's knowledge rules (the defaults for a profile object without any)."""
+    return getattr(profile, "knowledge", None) or DEFAULT_KNOWLEDGE
 
 
 # -- supervision ladder (督办) ----------------------------------------------------------

@@ -52,10 +52,17 @@ def upgrade() -> None:
         sa.Column("asked_by", sa.Integer(), nullable=True),
         sa.Column("asked_at", sa.DateTime(), nullable=False),
         sa.Column("answered_at", sa.DateTime(), nullable=True),
+        sa.Column("instance_id", sa.Integer(), nullable=True),
+        sa.Column("urged_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["article_id"],
             ["knowledge_articles.id"],
             name=op.f("fk_knowledge_questions_article_id_knowledge_articles"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["instance_id"],
+            ["process_instances.id"],
+            name=op.f("fk_knowledge_questions_instance_id_process_instances"),
         ),
         sa.ForeignKeyConstraint(
             ["asked_by"], ["users.id"], name=op.f("fk_knowledge_questions_asked_by_users")
