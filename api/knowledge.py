@@ -116,7 +116,7 @@ def list_(query: dict[str, Any]) -> dict[str, Any]:
     return {"items": items, "total": total, "page": query["page"], "per_page": query["per_page"]}
 
 
-@blp.route("/<int:article_id>", methods=["GET"])
+@blp.route("/<int(max=2147483647):article_id>", methods=["GET"])
 @blp.response(200, ArticleDetailSchema)
 @blp.doc(**DOC)
 def get(article_id: int) -> dict[str, Any]:
@@ -125,7 +125,7 @@ def get(article_id: int) -> dict[str, Any]:
         return detail(session, knowledge.get_article(session, actor(), article_id))
 
 
-@blp.route("/<int:article_id>", methods=["PUT"])
+@blp.route("/<int(max=2147483647):article_id>", methods=["PUT"])
 @blp.arguments(ArticleUpdateSchema)
 @blp.response(200, ArticleDetailSchema)
 @blp.doc(**DOC, responses={"409": "a version is in review, or the article is retired"})
@@ -136,7 +136,7 @@ def update(data: dict[str, Any], article_id: int) -> dict[str, Any]:
         return detail(session, article)
 
 
-@blp.route("/<int:article_id>/submit", methods=["POST"])
+@blp.route("/<int(max=2147483647):article_id>/submit", methods=["POST"])
 @blp.response(200, ArticleDetailSchema)
 @blp.doc(**DOC, responses={"409": "nothing to submit, or already in review"})
 def submit(article_id: int) -> dict[str, Any]:
@@ -146,7 +146,7 @@ def submit(article_id: int) -> dict[str, Any]:
         return detail(session, article)
 
 
-@blp.route("/<int:article_id>/retire", methods=["POST"])
+@blp.route("/<int(max=2147483647):article_id>/retire", methods=["POST"])
 @blp.arguments(RetireSchema)
 @blp.response(200, ArticleDetailSchema)
 @blp.doc(**DOC, responses={"409": "not published, or a review is running"})

@@ -471,3 +471,11 @@ def test_article_tasks_show_their_form_and_the_api_is_documented(kb: Kb) -> None
     assert {f"{URL}", f"{URL}/{{article_id}}/submit", f"{URL}/{{article_id}}/retire"} <= set(paths)
     response = kb.h.unit.post(URL, json={**ARTICLE, "question": "问\x00题"})
     assert response.status_code == 422 and "question" in response.json["error"]["fields"]
+
+
+def test_an_id_beyond_any_row_is_not_found(hotline: Hotline) -> None:
+    """An absurd id is a 404 like any unknown one, never a 500."""
+    for path in ("", "/submit"):
+        url = f"/api/v1/knowledge/articles/100000000000000000000{path}"
+        response = hotline.center.get(url) if not path else hotline.center.post(url, json={})
+        assert response.status_code == 404, response.get_data(as_text=True)[:200]
