@@ -60,7 +60,7 @@ def list_(query: dict[str, Any]) -> dict[str, Any]:
     return {"items": items, "total": total, "page": query["page"], "per_page": query["per_page"]}
 
 
-@blp.route("/<int:question_id>", methods=["GET"])
+@blp.route("/<int(max=2147483647):question_id>", methods=["GET"])
 @blp.response(200, QuestionSchema)
 @blp.doc(security=[{"bearer": []}], responses={"404": "not found or not visible"})
 def get(question_id: int) -> dict[str, Any]:

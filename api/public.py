@@ -1,8 +1,21 @@
-"""Public read-only knowledge (no token)."""
+"""Public read-only knowledge (no token): published, currently valid articles only."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_smorest import Blueprint
+
+from api.context import unit_of_work
+from api.knowledge_search import run_search
+from api.schemas.knowledge_search import (
+    PublicArticleSchema,
+    PublicSearchPageSchema,
+    SearchQuerySchema,
+)
+from hotline.errors import NotFound
+from hotline.models import Unit
+from hotline.search import published_article
 
 blp = Blueprint(
     "public",
@@ -10,3 +23,39 @@ blp = Blueprint(
     url_prefix="/public/knowledge",
     description="Public read-only knowledge (no token)",
 )
+
+MAX_ID = 2**31 - 1  # larger ids exist nowhere; PostgreSQL would refuse to compare them
+
+
+@blp.route("/search", methods=["GET"])
+@blp.arguments(SearchQuerySchema, location="query")
+@blp.response(200, PublicSearchPageSchema)
+@blp.doc(responses={"422": "q missing, blank or too long"})
+def search_public(query: dict[str, Any]) -> dict[str, Any]:
+    """Search the published knowledge base, as operators do, without a token."""
+    return run_search(query)
+
+
+@blp.route("/articles/<int(max=2147483647):article_id>", methods=["GET"])
+@blp.response(200, PublicArticleSchema)
+@blp.doc(responses={"404": "no such published article"})
+def get_article(article_id: int) -> dict[str, Any]:
+    """A published, currently valid article; drafts, retired and unknown ids are all 404."""
+    if article_id > MAX_ID:
+        raise NotFound(f"article {article_id} not found")
+    with unit_of_work() as session:
+        article, version = published_article(session, article_id)
+        unit = session.get(Unit, article.unit_code)
+        return {
+            "id": article.id,
+            "type": version.type,
+            "question": version.question,
+            "answer": version.answer,
+            "keywords": version.keywords,
+            "unit": article.unit_code,
+            "unit_name": unit.name if unit else "",
+            "region": version.region,
+            "valid_from": version.valid_from,
+            "valid_until": version.valid_until,
+            "published_at": version.published_at,
+        }

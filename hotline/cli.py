@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from hotline.cli_calendar import calendar
+from hotline.cli_knowledge import knowledge
 from hotline.cli_scheduler import scheduler
 from hotline.config import ConfigError, load_settings
 from hotline.errors import DomainError
@@ -160,4 +161,5 @@ def _env_name(user: str) -> str:
 
 
 main.add_command(calendar)
+main.add_command(knowledge)
 main.add_command(scheduler)

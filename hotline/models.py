@@ -20,6 +20,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -388,9 +389,6 @@ class KnowledgeQuestion(Base):
     urged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-from sqlalchemy.dialects.postgresql import JSONB  # noqa: E402  (the lead may move it up)
-
-
 class ArticleSearchEntry(Base):
     """The search index row of an article's published version (kept by hotline/search.py).
 
@@ -400,7 +398,19 @@ class ArticleSearchEntry(Base):
     """
 
     __tablename__ = "knowledge_search"
-    __table_args__ = (Index("ix_knowledge_search_terms", "terms", postgresql_using="gin"),)
+    __table_args__ = (
+        Index("ix_knowledge_search_terms", "terms", postgresql_using="gin"),
+        # Covers every filter: SQLite checks matches here, not in the wide rows.
+        Index(
+            "ix_knowledge_search_filters",
+            "article_id",
+            "valid_from",
+            "valid_until",
+            "type",
+            "unit_code",
+            "region",
+        ),
+    )
     article_id: Mapped[int] = mapped_column(
         ForeignKey("knowledge_articles.id"), primary_key=True, autoincrement=False
     )

@@ -19,9 +19,11 @@ class _Gunicorn(BaseApplication):
 
     def load(self) -> Any:
         from api import create_app
+        from hotline.search import warm_up
         from scheduler.service import TimerService
 
         app = create_app()
+        warm_up()  # load the word segmenter before the first search, not during it
         if self.options.get("_timers", True):
             # Each worker fires due timers too; the database makes every firing exactly once.
             TimerService(app.extensions["hotline"]).start()

@@ -198,6 +198,7 @@ class Hotline:
     unit: Caller  # demo unit ZJJ (住建局)
     other_unit: Caller  # demo unit LZQ (利州区)
     third_unit: Caller  # demo unit HBJ (生态环境局)
+    reviewer: Caller  # ZJJ's knowledge reviewer (审核人)
     supervisor: Caller
     leader: Caller
     authority: Caller
@@ -273,6 +274,7 @@ def make_hotline(services: Services) -> Hotline:
         unit=caller("demo-unit-zjj"),
         other_unit=caller("demo-unit-lzq"),
         third_unit=caller("demo-unit-hbj"),
+        reviewer=caller("demo-reviewer-zjj"),
         supervisor=caller("demo-supervisor"),
         leader=caller("demo-leader"),
         authority=caller("demo-authority"),

@@ -250,7 +250,8 @@ def test_demo_prints_tokens_and_writes_env_file(cli: Cli) -> None:
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
     pairs = dict(line.split("=", 1) for line in env_file.read_text().splitlines())
     assert set(pairs) == {
-        "OPERATOR_TOKEN", "CENTER_TOKEN", "UNIT_ZJJ_TOKEN", "UNIT_LZQ_TOKEN", "UNIT_HBJ_TOKEN", "REVIEWER_ZJJ_TOKEN",
+        "OPERATOR_TOKEN", "CENTER_TOKEN", "UNIT_ZJJ_TOKEN", "UNIT_LZQ_TOKEN", "UNIT_HBJ_TOKEN",
+        "REVIEWER_ZJJ_TOKEN",
         "SUPERVISOR_TOKEN", "LEADER_TOKEN", "AUTHORITY_TOKEN", "ADMIN_TOKEN",
     }  # fmt: skip
     for name, token in pairs.items():
