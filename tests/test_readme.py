@@ -46,7 +46,7 @@ def run_script(hotline: Hotline, live_url: str, tmp_path: Path, script: str) -> 
     env_file.parent.mkdir(exist_ok=True)
     callers = [
         hotline.operator, hotline.center, hotline.unit, hotline.other_unit, hotline.third_unit,
-        hotline.supervisor, hotline.leader, hotline.authority, hotline.admin,
+        hotline.reviewer, hotline.supervisor, hotline.leader, hotline.authority, hotline.admin,
     ]  # fmt: skip
     env_file.write_text("".join(f"{_env_name(c.name)}={c.token}\n" for c in callers))
     result = subprocess.run(
@@ -94,3 +94,14 @@ def test_walkthrough_escalation(hotline: Hotline, live_url: str, tmp_path: Path)
     assert "government_review ZJJ" in lines
     escalated = [line for line in lines if line.endswith("'government_review')]")]
     assert len(escalated) == 1 and escalated[0].startswith("[('GY")
+
+
+def test_walkthrough_knowledge_article(hotline: Hotline, live_url: str, tmp_path: Path) -> None:
+    """The knowledge walk-through: published after two approvals, found, public, retired."""
+    script = BLOCK.search((REPO / "README.md").read_text()).group(1) + block("knowledge")
+    lines = run_script(hotline, live_url, tmp_path, script)
+    assert lines[-1] == "public 404"
+    found = [line for line in lines if "<em>" in line]
+    assert len(found) == 1 and "住房<em>公积金</em>" in found[0], lines
+    assert "住房公积金怎么提取？" in lines
+    assert lines.count("unit_review completed") == 2 and lines.count("center_review completed") == 2
