@@ -153,7 +153,8 @@ def record_review(ctx: HandlerContext) -> dict[str, Any]:
 def retire(ctx: HandlerContext) -> None:
     """下架: the article and its published version retire; drafts in progress are dropped."""
     article = _article(ctx)
-    version = _version(ctx)
+    # The version live now, which may be newer than the one the request was made for.
+    version = knowledge.published_version(ctx.session, article) or _version(ctx)
     now = clock.now()
     version.status = "retired"
     pending = knowledge.pending_version(ctx.session, article.id)

@@ -6,6 +6,8 @@ from typing import Any
 
 from marshmallow import ValidationError
 
+from hotline.knowledge import retirement_running, today
+from hotline.models import Article, ArticleVersion
 from processes.forms import FormContext, form_rule
 
 # Free-text answers in these forms are history, not essays.
@@ -43,5 +45,30 @@ def outdated_needs_comment(data: dict[str, Any], ctx: FormContext) -> None:
 
 @form_rule("knowledge_publish", "revise")
 def revise_note(data: dict[str, Any], ctx: FormContext) -> None:
-    """The revision note is short free text."""
+    """The revision note is short free text; no resubmission while a retirement runs."""
     _too_long(data, "note")
+    article_id = ctx.variables.get("article_id")
+    if data.get("resubmit") and article_id and retirement_running(ctx.session, int(article_id)):
+        raise ValidationError(
+            {"resubmit": ["the article's retirement is being reviewed: resubmit after it ends"]}
+        )
+
+
+@form_rule("knowledge_publish", "center_review")
+def no_gap_in_publication(data: dict[str, Any], ctx: FormContext) -> None:
+    """A version taking effect later would take the current answer offline until then."""
+    if data.get("approved") is not True:
+        return
+    version = ctx.session.get(ArticleVersion, ctx.variables.get("version_id"))
+    article = ctx.session.get(Article, ctx.variables.get("article_id"))
+    if version is None or article is None or article.published_version_id is None:
+        return
+    if version.valid_from is not None and version.valid_from > today():
+        raise ValidationError(
+            {
+                "approved": [
+                    f"this version takes effect on {version.valid_from}; approving it now would "
+                    "leave the article unpublished until then: approve it on or after that day"
+                ]
+            }
+        )

@@ -71,7 +71,14 @@ def import_(file: Path, publish: bool, report_file: Path | None) -> None:
             for start in range(0, len(records), CHUNK):
                 with services.transaction() as session:
                     chunk = records[start : start + CHUNK]
-                    import_records(session, chunk, report, publish=publish, progress=bar.update)
+                    import_records(
+                        session,
+                        chunk,
+                        report,
+                        publish=publish,
+                        progress=bar.update,
+                        runtime=services.runtime,
+                    )
     finally:
         services.dispose()
     state = "published" if publish else "draft"

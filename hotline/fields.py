@@ -8,12 +8,17 @@ from marshmallow import ValidationError, fields
 
 
 class Text(fields.String):
-    """A string without NUL characters (PostgreSQL refuses them in text)."""
+    """A string without NUL characters or lone surrogates (databases refuse both)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         result = super()._deserialize(value, attr, data, **kwargs)
         if result is not None and "\x00" in result:
             raise ValidationError("must not contain NUL characters")
+        if result is not None:
+            try:
+                result.encode("utf-8")
+            except UnicodeEncodeError:  # JSON "\ud800" decodes to a lone surrogate
+                raise ValidationError("must be valid Unicode text") from None
         return result
 
 

@@ -351,7 +351,12 @@ def submit_article(session: Session, runtime: Any, actor: Actor, article_id: int
         article.status = "in_review"
     article.updated_at = version.submitted_at
     _event(session, article, version, "article_submitted", actor)
-    variables = {"article_id": article.id, "version_id": version.id, "unit": article.unit_code}
+    variables = {
+        "article_id": article.id,
+        "version_id": version.id,
+        "unit": article.unit_code,
+        "imported": False,
+    }
     runtime.start(session, PUBLISH_PROCESS, actor=actor, article_id=article.id, variables=variables)
     return article
 

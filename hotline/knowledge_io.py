@@ -49,6 +49,9 @@ TYPE_ERROR = (
     f"must be one of {', '.join(knowledge.TYPES)} (or 常见问题, 办事流程, 政策法规, 机构信息)"
 )
 
+# A cell longer than csv's default limit must reach the per-row length check, not abort all.
+csv.field_size_limit(16 * 1024 * 1024)
+
 
 class KnowledgeFileError(Exception):
     """The file as a whole cannot be read: nothing is imported."""
@@ -261,13 +264,15 @@ def import_records(
     *,
     publish: bool = False,
     progress: Callable[[int], None] | None = None,
+    runtime: Any = None,
 ) -> None:
     """Store each good row in its own savepoint; add results and errors to `report`.
 
     A row whose unit already has an article with the same question is skipped, so a
     corrected file can be imported again. With `publish` each article is published at
     once (migrating an existing, already approved knowledge base); otherwise it is a draft
-    its unit submits through the approval process.
+    its unit submits through the approval process. Given the `runtime`, a published
+    article also gets its review-date reminder (a `knowledge_publish` instance waiting).
     """
     for record in records:
         data, errors = check_record(record)
@@ -279,7 +284,7 @@ def import_records(
             elif existing is not None:
                 report.skipped.append((record.row, existing))
             else:
-                errors = _store(session, record, data, publish, report)
+                errors = _store(session, record, data, publish, report, runtime)
         report.errors.extend(errors)
         if progress is not None:
             progress(1)
@@ -299,13 +304,18 @@ def _existing(session: Session, unit: str, question: str) -> int | None:
 
 
 def _store(
-    session: Session, record: Record, data: dict[str, Any], publish: bool, report: ImportReport
+    session: Session,
+    record: Record,
+    data: dict[str, Any],
+    publish: bool,
+    report: ImportReport,
+    runtime: Any,
 ) -> list[RowError]:
     savepoint = session.begin_nested()
     try:
         article = knowledge.create_article(session, IMPORTER, data)
         if publish:
-            _publish(session, article)
+            _publish(session, article, runtime)
         session.flush()
     except DomainError as exc:
         savepoint.rollback()
@@ -325,7 +335,7 @@ def _store(
     return []
 
 
-def _publish(session: Session, article: Article) -> None:
+def _publish(session: Session, article: Article, runtime: Any) -> None:
     """Publish version 1 directly: an approved article from the knowledge base being migrated."""
     version = session.scalars(
         select(ArticleVersion).where(ArticleVersion.article_id == article.id)
@@ -348,6 +358,22 @@ def _publish(session: Session, article: Article) -> None:
         version_id=version.id,
     )
     reindex_article(session, article.id)
+    if runtime is not None:
+        # Straight to waiting for the review date, as if both reviews had approved it.
+        variables = {
+            "article_id": article.id,
+            "version_id": version.id,
+            "unit": article.unit_code,
+            "imported": True,
+            "review_remind_at": knowledge.remind_at(version.review_at),
+        }
+        runtime.start(
+            session,
+            knowledge.PUBLISH_PROCESS,
+            actor=IMPORTER,
+            article_id=article.id,
+            variables=variables,
+        )
 
 
 # -- export -----------------------------------------------------------------------------------

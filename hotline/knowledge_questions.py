@@ -23,6 +23,7 @@ from hotline.deadlines import apply_limit
 from hotline.directory import active_unit
 from hotline.errors import Forbidden, Invalid, NotFound
 from hotline.history import record_article_event
+from hotline.knowledge import today
 from hotline.models import Article, ArticleVersion, KnowledgeQuestion, UserTask
 from hotline.policy.oversight import knowledge_of
 
@@ -147,6 +148,12 @@ def published_articles(
         )
         if article.status != "published" or version is None:
             problems.append(f"article {article_id} is {article.status}, not published")
+            continue
+        day = today()
+        if (version.valid_from and version.valid_from > day) or (
+            version.valid_until and version.valid_until < day
+        ):
+            problems.append(f"article {article_id} is not valid today")
             continue
         found.append((article, version))
     return found, problems

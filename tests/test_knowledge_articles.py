@@ -103,6 +103,11 @@ class Kb:
 @pytest.fixture
 def kb(hotline: Hotline) -> Kb:
     """Knowledge reviewers for ZJJ and LZQ next to the demo users."""
+    return make_kb(hotline)
+
+
+def make_kb(hotline: Hotline) -> Kb:
+    """The knowledge helpers over `hotline`, with reviewers for ZJJ and LZQ."""
     with hotline.services.transaction() as session:
         zjj = add_user(session, "zjj-knowledge-reviewer", "unit", "ZJJ", reviewer=True)
         lzq = add_user(session, "lzq-knowledge-reviewer", "unit", "LZQ", reviewer=True)

@@ -71,6 +71,11 @@ JSON_ROWS: list[dict[str, Any]] = [
 @pytest.fixture
 def cli(hotline: Hotline, database_url: str, tmp_path: Path):
     """Run `hotline …` in-process against the test database; returns the click Result."""
+    return make_cli(database_url, tmp_path)
+
+
+def make_cli(database_url: str, tmp_path: Path) -> Any:
+    """A function running `hotline …` in-process against `database_url`."""
 
     def run(*args: str) -> Result:
         env = {
