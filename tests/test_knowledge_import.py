@@ -181,8 +181,8 @@ def test_a_failure_inside_a_row_leaves_nothing_of_it(
     """A row that breaks after its article was written is rolled back whole; the rest land."""
     original = knowledge_io._publish
 
-    def flaky(session, article):
-        original(session, article)
+    def flaky(session, article, runtime):
+        original(session, article, runtime)
         if article.unit_code == "HBJ":
             raise RuntimeError("disk on fire")
 

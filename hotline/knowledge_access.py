@@ -1,0 +1,193 @@
+"""Who may read and write knowledge articles, and the reads: versions, history, lists.
+
+Split from `hotline.knowledge`, which re-exports these names.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hotline.actors import Actor
+from hotline.errors import Conflict, Forbidden, NotFound
+from hotline.models import (
+    Article,
+    ArticleEvent,
+    ArticleVersion,
+    ProcessDefinition,
+    ProcessInstance,
+    UserTask,
+)
+
+PUBLISH_PROCESS = "knowledge_publish"
+RETIRE_PROCESS = "knowledge_retire"
+# meizhou 第十八条: 常见问题, 办事流程, 政策法规, 机构信息
+TYPES = ("faq", "procedure", "policy", "organization")
+ARTICLE_STATUSES = ("draft", "in_review", "published", "retired")
+VERSION_STATUSES = ("draft", "in_review", "published", "superseded", "rejected", "retired")
+UNPUBLISHED = ("draft", "in_review", "rejected")
+CONTENT_FIELDS = (
+    "question", "answer", "type", "keywords", "region", "valid_from", "valid_until", "review_at",
+)  # fmt: skip
+# Who reads every unit's articles; unit users read their own unit's only.
+READERS = ("operator", "center", "supervisor", "authority", "admin")
+# Who writes and submits for any unit; unit users write for their own unit only.
+EDITORS = ("center", "admin")
+MAX_KEYWORDS = 20
+MAX_KEYWORD_LENGTH = 40
+KEYWORD_SEPARATORS = re.compile(r"[,，、;；\n]+")
+# A reviewed article that its unit found outdated is brought up again after this many days.
+OUTDATED_FOLLOW_UP = timedelta(days=30)
+
+
+# -- permissions -------------------------------------------------------------------------------
+
+
+def may_write(actor: Actor, article: Article) -> bool:
+    """The unit's own users, the center and admins edit, submit and ask to retire."""
+    if actor.role in EDITORS:
+        return True
+    return actor.role == "unit" and actor.unit_code == article.unit_code
+
+
+def _check_reader(actor: Actor) -> None:
+    if actor.role not in READERS and actor.role != "unit":
+        raise Forbidden(f"the {actor.role} role does not read the knowledge base's drafts")
+
+
+def get_article(session: Session, actor: Actor, article_id: int, *, lock: bool = False) -> Article:
+    """One article the actor may see (404 for other units' articles)."""
+    _check_reader(actor)
+    article = session.get(Article, article_id, with_for_update=lock, populate_existing=lock)
+    if article is None or (actor.role == "unit" and actor.unit_code != article.unit_code):
+        raise NotFound(f"article {article_id} not found")
+    return article
+
+
+def _writable(session: Session, actor: Actor, article_id: int) -> Article:
+    article = get_article(session, actor, article_id, lock=True)
+    if not may_write(actor, article):
+        raise Forbidden(f"article {article_id} belongs to unit {article.unit_code}")
+    if article.status == "retired":
+        raise Conflict(f"article {article_id} is retired")
+    if retirement_running(session, article.id):
+        raise Conflict(f"article {article_id} has a retirement request in review")
+    return article
+
+
+# -- reads -------------------------------------------------------------------------------------
+
+
+def versions_of(session: Session, article_id: int) -> list[ArticleVersion]:
+    """Every version, newest first."""
+    return list(
+        session.scalars(
+            select(ArticleVersion)
+            .where(ArticleVersion.article_id == article_id)
+            .order_by(ArticleVersion.version.desc())
+        )
+    )
+
+
+def pending_version(session: Session, article_id: int) -> ArticleVersion | None:
+    """The one unpublished version (draft, in_review or rejected), if any."""
+    return session.scalars(
+        select(ArticleVersion).where(
+            ArticleVersion.article_id == article_id, ArticleVersion.status.in_(UNPUBLISHED)
+        )
+    ).first()
+
+
+def published_version(session: Session, article: Article) -> ArticleVersion | None:
+    """The version the public and the operators see."""
+    if article.published_version_id is None:
+        return None
+    return session.get(ArticleVersion, article.published_version_id)
+
+
+def article_events(session: Session, article_id: int) -> list[ArticleEvent]:
+    """The article's history, oldest first."""
+    return list(
+        session.scalars(
+            select(ArticleEvent)
+            .where(ArticleEvent.article_id == article_id)
+            .order_by(ArticleEvent.at, ArticleEvent.id)
+        )
+    )
+
+
+def open_tasks(session: Session, article_id: int) -> list[UserTask]:
+    """Ready user tasks on this article, from the task index."""
+    return list(
+        session.scalars(
+            select(UserTask)
+            .where(UserTask.article_id == article_id, UserTask.state == "ready")
+            .order_by(UserTask.created_at)
+        )
+    )
+
+
+def article_instances(
+    session: Session, article_id: int, process_id: str, status: str | None = "running"
+) -> list[ProcessInstance]:
+    """An article's instances of one process, oldest first (running ones by default)."""
+    query = (
+        select(ProcessInstance)
+        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+        .where(ProcessInstance.article_id == article_id, ProcessDefinition.process_id == process_id)
+        .order_by(ProcessInstance.id)
+    )
+    if status is not None:
+        query = query.where(ProcessInstance.status == status)
+    return list(session.scalars(query))
+
+
+def retirement_running(session: Session, article_id: int) -> bool:
+    """Whether a retirement request is in review."""
+    return bool(article_instances(session, article_id, RETIRE_PROCESS))
+
+
+def list_articles(
+    session: Session,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    unit: str | None = None,
+    type: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> tuple[list[tuple[Article, ArticleVersion]], int]:
+    """Articles the actor sees, newest change first, each with its shown version.
+
+    The shown version is the published one, else the newest; `type` filters on it.
+    """
+    _check_reader(actor)
+    newest = (
+        select(ArticleVersion.article_id, func.max(ArticleVersion.id).label("version_id"))
+        .group_by(ArticleVersion.article_id)
+        .subquery()
+    )
+    shown = func.coalesce(Article.published_version_id, newest.c.version_id)
+    query = (
+        select(Article, ArticleVersion)
+        .join(newest, newest.c.article_id == Article.id)
+        .join(ArticleVersion, ArticleVersion.id == shown)
+    )
+    if actor.role == "unit":
+        query = query.where(Article.unit_code == actor.unit_code)
+    if status:
+        query = query.where(Article.status == status)
+    if unit:
+        query = query.where(Article.unit_code == unit)
+    if type:
+        query = query.where(ArticleVersion.type == type)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(
+        query.order_by(Article.updated_at.desc(), Article.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return [(article, version) for article, version in rows], total
