@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint bench clean
+.PHONY: run test install lint bpmnlint bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,11 +23,23 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+# bpmnlint (recommended + Camunda 7.21 compatibility) over bpmn/*.bpmn; warnings fail too.
+BPMNLINT_DIR := tools/bpmnlint
+BPMNLINT_STAMP := $(BPMNLINT_DIR)/node_modules/.installed-stamp
+BPMNLINT_FILES := $(abspath $(wildcard bpmn/*.bpmn))
+
+$(BPMNLINT_STAMP): $(BPMNLINT_DIR)/package.json $(BPMNLINT_DIR)/package-lock.json
+	cd $(BPMNLINT_DIR) && npm ci --silent --no-audit --no-fund
+	touch $@
+
+bpmnlint: $(BPMNLINT_STAMP)
+	cd $(BPMNLINT_DIR) && ./node_modules/.bin/bpmnlint --max-warnings=0 $(BPMNLINT_FILES)
+
+test: lint bpmnlint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/lifecycle.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info $(BPMNLINT_DIR)/node_modules
