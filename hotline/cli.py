@@ -51,13 +51,19 @@ def init() -> None:
 
 
 @main.command()
+@click.option(
+    "--check", is_flag=True, help="validate only: store nothing, exit 1 if any file is refused"
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-def deploy(files: tuple[str, ...]) -> None:
+def deploy(files: tuple[str, ...], check: bool) -> None:
     """Deploy BPMN files; a refusal names the file, element and problem."""
     from processes.problems import DeploymentRefused
     from processes.registry import deploy as deploy_file
 
-    services = _services()
+    services = _services()  # also registers the handlers whose topics the checks look up
+    if check:
+        _check(files)
+        return
     try:
         with services.transaction() as session:
             for name in files:
@@ -66,6 +72,25 @@ def deploy(files: tuple[str, ...]) -> None:
     except DeploymentRefused as exc:
         for problem in exc.problems:
             click.echo(f"refused: {problem}", err=True)
+        sys.exit(1)
+
+
+def _check(files: tuple[str, ...]) -> None:
+    """`deploy --check`: every problem of every file on stderr; no database is touched."""
+    from processes.problems import DeploymentRefused
+    from processes.registry import check
+
+    refused = False
+    for name in files:
+        try:
+            process_ids = check(Path(name).read_bytes(), Path(name).name)
+        except DeploymentRefused as exc:
+            refused = True
+            for problem in exc.problems:
+                click.echo(f"refused: {problem}", err=True)
+            continue
+        click.echo(f"ok {Path(name).name}: would deploy {', '.join(process_ids) or 'nothing'}")
+    if refused:
         sys.exit(1)
 
 

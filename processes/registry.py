@@ -227,12 +227,7 @@ def xml_hash(xml: bytes) -> str:
 
 def deploy(session: Session, xml: bytes, filename: str) -> list[ProcessDefinition]:
     """Store a new version of every executable process in the file (same content: no-op)."""
-    try:
-        text = xml.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DeploymentRefused(
-            [Problem(filename, None, None, f"the file is not UTF-8 encoded ({exc.reason})")]
-        ) from None
+    text = _decode(xml, filename)
     parsed = parse_bpmn(xml, filename)
     digest = xml_hash(xml)
     stored = []
@@ -253,6 +248,52 @@ def deploy(session: Session, xml: bytes, filename: str) -> list[ProcessDefinitio
         session.add(definition)
         stored.append(definition)
     session.flush()
+    return stored
+
+
+def _decode(xml: bytes, filename: str) -> str:
+    try:
+        return xml.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DeploymentRefused(
+            [Problem(filename, None, None, f"the file is not UTF-8 encoded ({exc.reason})")]
+        ) from None
+
+
+def check(xml: bytes, filename: str) -> list[str]:
+    """Validate one file without storing anything: the process ids it would deploy.
+
+    Raises DeploymentRefused listing every problem, exactly as `deploy` would.
+    """
+    _decode(xml, filename)
+    return list(parse_bpmn(xml, filename))
+
+
+@dataclass
+class Deployed:
+    """One process definition a deployment stored or found unchanged."""
+
+    definition: ProcessDefinition
+    new: bool
+
+
+def deploy_files(session: Session, files: list[tuple[str, bytes]]) -> list[Deployed]:
+    """Deploy (filename, xml) pairs all or nothing; problems of every file are collected.
+
+    On DeploymentRefused the caller's transaction must roll back: versions of the files
+    that passed were added to the session.
+    """
+    known = set(session.scalars(select(ProcessDefinition.id)))
+    stored: list[Deployed] = []
+    problems: list[Problem] = []
+    for filename, xml in files:
+        try:
+            for definition in deploy(session, xml, filename):
+                stored.append(Deployed(definition, definition.id not in known))
+        except DeploymentRefused as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DeploymentRefused(problems)
     return stored
 
 

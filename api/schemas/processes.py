@@ -1,0 +1,81 @@
+"""Process schemas: deployed diagrams, their versions, deploy uploads and refusals."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+READ_ROLES = ("admin", "center")
+READERS = "Readable by admin and center users; others get 403."
+
+
+class DeployedProcessSchema(Schema):
+    """One process definition a deployment stored, or found unchanged (`new` false)."""
+
+    process_id = fields.String(metadata={"description": "the BPMN process id"})
+    version = fields.Integer(metadata={"description": "1, 2, … per process_id"})
+    name = fields.String(allow_none=True)
+    filename = fields.String(metadata={"description": "the uploaded file's name"})
+    hash = fields.String(metadata={"description": "SHA-256 of the file; same hash, same version"})
+    deployed_at = fields.DateTime()
+    new = fields.Boolean(
+        metadata={"description": "true when this upload made the version; false when unchanged"}
+    )
+
+
+class ProcessSchema(Schema):
+    """The newest version of one process, with how many versions and running instances."""
+
+    process_id = fields.String()
+    name = fields.String(allow_none=True)
+    latest_version = fields.Integer(metadata={"description": "new instances start on this"})
+    filename = fields.String()
+    hash = fields.String()
+    deployed_at = fields.DateTime()
+    versions = fields.Integer(metadata={"description": "how many versions were deployed"})
+    running_instances = fields.Integer(metadata={"description": "running, over all versions"})
+
+
+class ProcessVersionSchema(Schema):
+    """One deployed version and how many instances still run on it."""
+
+    process_id = fields.String()
+    version = fields.Integer()
+    name = fields.String(allow_none=True)
+    filename = fields.String()
+    hash = fields.String()
+    deployed_at = fields.DateTime()
+    latest = fields.Boolean(metadata={"description": "new instances start on this version"})
+    running_instances = fields.Integer(
+        metadata={"description": "instances still running on this version"}
+    )
+
+
+class DeployProblemSchema(Schema):
+    """One reason a file was refused (items of `error.fields.problems` in a 422)."""
+
+    file = fields.String()
+    element_id = fields.String(allow_none=True)
+    element_name = fields.String(allow_none=True)
+    element_type = fields.String(allow_none=True)
+    line = fields.Integer(allow_none=True)
+    message = fields.String()
+
+
+UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["files"],
+                "properties": {
+                    "files": {
+                        "type": "array",
+                        "items": {"type": "string", "format": "binary"},
+                        "description": "one or more .bpmn files; repeat the `files` field",
+                    }
+                },
+            }
+        }
+    },
+}
