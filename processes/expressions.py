@@ -33,6 +33,8 @@ JUEL_WORDS = {
     "true": "True",
     "false": "False",
 }
+# JUEL `empty x` (x a name, a dotted path or an indexed name) → is_empty(x)
+JUEL_EMPTY = re.compile(r"\bempty\s+([A-Za-z_][\w.]*(?:\[[^\]]*\])?)")
 JUEL_TOKEN = re.compile(r"&&|\|\||!(?!=)|\b(?:eq|ne|lt|gt|le|ge|null|true|false|and|or|not)\b")
 
 SAFE_FUNCTIONS: dict[str, Any] = {
@@ -117,7 +119,13 @@ def _translate_code(code: str) -> str:
             return " not "
         return JUEL_WORDS.get(token, token)
 
+    code = JUEL_EMPTY.sub(r"is_empty(\1)", code)
     return JUEL_TOKEN.sub(repl, code)
+
+
+def _is_empty(value: Any) -> bool:
+    """JUEL `empty`: null, an empty string or an empty collection (0 and false are not)."""
+    return value is None or (isinstance(value, str | list | tuple | dict | set) and not value)
 
 
 def _check(tree: ast.AST, allowed: tuple[type, ...], source: str) -> None:
@@ -189,3 +197,6 @@ def substitute(template: str, variables: Mapping[str, Any]) -> str:
 def placeholders(template: str) -> list[str]:
     """The `${...}` expressions inside a string template."""
     return ["${" + m + "}" for m in re.findall(r"\$\{([^}]*)\}", template)]
+
+
+SAFE_FUNCTIONS["is_empty"] = _is_empty

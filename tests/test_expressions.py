@@ -76,6 +76,13 @@ def script_diagram(script: str) -> bytes:
         ("${count ge 3 and count le 5}", {"count": 5}, True),
         ("${flag == true}", {"flag": True}, True),
         # JUEL words inside string literals stay as they are
+        # JUEL empty: null, empty text or collection; 0 and false are values
+        ("${empty comment}", {"comment": ""}, True),
+        ("${not empty comment}", {"comment": "ok"}, True),
+        ("${!empty units && count eq 0}", {"units": ["a"], "count": 0}, True),
+        ("${empty count}", {"count": 0}, False),
+        ("${empty reply}", {"reply": None}, True),
+        ("${note == 'empty x'}", {"note": "empty x"}, True),
         ("${note == 'a && b eq c'}", {"note": "a && b eq c"}, True),
         ('${note != "!x"}', {"note": "!x"}, False),
         # plain Python conditions are left alone
