@@ -21,7 +21,7 @@ from hotline import clock
 from hotline.actors import Actor
 from hotline.errors import Invalid, NotFound
 from hotline.history import record_instance_event
-from hotline.models import ProcessDefinition, ProcessInstance, Ticket
+from hotline.models import Article, ProcessDefinition, ProcessInstance, Ticket
 from processes import timers
 from processes.registry import CompiledProcess, SpecCache
 from processes.serializer import StateSerializer
@@ -245,6 +245,7 @@ def migrate(
         .order_by(ProcessInstance.id)
     )
     if not dry_run:
+        _lock_subjects(session, source_def.id)
         query = query.with_for_update(of=ProcessInstance).execution_options(populate_existing=True)
     outcomes = []
     now = clock.now()
@@ -273,6 +274,20 @@ def migrate(
     if not dry_run:
         session.flush()
     return MigrationReport(process_id, from_version, to_version, dry_run, outcomes)
+
+
+def _lock_subjects(session: Session, definition_id: int) -> None:
+    """Lock the tickets and articles of the running instances first, in id order, as every
+    other call locks a subject before its instance: migrating never deadlocks with them."""
+    running = (ProcessInstance.definition_id == definition_id, ProcessInstance.status == "running")
+    for model, column in (
+        (Ticket, ProcessInstance.ticket_id),
+        (Article, ProcessInstance.article_id),
+    ):
+        ids = select(column).where(*running, column.is_not(None))
+        session.execute(
+            select(model.id).where(model.id.in_(ids)).order_by(model.id).with_for_update()
+        )
 
 
 def _apply(
