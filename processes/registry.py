@@ -348,6 +348,8 @@ class SpecCache:
     def _compile(self, definition: ProcessDefinition) -> CompiledProcess:
         parsed = parse_bpmn(definition.xml.encode("utf-8"), definition.filename)
         spec, subs = parsed[definition.process_id]
+        for workflow_spec in [spec, *(s for s in subs.values() if s is not None)]:
+            connect_multi_instances(workflow_spec)
         forms = {}
         for task_spec in [*spec.task_specs.values()] + [
             t for s in subs.values() if s is not None for t in s.task_specs.values()
@@ -360,3 +362,17 @@ class SpecCache:
         with self._lock:
             self._by_id[definition.id] = compiled
         return compiled
+
+
+def connect_multi_instances(workflow_spec: Any) -> None:
+    """Wire each multi-instance task to its children's completion, as SpiffWorkflow does only
+    when it creates the children: a process that merely loads the state (another worker, a
+    restart) would otherwise never see the last child finish."""
+    for task_spec in workflow_spec.task_specs.values():
+        child_name = getattr(task_spec, "task_spec", None)
+        merge = getattr(task_spec, "merge_child", None)
+        if not isinstance(child_name, str) or merge is None:
+            continue
+        child = workflow_spec.task_specs.get(child_name)
+        if child is not None and not child.completed_event.is_connected(merge):
+            child.completed_event.connect(merge)

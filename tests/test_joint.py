@@ -346,3 +346,26 @@ def test_lead_returns_after_review_and_the_parts_units_lose_sight(hotline: Hotli
     assert h.third_unit.get(f"/api/v1/tickets/{number}").status_code == 404
     assert h.unit.get(f"/api/v1/tickets/{number}").status_code == 404
     assert h.other_unit.get(f"/api/v1/tickets/{number}").status_code == 200
+
+
+def test_parts_finished_in_another_worker_still_complete_the_joint(hotline: Hotline) -> None:
+    """A second server process (its own parsed diagrams) finishes every part: merge follows.
+
+    SpiffWorkflow wires a multi-instance to its children only where it creates them; a
+    worker that merely loads the state must be wired too.
+    """
+    from api import create_app
+    from hotline.services import build_services
+
+    number = joint_ticket(hotline, units="ZJJ,HBJ")  # children created in this process
+    other = build_services(hotline.services.settings)
+    try:
+        client = create_app(other).test_client()
+        zjj = Caller(client, hotline.unit.token, "zjj-other-worker")
+        hbj = Caller(client, hotline.third_unit.token, "hbj-other-worker")
+        for caller in (hbj, zjj):
+            caller.complete(number, "acknowledge_part", ACK)
+            caller.complete(number, "handle_part", part_done("x"))
+        assert [t["key"] for t in hotline.ticket(number)["tasks"]] == ["merge"]
+    finally:
+        other.dispose()
