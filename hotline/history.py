@@ -23,6 +23,20 @@ def json_safe(value: Any) -> Any:
     return value
 
 
+def _common(
+    kind: str, actor: Actor, task: str | None, data: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The columns every history event shares."""
+    return {
+        "at": clock.now(),
+        "kind": kind,
+        "actor_id": actor.id,
+        "actor_name": actor.name,
+        "task": task,
+        "data": json_safe(data or {}),
+    }
+
+
 def record_event(
     session: Session,
     ticket_id: int,
@@ -33,15 +47,7 @@ def record_event(
     data: dict[str, Any] | None = None,
 ) -> TicketEvent:
     """Append one event (e.g. `ticket_dispatched`) to a ticket's history."""
-    event = TicketEvent(
-        ticket_id=ticket_id,
-        at=clock.now(),
-        kind=kind,
-        actor_id=actor.id,
-        actor_name=actor.name,
-        task=task,
-        data=json_safe(data or {}),
-    )
+    event = TicketEvent(ticket_id=ticket_id, **_common(kind, actor, task, data))
     session.add(event)
     return event
 
@@ -57,16 +63,8 @@ def record_article_event(
     version_id: int | None = None,
 ) -> ArticleEvent:
     """Append one event (e.g. `article_published`) to a knowledge article's history."""
-    event = ArticleEvent(
-        article_id=article_id,
-        version_id=version_id,
-        at=clock.now(),
-        kind=kind,
-        actor_id=actor.id,
-        actor_name=actor.name,
-        task=task,
-        data=json_safe(data or {}),
-    )
+    common = _common(kind, actor, task, data)
+    event = ArticleEvent(article_id=article_id, version_id=version_id, **common)
     session.add(event)
     return event
 
