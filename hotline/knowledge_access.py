@@ -17,10 +17,10 @@ from hotline.models import (
     Article,
     ArticleEvent,
     ArticleVersion,
-    ProcessDefinition,
     ProcessInstance,
     UserTask,
 )
+from processes.runtime import instances_of
 
 PUBLISH_PROCESS = "knowledge_publish"
 RETIRE_PROCESS = "knowledge_retire"
@@ -134,15 +134,7 @@ def article_instances(
     session: Session, article_id: int, process_id: str, status: str | None = "running"
 ) -> list[ProcessInstance]:
     """An article's instances of one process, oldest first (running ones by default)."""
-    query = (
-        select(ProcessInstance)
-        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
-        .where(ProcessInstance.article_id == article_id, ProcessDefinition.process_id == process_id)
-        .order_by(ProcessInstance.id)
-    )
-    if status is not None:
-        query = query.where(ProcessInstance.status == status)
-    return list(session.scalars(query))
+    return instances_of(session, None, process_id, status, article_id=article_id)
 
 
 def retirement_running(session: Session, article_id: int) -> bool:

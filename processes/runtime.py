@@ -375,13 +375,24 @@ class Runtime:
 
 
 def instances_of(
-    session: Session, ticket_id: int, process_id: str, status: str | None = "running"
+    session: Session,
+    ticket_id: int | None,
+    process_id: str,
+    status: str | None = "running",
+    *,
+    article_id: int | None = None,
 ) -> list[ProcessInstance]:
-    """A ticket's instances of one process, oldest first (running ones by default)."""
+    """A ticket's (or, with `article_id`, an article's) instances of one process, oldest
+    first (running ones by default)."""
+    subject = (
+        ProcessInstance.article_id == article_id
+        if article_id is not None
+        else ProcessInstance.ticket_id == ticket_id
+    )
     query = (
         select(ProcessInstance)
         .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
-        .where(ProcessInstance.ticket_id == ticket_id, ProcessDefinition.process_id == process_id)
+        .where(subject, ProcessDefinition.process_id == process_id)
         .order_by(ProcessInstance.id)
     )
     if status is not None:
