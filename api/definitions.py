@@ -49,12 +49,17 @@ def list_() -> Any:
 @blp.route("", methods=["POST"])
 @blp.response(201, DefinitionSchema(many=True))
 @blp.doc(
+    deprecated=True,
     security=[{"bearer": []}],
     requestBody={"content": {"application/xml": {"schema": {"type": "string"}}}},
     parameters=[{"in": "query", "name": "filename", "schema": {"type": "string"}}],
 )
 def create() -> Any:
-    """Deploy a BPMN file (admin). Refusals name the file, element and problem."""
+    """Deploy one BPMN file sent as the raw body (admin); prefer `POST /api/v1/processes`.
+
+    Kept for existing clients; the multipart endpoint deploys several files at once
+    and reports warnings. Refusals name the file, element and problem.
+    """
     if actor().role != "admin":
         raise Forbidden("only admins deploy diagrams")
     xml = request.get_data()
@@ -72,5 +77,5 @@ def create() -> Any:
         except DeploymentRefused as exc:
             raise Invalid(
                 "the diagram was refused",
-                fields={"problems": [p.as_dict() for p in exc.problems]},
+                fields={"problems": [p.as_dict() for p in exc.report]},
             ) from None

@@ -6,9 +6,8 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from api.context import actor, services, unit_of_work
+from api.context import actor, require_role, services, unit_of_work
 from api.schemas.migrations import MigrationReportSchema, MigrationRequestSchema
-from hotline.errors import Forbidden
 from processes.migration import migrate
 
 blp = Blueprint(
@@ -20,6 +19,7 @@ blp = Blueprint(
 
 
 @blp.route("/<process_id>/migrations", methods=["POST"])
+@require_role("admin", message="only admins migrate process instances")
 @blp.arguments(MigrationRequestSchema)
 @blp.response(200, MigrationReportSchema)
 @blp.doc(
@@ -29,8 +29,6 @@ blp = Blueprint(
 def create(body: dict[str, Any], process_id: str) -> Any:
     """Move the running instances of from_version to to_version where safe (admin)."""
     caller = actor()
-    if caller.role != "admin":
-        raise Forbidden("only admins migrate process instances")
     runtime = services().runtime
     with unit_of_work() as session:
         return migrate(

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.context import actor, unit_of_work
+from api.context import actor, require_role, unit_of_work
 from api.schemas.processes import (
     READ_ROLES,
     READERS,
@@ -86,24 +86,25 @@ def _uploads() -> list[tuple[str, bytes]]:
 
 
 @blp.route("", methods=["POST"])
+@require_role("admin", message="only admins deploy diagrams")
 @blp.response(201, DeployedProcessSchema(many=True))
 @blp.doc(
     security=[{"bearer": []}],
     requestBody=UPLOAD_BODY,
     responses={
         "403": "not an admin",
-        "422": "refused: error.fields.problems lists every problem (DeployProblemSchema); "
-        "nothing was stored and the previous versions keep running",
+        "422": "refused: error.fields.problems lists every error and warning "
+        "(DeployProblemSchema, with severity); nothing was stored and the previous "
+        "versions keep running",
     },
 )
 def deploy() -> Any:
     """Deploy one or more BPMN files (admin), all or nothing.
 
     A file identical to the newest version (same hash) makes no new version (`new`: false).
-    New instances start on the newest version; running ones stay on theirs.
+    New instances start on the newest version; running ones stay on theirs. Warnings
+    (e.g. a task without a deadline, missing diagram layout) do not stop a deployment.
     """
-    if actor().role != "admin":
-        raise Forbidden("only admins deploy diagrams")
     files = _uploads()
     with unit_of_work() as session:
         try:
@@ -112,10 +113,13 @@ def deploy() -> Any:
             names = ", ".join(sorted({p.file for p in exc.problems}))
             # Raising inside the unit of work rolls back the files that passed, too.
             raise Invalid(
-                f"refused, nothing was deployed: {len(exc.problems)} problem(s) in {names}",
-                fields={"problems": [p.as_dict() for p in exc.problems]},
+                f"refused, nothing was deployed: {len(exc.problems)} error(s) in {names}",
+                fields={"problems": [p.as_dict() for p in exc.report]},
             ) from None
-        return [_row(d.definition, new=d.new) for d in deployed]
+        return [
+            _row(d.definition, new=d.new, warnings=[w.as_dict() for w in d.warnings])
+            for d in deployed
+        ]
 
 
 @blp.route("")

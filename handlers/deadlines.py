@@ -93,11 +93,15 @@ def schedule_callback(ctx: HandlerContext) -> dict[str, Any]:
     return {"callback_no_answer_at": iso(when), "no_answer_counts_as": counts_as}
 
 
-def _already(ctx: HandlerContext, kind: str, **match: Any) -> bool:
-    """Whether this ticket's history already holds `kind` with these data values."""
-    events = ctx.session.scalars(
-        select(TicketEvent).where(TicketEvent.ticket_id == ctx.ticket_id, TicketEvent.kind == kind)
+def _already(ctx: HandlerContext, kind: str, task: str | None = None, **match: Any) -> bool:
+    """Whether this ticket's history already holds `kind` with these data values (and, given
+    `task`, recorded by that BPMN element)."""
+    query = select(TicketEvent).where(
+        TicketEvent.ticket_id == ctx.ticket_id, TicketEvent.kind == kind
     )
+    if task is not None:
+        query = query.where(TicketEvent.task == task)
+    events = ctx.session.scalars(query)
     return any(all(e.data.get(k) == v for k, v in match.items()) for e in events)
 
 
@@ -113,10 +117,13 @@ def urge_acknowledge(ctx: HandlerContext) -> None:
 
 @topic("deadline.remind")
 def remind(ctx: HandlerContext) -> None:
-    """到期提醒: remind the unit once per due time, before it passes."""
+    """到期提醒: remind the unit once per due time and reminder element, before it passes.
+
+    Several reminders may use this topic in one diagram (e.g. an extra one for urgent tickets).
+    """
     ticket = _ticket(ctx)
     due = ctx.variables.get("handle_due_at")
-    if ticket.overdue or _already(ctx, "deadline_reminder", due_at=due):
+    if ticket.overdue or _already(ctx, "deadline_reminder", ctx.element_id, due_at=due):
         return
     ctx.emit("deadline_reminder", unit=ticket.current_unit, due_at=due)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -14,6 +15,7 @@ from hotline.config import ConfigError, load_settings
 from hotline.errors import DomainError
 from hotline.policy import PolicyError
 from hotline.services import Services, build_services
+from processes.problems import Problem
 
 
 def _services() -> Services:
@@ -28,6 +30,12 @@ def main() -> None:
     """Run the 12345 hotline service."""
 
 
+def _echo_problems(problems: Iterable[Problem]) -> None:
+    """Errors as `refused: …`, warnings as `warning: …`, on stderr."""
+    for problem in problems:
+        click.echo(f"{'refused' if problem.is_error else 'warning'}: {problem}", err=True)
+
+
 @main.command()
 def init() -> None:
     """Create or migrate the database and deploy every diagram in bpmn/."""
@@ -37,14 +45,15 @@ def init() -> None:
 
     services = _services()
     upgrade(services.engine)
+    warnings: list[Problem] = []
     try:
         with services.transaction() as session:
-            stored = deploy_directory(session, services.settings.bpmn_dir)
+            stored = deploy_directory(session, services.settings.bpmn_dir, warnings)
             deployed = [(d.process_id, d.version, d.filename) for d in stored]
     except DeploymentRefused as exc:
-        for problem in exc.problems:
-            click.echo(f"refused: {problem}", err=True)
+        _echo_problems(exc.report)
         sys.exit(1)
+    _echo_problems(warnings)
     for process_id, version, filename in deployed:
         click.echo(f"deployed {process_id} v{version} ({filename})", err=True)
     click.echo(f"database ready: {services.settings.database_url}", err=True)
@@ -56,23 +65,35 @@ def init() -> None:
 )
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def deploy(files: tuple[str, ...], check: bool) -> None:
-    """Deploy BPMN files; a refusal names the file, element and problem."""
+    """Deploy BPMN files, all or nothing; every problem names the file, element and fix.
+
+    Warnings are printed and do not stop the deployment; any error stores nothing.
+    """
     from processes.problems import DeploymentRefused
-    from processes.registry import deploy as deploy_file
+    from processes.registry import deploy_files
 
     services = _services()  # also registers the handlers whose topics the checks look up
     if check:
         _check(files)
         return
+    uploads = [(Path(name).name, Path(name).read_bytes()) for name in files]
     try:
         with services.transaction() as session:
-            for name in files:
-                for d in deploy_file(session, Path(name).read_bytes(), Path(name).name):
-                    click.echo(f"deployed {d.process_id} v{d.version} ({d.filename})")
+            deployed = deploy_files(session, uploads)
+            lines = [
+                f"{'deployed' if d.new else 'unchanged'} {d.definition.process_id} "
+                f"v{d.definition.version} ({d.definition.filename})"
+                for d in deployed
+            ]
+            warnings = list({id(d.warnings): d.warnings for d in deployed}.values())
     except DeploymentRefused as exc:
-        for problem in exc.problems:
-            click.echo(f"refused: {problem}", err=True)
+        _echo_problems(exc.report)
+        click.echo(f"nothing was deployed: {len(exc.problems)} error(s)", err=True)
         sys.exit(1)
+    for found in warnings:
+        _echo_problems(found)
+    for line in lines:
+        click.echo(line)
 
 
 def _check(files: tuple[str, ...]) -> None:
@@ -83,12 +104,12 @@ def _check(files: tuple[str, ...]) -> None:
     refused = False
     for name in files:
         try:
-            process_ids = check(Path(name).read_bytes(), Path(name).name)
+            process_ids, warnings = check(Path(name).read_bytes(), Path(name).name)
         except DeploymentRefused as exc:
             refused = True
-            for problem in exc.problems:
-                click.echo(f"refused: {problem}", err=True)
+            _echo_problems(exc.report)
             continue
+        _echo_problems(warnings)
         click.echo(f"ok {Path(name).name}: would deploy {', '.join(process_ids) or 'nothing'}")
     if refused:
         sys.exit(1)

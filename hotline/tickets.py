@@ -141,8 +141,12 @@ def create_ticket(
         TICKET_PROCESS,
         actor=actor,
         ticket_id=ticket.id,
+        # Category, urgency and channel let a diagram's conditions route on them.
         variables={
             "ticket_id": ticket.id,
+            "category": ticket.category,
+            "urgency": ticket.urgency,
+            "channel": ticket.channel,
             "dispatch_due_at": dispatch_due_at(session, runtime, ticket),
         },
     )

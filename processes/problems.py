@@ -20,6 +20,9 @@ NAMESPACE_PREFIXES = {
     "https://www.omg.org/spec/DMN/20230324/MODEL/": "dmn",
 }
 
+ERROR = "error"
+WARNING = "warning"
+
 _LXML_ELEMENT = re.compile(r"<Element \{([^}]*)\}([\w.-]+) at 0x[0-9a-fA-F]+>")
 _ADDRESS = re.compile(r"<[^<>]* at 0x[0-9a-fA-F]+>")
 _BARE_ADDRESS = re.compile(r"\s*\bat 0x[0-9a-fA-F]+\b|\b0x[0-9a-fA-F]{6,}\b")
@@ -28,7 +31,7 @@ _CLARK = re.compile(r"\{([^}]*)\}([\w.-]+)")
 
 @dataclass(frozen=True)
 class Problem:
-    """One reason a diagram cannot be deployed."""
+    """One thing a process owner should fix: an error refuses the file, a warning does not."""
 
     file: str
     element_id: str | None
@@ -36,6 +39,12 @@ class Problem:
     message: str
     element_type: str | None = None
     line: int | None = None
+    severity: str = ERROR
+
+    @property
+    def is_error(self) -> bool:
+        """Whether this problem refuses the deployment."""
+        return self.severity == ERROR
 
     def __str__(self) -> str:
         where = self.file
@@ -56,13 +65,14 @@ class Problem:
             "element_type": self.element_type,
             "line": self.line,
             "message": self.message,
+            "severity": self.severity,
         }
 
     @classmethod
-    def at(cls, filename: str, element: Any, message: str) -> Problem:
+    def at(cls, filename: str, element: Any, message: str, severity: str = ERROR) -> Problem:
         """A problem of one XML element: its id, name, type and line come from the element."""
         if element is None:
-            return cls(filename, None, None, clean_message(message))
+            return cls(filename, None, None, clean_message(message), severity=severity)
         return cls(
             filename,
             element.get("id") or None,
@@ -70,6 +80,7 @@ class Problem:
             clean_message(message),
             etree_tag(element.tag),
             element.sourceline or None,
+            severity,
         )
 
     @classmethod
@@ -138,8 +149,17 @@ def clean_message(text: str) -> str:
 
 
 class DeploymentRefused(Exception):
-    """A diagram was refused; nothing of it was stored."""
+    """A diagram was refused; nothing of it was stored.
 
-    def __init__(self, problems: list[Problem]) -> None:
+    `problems` are the errors that refused it; `warnings` what else the owner should fix.
+    """
+
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None) -> None:
         super().__init__("; ".join(str(p) for p in problems))
         self.problems = problems
+        self.warnings = list(warnings or [])
+
+    @property
+    def report(self) -> list[Problem]:
+        """Errors first, then warnings: everything a process owner sees in a refusal."""
+        return [*self.problems, *self.warnings]

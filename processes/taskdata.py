@@ -34,7 +34,11 @@ def due_date(spec: Any, data: dict[str, Any]) -> datetime | None:
     if not expression:
         return None
     try:
-        value = expressions.evaluate(expression, data)
+        literal = datetime.fromisoformat(expression.strip())  # Camunda 7 takes a plain date too
+    except ValueError:
+        literal = None
+    try:
+        value = literal or expressions.evaluate(expression, data)
         due = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     except Exception as exc:  # an undefined variable or not a date
         raise WorkflowError(

@@ -227,3 +227,11 @@ def test_a_thousand_instances_move_in_one_call(hotline: Hotline) -> None:
             .where(ProcessDefinition.process_id == "ticket", ProcessDefinition.version == 1)
         ).all()
     assert left == []
+
+
+def test_only_admins_migrate_even_with_a_bad_body(hotline: Hotline) -> None:
+    """A non-admin learns nothing about the body: 403 before any validation."""
+    for caller in (hotline.center, hotline.unit):
+        response = caller.post(URL, json={"from_version": "x"})
+        assert response.status_code == 403, response.json
+    assert hotline.admin.post(URL, json={"from_version": "x"}).status_code == 422

@@ -8,6 +8,21 @@ READ_ROLES = ("admin", "center")
 READERS = "Readable by admin and center users; others get 403."
 
 
+class DeployProblemSchema(Schema):
+    """One problem of a file: an error refuses it (a 422 lists them in
+    `error.fields.problems`), a warning does not (listed under `warnings` of a deployment)."""
+
+    file = fields.String()
+    element_id = fields.String(allow_none=True)
+    element_name = fields.String(allow_none=True)
+    element_type = fields.String(allow_none=True)
+    line = fields.Integer(allow_none=True)
+    message = fields.String(metadata={"description": "what is wrong and what to do"})
+    severity = fields.String(
+        metadata={"description": "error (refuses the file) or warning (deploys anyway)"}
+    )
+
+
 class DeployedProcessSchema(Schema):
     """One process definition a deployment stored, or found unchanged (`new` false)."""
 
@@ -19,6 +34,10 @@ class DeployedProcessSchema(Schema):
     deployed_at = fields.DateTime()
     new = fields.Boolean(
         metadata={"description": "true when this upload made the version; false when unchanged"}
+    )
+    warnings = fields.List(
+        fields.Nested(DeployProblemSchema),
+        metadata={"description": "what the process owner should still fix in this file"},
     )
 
 
@@ -48,17 +67,6 @@ class ProcessVersionSchema(Schema):
     running_instances = fields.Integer(
         metadata={"description": "instances still running on this version"}
     )
-
-
-class DeployProblemSchema(Schema):
-    """One reason a file was refused (items of `error.fields.problems` in a 422)."""
-
-    file = fields.String()
-    element_id = fields.String(allow_none=True)
-    element_name = fields.String(allow_none=True)
-    element_type = fields.String(allow_none=True)
-    line = fields.Integer(allow_none=True)
-    message = fields.String()
 
 
 UPLOAD_BODY = {

@@ -9,8 +9,10 @@ from processes.checks.data import DataChecks, data_store_refusal
 from processes.checks.elements import FLOW_NODES, bpmn, camunda, local_name
 from processes.checks.events import EventChecks
 from processes.checks.flows import FlowChecks
+from processes.checks.layout import layout_warnings
 from processes.checks.loops import LoopChecks
 from processes.checks.tasks import TaskChecks
+from processes.checks.usertasks import UserTaskChecks
 from processes.problems import ZEEBE_NS, Problem
 
 MODELER_NS = "http://camunda.org/schema/modeler/1.0"
@@ -89,10 +91,11 @@ def check_document(filename: str, root: Any) -> tuple[list[Problem], dict[str, l
     for process in executable:
         checker = ProcessChecker(filename, root, process, index, executable_ids)
         by_process[process.get("id")] = sorted(checker.run(), key=lambda p: p.line or 0)
+    general.extend(layout_warnings(filename, root, executable))
     return general, by_process
 
 
-class ProcessChecker(EventChecks, TaskChecks, LoopChecks, FlowChecks, DataChecks):
+class ProcessChecker(EventChecks, TaskChecks, UserTaskChecks, LoopChecks, FlowChecks, DataChecks):
     """Walks one executable process (and its sub-processes) element by element."""
 
     def run(self) -> list[Problem]:

@@ -98,11 +98,6 @@ class TaskChecks(ProcessWalker):
                 self.add(element, f"script is not allowed: {exc}")
         self._check_result_variable(element)
 
-    def _on_userTask(self, element: Any) -> None:
-        groups = element.get(camunda("candidateGroups")) or ""
-        for piece in expressions.placeholders(groups):
-            self.expression(element, piece, "candidate group expression")
-
     def _on_businessRuleTask(self, element: Any) -> None:
         decision = element.get(camunda("decisionRef"))
         what = f" (DMN decision {decision!r})" if decision else ""

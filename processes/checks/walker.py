@@ -6,7 +6,19 @@ from typing import Any
 
 from processes import expressions
 from processes.checks.elements import bpmn
-from processes.problems import Problem
+from processes.problems import WARNING, Problem
+
+# The processes the service starts itself; their user tasks must say who and by when.
+HOTLINE_PROCESS_IDS = frozenset(
+    {
+        "ticket",
+        "joint",
+        "supervision",
+        "knowledge_publish",
+        "knowledge_retire",
+        "knowledge_question",
+    }
+)
 
 
 class ProcessWalker:
@@ -36,8 +48,17 @@ class ProcessWalker:
         self.problems: list[Problem] = []
 
     def add(self, element: Any, message: str) -> None:
-        """Record a problem of `element`."""
+        """Record an error of `element`: the file is refused."""
         self.problems.append(Problem.at(self.filename, element, message))
+
+    def warn(self, element: Any, message: str) -> None:
+        """Record a warning about `element`: the file still deploys."""
+        self.problems.append(Problem.at(self.filename, element, message, WARNING))
+
+    @property
+    def is_hotline_process(self) -> bool:
+        """Whether this is one of the processes the hotline itself starts (stricter checks)."""
+        return self.process.get("id") in HOTLINE_PROCESS_IDS
 
     def expression(self, element: Any, text: str, what: str) -> None:
         """Record a problem if `text` is not a valid, whitelisted expression."""
