@@ -13,6 +13,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +26,7 @@ from hotline.errors import Invalid, NotFound
 from hotline.history import record_instance_event
 from hotline.models import Article, ProcessDefinition, ProcessInstance, Ticket
 from processes import timers
+from processes.engine import HotlineScriptEngine
 from processes.registry import CompiledProcess, SpecCache
 from processes.serializer import StateSerializer
 from processes.taskdata import candidate_group
@@ -196,11 +200,31 @@ def rebuild(serializer: StateSerializer, dct: dict[str, Any], target: CompiledPr
     if dct.get("last_task") in dropped:
         dct["last_task"] = None
     workflow = serializer.loads(json.dumps(dct), target.spec, target.subprocess_specs)
+    workflow.script_engine = HotlineScriptEngine()  # evaluates new timers; runs no handler
     for wf in [workflow, *workflow.subprocesses.values()]:
+        _attach_new_boundary_events(wf)
         for task in list(wf.get_tasks(state=TaskState.DEFINITE_MASK)):
             if not task.children:
                 task.task_spec._predict(task, mask=TaskState.NOT_FINISHED_MASK)
     return workflow
+
+
+def _attach_new_boundary_events(workflow: Any) -> None:
+    """Boundary events the target adds to a task the instance is at start waiting now
+    (a new `PT2H` reminder counts from the migration), as if the task had just begun."""
+    for split in workflow.get_tasks(state=TaskState.COMPLETED):
+        if not isinstance(split.task_spec, BoundaryEventSplit):
+            continue
+        present = {child.task_spec for child in split.children}
+        main = [c for c in split.children if not isinstance(c.task_spec, BoundaryEvent)]
+        if not main or not main[0].has_state(TaskState.READY | TaskState.STARTED):
+            continue
+        for spec in split.task_spec.outputs:
+            if spec not in present:
+                event = split._add_child(spec, TaskState.WAITING)
+                event.set_data(**main[0].data)
+                if isinstance(spec.event_definition, TimerEventDefinition):
+                    spec.event_definition.has_fired(event)  # computes its due time from now
 
 
 def migrate(

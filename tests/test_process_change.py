@@ -98,8 +98,9 @@ def test_changed_diagram_deploys_clean_and_new_tickets_follow_it(
 def test_running_ticket_migrates_on_request_and_then_needs_the_new_field(
     hotline: Hotline, tmp_path: Path
 ) -> None:
-    """Old tickets stay on v1 until an admin migrates them; then v2's form applies."""
-    waiting = at_handle(hotline)
+    """Old tickets stay on v1 until an admin migrates them; then v2's form and timer apply."""
+    move_clock(hotline, "2026-11-23 09:00")
+    waiting = at_handle(hotline, urgency="urgent")
     deploy(hotline, changed_ticket_bpmn(tmp_path))
     assert complete_handle(hotline, waiting, {})[1]["error"]["fields"].keys() >= {"outcome"}
 
@@ -109,9 +110,15 @@ def test_running_ticket_migrates_on_request_and_then_needs_the_new_field(
     status, body = complete_handle(hotline, waiting, {})
     assert "contact_method" not in body["error"]["fields"]  # a dry run moved nothing
 
+    move_clock(hotline, "2026-11-23 12:00")
     moved = hotline.admin.post(url, json={"from_version": 1, "to_version": 2})
     assert moved.json["moved"] == 1 and moved.json["refused"] == 0, moved.json
     assert "process_migrated" in [e["kind"] for e in hotline.ticket(waiting)["events"]]
+    # The reminder added to handle, where the ticket waits, counts from the migration.
+    move_clock(hotline, "2026-11-23 13:59")
+    assert reminders(hotline, waiting) == []
+    move_clock(hotline, "2026-11-23 14:01")
+    assert reminders(hotline, waiting) == ["remind_urgent"]
     status, body = complete_handle(hotline, waiting, DONE)
     assert status == 422 and "contact_method" in body["error"]["fields"]
     assert complete_handle(hotline, waiting, {**DONE, "contact_method": "visit"})[0] == 200

@@ -105,3 +105,16 @@ def test_walkthrough_knowledge_article(hotline: Hotline, live_url: str, tmp_path
     assert len(found) == 1 and "住房<em>公积金</em>" in found[0], lines
     assert "住房公积金怎么提取？" in lines
     assert lines.count("unit_review completed") == 2 and lines.count("center_review completed") == 2
+
+
+def test_walkthrough_process_change(hotline: Hotline, live_url: str, tmp_path: Path) -> None:
+    """The process-owner walk-through: v2 deployed, its required field enforced, rolled back."""
+    for folder in ("bpmn", "examples"):  # the walk-through runs from the repo folder
+        (tmp_path / folder).symlink_to(REPO / folder)
+    script = BLOCK.search((REPO / "README.md").read_text()).group(1) + block("process")
+    lines = run_script(hotline, live_url, tmp_path, script)
+    assert "[('ticket', 2, True, [])]" in lines
+    assert "{'contact_method': ['Missing data for required field.']}" in lines
+    assert lines[-4:] == ["handle completed", "[True]", "handle completed", "[('ticket', 3)]"]
+    listed = {p["process_id"]: p for p in hotline.admin.get("/api/v1/processes").json}
+    assert listed["ticket"]["latest_version"] == 3
