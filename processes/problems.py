@@ -103,11 +103,12 @@ class Problem:
     @classmethod
     def from_exception(cls, filename: str, exc: Exception, element: Any = None) -> Problem:
         """From an unexpected parser error, without memory addresses."""
-        text = clean_message(str(exc)) or type(exc).__name__
+        text = clean_message(str(exc).strip("'\"")) or "no reason given"
         if isinstance(exc, KeyError) and "decisionRef" in text:
             text = "business rule task without camunda:decisionRef: DMN decisions are not supported"
             return cls.at(filename, element, text)
-        message = f"SpiffWorkflow could not parse this element ({type(exc).__name__}: {text})"
+        # Python's exception class names mean nothing to a process owner: the text only.
+        message = f"SpiffWorkflow could not read this element: {text}"
         return cls.at(filename, element, message)
 
 

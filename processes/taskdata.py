@@ -82,5 +82,5 @@ def workflow_error(exc: SpiffWorkflowException) -> WorkflowError:
     # SpiffWorkflow's text often hides the real cause (e.g. an undefined variable).
     cause = getattr(exc, "exception", None) or exc.__cause__
     if cause is not None and str(cause) not in message:
-        message += f" ({type(cause).__name__}: {cause})"
+        message += f" ({cause})"
     return WorkflowError(message, fields={"element": element} if element else {})

@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 # A copy of ../shared/bpmn-corpus (licences in its README), so a clean clone tests it too.
 CORPUS = Path(os.environ.get("HOTLINE_BPMN_CORPUS", REPO / "tests" / "corpus"))
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{4,}")
+PYTHON_NAME = re.compile(r"\b\w+(Error|Exception)\b")  # KeyError, ValidationException, ...
 
 if not CORPUS.is_dir():  # pragma: no cover - only when HOTLINE_BPMN_CORPUS points nowhere
     pytest.skip(f"BPMN corpus not found at {CORPUS}", allow_module_level=True)
@@ -307,6 +308,7 @@ def assert_refusal(name: str, problems: list) -> None:
         assert problem.message.strip() and len(problem.message) > 25, str(problem)
         assert not ADDRESS.search(str(problem)), str(problem)
         assert "Traceback" not in problem.message and "Error(" not in problem.message
+        assert not PYTHON_NAME.search(problem.message), str(problem)
 
 
 def test_every_corpus_file_has_an_expected_outcome() -> None:

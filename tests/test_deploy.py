@@ -438,7 +438,26 @@ def test_a_key_error_from_spiffworkflow_names_the_element() -> None:
     problem = parse_error_problem("raw.bpmn", root, exc)
     assert (problem.element_id, problem.element_name) == ("decide", "Decide")
     assert problem.element_type == "bpmn:businessRuleTask"
-    assert "camunda:decisionRef" in problem.message and "KeyError(" not in problem.message
+    assert "camunda:decisionRef" in problem.message and "KeyError" not in problem.message
+
+
+def test_an_unexpected_parser_error_shows_no_exception_class() -> None:
+    """Whatever SpiffWorkflow raises, the process owner reads its text, not Python's names."""
+    root = etree.fromstring(ROUTING)
+    for exc in (
+        RuntimeError("the gateway has no outgoing flow"),
+        KeyError("gateway"),
+        ValueError(),
+    ):
+        problem = parse_error_problem("raw.bpmn", root, exc)
+        assert type(exc).__name__ not in str(problem), problem
+    problem = parse_error_problem(
+        "raw.bpmn", root, RuntimeError("the gateway has no outgoing flow")
+    )
+    assert (
+        problem.message
+        == "SpiffWorkflow could not read this element: the gateway has no outgoing flow"
+    )
 
 
 def test_an_unresolved_data_association_has_no_memory_address() -> None:
