@@ -9,9 +9,9 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from api.context import actor, services
+from api.context import require_role, services
 from hotline import clock
-from hotline.errors import Forbidden, Invalid, NotFound
+from hotline.errors import Invalid, NotFound
 from scheduler.clockdrive import ClockError, advance_clock
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="Administration (管理)")
@@ -57,18 +57,6 @@ def manual_clock_only(view: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
-def admin_only(view: Callable[..., Any]) -> Callable[..., Any]:
-    """403 for every role but admin, before the body is read."""
-
-    @wraps(view)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if actor().role != "admin":
-            raise Forbidden("only an admin may set the clock")
-        return view(*args, **kwargs)
-
-    return guarded
-
-
 @blp.route("/clock", methods=["GET"])
 @manual_clock_only
 @blp.response(200, ClockSchema)
@@ -80,7 +68,7 @@ def get_clock() -> dict[str, Any]:
 
 @blp.route("/clock", methods=["POST"])
 @manual_clock_only
-@admin_only
+@require_role("admin", message="only an admin may set the clock")
 @blp.arguments(ClockSetSchema)
 @blp.response(200, ClockSchema)
 @blp.doc(security=[{"bearer": []}])

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from api.context import actor, services, unit_of_work
+from api.context import actor, require_role, services, unit_of_work
 from api.schemas.escalations import (
     EscalationCreateSchema,
     EscalationPageSchema,
@@ -14,6 +14,7 @@ from api.schemas.escalations import (
     EscalationSchema,
 )
 from hotline import escalations
+from hotline.escalations import ESCALATING_ROLES
 from hotline.models import Escalation
 
 blp = Blueprint("escalations", __name__, url_prefix="/api/v1", description="Escalations (督办)")
@@ -27,6 +28,7 @@ def present(row: Escalation, ticket_number: str) -> dict[str, Any]:
 
 
 @blp.route("/tickets/<string:number>/escalations", methods=["POST"])
+@require_role(*ESCALATING_ROLES, message="only the center and supervisors escalate tickets")
 @blp.arguments(EscalationCreateSchema)
 @blp.response(201, EscalationSchema)
 @blp.doc(

@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
-from api.context import actor, services, unit_of_work
+from api.context import actor, require_role, services, unit_of_work
 from api.schemas.knowledge_questions import (
     QuestionCreateSchema,
     QuestionPageSchema,
@@ -15,6 +15,7 @@ from api.schemas.knowledge_questions import (
     QuestionSchema,
 )
 from hotline import knowledge_questions
+from hotline.knowledge_questions import ASKING_ROLES
 from hotline.models import KnowledgeQuestion
 
 blp = Blueprint(
@@ -33,6 +34,7 @@ def present(session: Session, row: KnowledgeQuestion) -> dict[str, Any]:
 
 
 @blp.route("", methods=["POST"])
+@require_role(*ASKING_ROLES, message="only the center asks units knowledge questions")
 @blp.arguments(QuestionCreateSchema)
 @blp.response(201, QuestionSchema)
 @blp.doc(

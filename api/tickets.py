@@ -7,7 +7,7 @@ from typing import Any
 from flask import url_for
 from flask_smorest import Blueprint
 
-from api.context import actor, services, unit_of_work
+from api.context import actor, require_role, services, unit_of_work
 from api.schemas.tickets import (
     IdempotencyHeaderSchema,
     TicketCreateSchema,
@@ -22,6 +22,7 @@ from hotline.calendar import WorkingCalendar
 from hotline.deadlines import remaining_working_time
 from hotline.errors import Forbidden
 from hotline.models import Ticket
+from hotline.tickets import INTAKE_ROLES
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1/tickets", description="Tickets (工单)")
 
@@ -54,6 +55,7 @@ def remaining_seconds(ticket: Ticket, calendar: WorkingCalendar) -> int | None:
 
 
 @blp.route("", methods=["POST"])
+@require_role(*INTAKE_ROLES, message="only operators, the center and admins register tickets")
 @blp.arguments(TicketCreateSchema)
 @blp.arguments(IdempotencyHeaderSchema, location="headers", as_kwargs=True)
 @blp.response(201, TicketDetailSchema)

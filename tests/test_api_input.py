@@ -158,14 +158,27 @@ def test_create_ticket_forbidden_for_roles_without_intake(hotline: Hotline, who:
     assert ticket_count(hotline) == 0
 
 
-def test_unit_with_invalid_body_gets_a_json_4xx_and_nothing_is_written(
-    hotline: Hotline,
-) -> None:
-    """A unit sending an invalid body still gets a JSON 4xx and nothing is written."""
+def test_unit_with_invalid_body_gets_403_and_nothing_is_written(hotline: Hotline) -> None:
+    """A caller without the role learns nothing about the body: 403 before validation."""
     response = hotline.unit.post("/api/v1/tickets", json={"channel": "fax"})
-    assert response.status_code in (403, 422)
-    assert_error(response, response.status_code, response.json["error"]["code"])
+    assert_error(response, 403, "forbidden")
     assert ticket_count(hotline) == 0
+
+
+@pytest.mark.parametrize(
+    ("who", "url"),
+    [
+        ("unit", "/api/v1/tickets/GY00000000000001/escalations"),
+        ("leader", "/api/v1/tickets/GY00000000000001/escalations"),
+        ("unit", "/api/v1/knowledge/questions"),
+        ("operator", "/api/v1/knowledge/questions"),
+        ("center", "/api/v1/processes/ticket/migrations"),
+    ],
+)
+def test_role_is_checked_before_the_body(hotline: Hotline, who: str, url: str) -> None:
+    """An invalid body from a caller who may not use the endpoint is a 403, not a 422."""
+    response = getattr(hotline, who).post(url, json={"level": 99, "unit": 5, "from_version": "x"})
+    assert_error(response, 403, "forbidden")
 
 
 # -- tickets: list and get ----------------------------------------------------------------
