@@ -16,6 +16,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from hotline.fields import StrictBoolean, Text
+from processes import expressions
 
 FIELD_TYPES: dict[str, Callable[..., fields.Field]] = {
     "string": Text,
@@ -23,6 +24,18 @@ FIELD_TYPES: dict[str, Callable[..., fields.Field]] = {
     "boolean": StrictBoolean,
     "date": fields.DateTime,
 }
+
+
+# Camunda 7's built-in constraints besides `required` and `readonly`, and the types they fit.
+LENGTH_CONSTRAINTS = ("minlength", "maxlength")
+RANGE_CONSTRAINTS = ("min", "max")
+CONSTRAINT_TYPES = {
+    "minlength": ("string",),
+    "maxlength": ("string",),
+    "min": ("long",),
+    "max": ("long",),
+}
+KNOWN_CONSTRAINTS = frozenset({"required", "readonly", *LENGTH_CONSTRAINTS, *RANGE_CONSTRAINTS})
 
 
 @dataclass(frozen=True)
@@ -36,18 +49,24 @@ class FormFieldInfo:
     options: tuple[tuple[str, str], ...] = ()
     content: bool = False
     default: str | None = None
+    limits: tuple[tuple[str, int], ...] = ()  # (minlength|maxlength|min|max, value)
+    readonly: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON shape used by the API."""
+        """JSON shape used by the API: what a UI needs to draw and pre-check the field."""
         out: dict[str, Any] = {
             "id": self.id,
             "type": self.type,
             "label": self.label,
             "required": self.required,
             "content": self.content,
+            "readonly": self.readonly,
         }
         if self.options:
             out["options"] = [{"id": oid, "name": name} for oid, name in self.options]
+        if self.default is not None:
+            out["default"] = self.default
+        out.update(self.limits)
         return out
 
 
@@ -88,16 +107,24 @@ def form_fields(task_spec: Any) -> list[FormFieldInfo]:
     out = []
     for f in getattr(form, "fields", []) or []:
         options = tuple((o.id, o.name) for o in getattr(f, "options", []) or [])
+        names = {v.name for v in f.validation}
+        limits = tuple(
+            (v.name, int(v.config))  # the deploy checks made sure these are integers
+            for v in f.validation
+            if v.name in CONSTRAINT_TYPES and v.config is not None
+        )
         out.append(
             FormFieldInfo(
                 id=f.id,
                 type=f.type or "string",
                 label=f.label,
                 # camunda:constraint name="required" has no config: test by name.
-                required=any(v.name == "required" for v in f.validation),
+                required="required" in names,
                 options=options,
                 content=str(f.get_property("content")).lower() == "true",
                 default=f.default_value,
+                limits=limits,
+                readonly="readonly" in names,
             )
         )
     return out
@@ -115,13 +142,55 @@ def _schema_for(infos: tuple[FormFieldInfo, ...]) -> Schema:
     for info in infos:
         # Optional fields may be sent as null; required ones may not.
         kwargs: dict[str, Any] = {"required": info.required, "allow_none": not info.required}
+        limits = dict(info.limits)
+        checks: list[Any] = []
+        if "minlength" in limits or "maxlength" in limits:
+            checks.append(validate.Length(min=limits.get("minlength"), max=limits.get("maxlength")))
+        if "min" in limits or "max" in limits:
+            checks.append(validate.Range(min=limits.get("min"), max=limits.get("max")))
         if info.type == "enum":
-            choices = [oid for oid, _ in info.options]
-            declared[info.id] = Text(validate=validate.OneOf(choices), **kwargs)
+            checks.append(validate.OneOf([oid for oid, _ in info.options]))
+            declared[info.id] = Text(validate=checks, **kwargs)
         else:
             make = FIELD_TYPES.get(info.type, FIELD_TYPES["string"])
-            declared[info.id] = make(**kwargs)
+            declared[info.id] = make(validate=checks, **kwargs)
     return Schema.from_dict(declared, name="TaskForm")(unknown=RAISE)
+
+
+def typed_default(info: FormFieldInfo, text: str) -> Any:
+    """A literal camunda:defaultValue as the field's type; ValueError when it does not fit."""
+    if info.type == "long":
+        return int(text)
+    if info.type == "boolean":
+        if text.strip().lower() not in ("true", "false"):
+            raise ValueError(f"{text!r} is not true or false")
+        return text.strip().lower() == "true"
+    if info.type == "enum" and text not in [oid for oid, _ in info.options]:
+        raise ValueError(f"{text!r} is not one of the field's values")
+    return text
+
+
+def with_defaults(
+    infos: list[FormFieldInfo], data: dict[str, Any], variables: dict[str, Any]
+) -> dict[str, Any]:
+    """`data` with each left-out field that has a camunda:defaultValue filled in (a `${…}`
+    default is evaluated against the task's variables), and read-only fields refused."""
+    readonly = [i.id for i in infos if i.readonly and i.id in data]
+    if readonly:
+        raise ValidationError({name: ["this field is read-only"] for name in readonly})
+    filled = dict(data)
+    for info in infos:
+        if info.id in filled or info.default is None:
+            continue
+        if expressions.placeholders(info.default):
+            try:
+                filled[info.id] = expressions.evaluate(info.default, variables)
+            except Exception as exc:  # an undefined variable: the diagram's default is wrong
+                message = f"no value was sent and the default {info.default!r} failed: {exc}"
+                raise ValidationError({info.id: [message]}) from None
+        else:
+            filled[info.id] = typed_default(info, info.default)
+    return filled
 
 
 def validate_form(
@@ -132,6 +201,7 @@ def validate_form(
     ctx: FormContext,
 ) -> dict[str, Any]:
     """Check submitted data against the diagram's form and the handlers' rules."""
+    data = with_defaults(infos, data, ctx.variables)
     for rule in _rules.get((process_id, task_id, True), []):
         rule(data, ctx)
     loaded = build_schema(infos).load(data)

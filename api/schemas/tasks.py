@@ -39,7 +39,18 @@ class FormFieldSchema(Schema):
     type = fields.String(metadata={"enum": ["string", "long", "boolean", "enum", "date"]})
     required = fields.Boolean()
     content = fields.Boolean(metadata={"description": "kept in history, not workflow data"})
+    readonly = fields.Boolean(metadata={"description": "shown only: sending it is a 422"})
     options = fields.List(fields.Nested(FormOptionSchema))
+    default = fields.String(
+        metadata={
+            "description": "camunda:defaultValue as declared (a literal or `${…}`); "
+            "used when the field is left out"
+        }
+    )
+    minlength = fields.Integer(metadata={"description": "string fields: fewest characters"})
+    maxlength = fields.Integer(metadata={"description": "string fields: most characters"})
+    min = fields.Integer(metadata={"description": "long fields: smallest value"})
+    max = fields.Integer(metadata={"description": "long fields: largest value"})
 
 
 class TaskDetailSchema(TaskSchema):

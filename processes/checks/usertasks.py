@@ -10,9 +10,17 @@ from hotline.actors import ROLES
 from processes import expressions
 from processes.checks.elements import bpmn, camunda
 from processes.checks.walker import ProcessWalker
+from processes.forms import (
+    CONSTRAINT_TYPES,
+    FIELD_TYPES,
+    KNOWN_CONSTRAINTS,
+    FormFieldInfo,
+    typed_default,
+)
 
 UNIT_GROUP = re.compile(r"^(unit|unit_reviewer):(\S+)$")
 WHOLE_EXPRESSION = re.compile(r"^[$#]\{.*\}$", re.DOTALL)
+FORM_TYPES = (*FIELD_TYPES, "enum")
 NO_DEADLINE = "none"  # camunda:property deadline=none: the owner chose no time limit
 GROUP_HINT = (
     f"use a role ({', '.join(ROLES)}), unit:<unit code> or unit_reviewer:<unit code>, "
@@ -66,6 +74,7 @@ class UserTaskChecks(ProcessWalker):
         for group in split_groups(groups):
             self._check_group(element, group)
         self._check_due_date(element)
+        self._check_form(element)
         for attribute in ("assignee", "candidateUsers"):
             if element.get(camunda(attribute)):
                 self.warn(
@@ -81,6 +90,12 @@ class UserTaskChecks(ProcessWalker):
             return
         if UNIT_GROUP.match(group) is None:
             self.add(element, f"unknown candidate group {group!r}: nobody has it; {GROUP_HINT}")
+
+    def _check_form(self, element: Any) -> None:
+        path = f"{bpmn('extensionElements')}/{camunda('formData')}/{camunda('formField')}"
+        for xml_field in element.iterfind(path):
+            for problem in form_field_problems(xml_field):
+                self.add(element, f"form field {xml_field.get('id')!r}: {problem}")
 
     def _check_due_date(self, element: Any) -> None:
         due = (element.get(camunda("dueDate")) or "").strip()
@@ -105,6 +120,38 @@ class UserTaskChecks(ProcessWalker):
             "(camunda:dueDate, e.g. ${handle_due_at}) or attach a timer boundary event; if "
             "it deliberately has none, add the extension property deadline = none",
         )
+
+
+def form_field_problems(xml_field: Any) -> list[str]:
+    """What is wrong with one camunda:formField: type, constraints, default."""
+    kind = xml_field.get("type") or "string"
+    if kind not in FORM_TYPES:
+        return [f"type {kind!r} is not supported; use {', '.join(FORM_TYPES)}"]
+    problems = []
+    for constraint in xml_field.iterfind(f"{camunda('validation')}/{camunda('constraint')}"):
+        name, config = constraint.get("name") or "", constraint.get("config")
+        if name not in KNOWN_CONSTRAINTS:
+            known = ", ".join(sorted(KNOWN_CONSTRAINTS))
+            problems.append(f"constraint {name!r} is not supported; use {known}")
+        elif name in CONSTRAINT_TYPES and kind not in CONSTRAINT_TYPES[name]:
+            fits = " or ".join(CONSTRAINT_TYPES[name])
+            problems.append(f"constraint {name!r} applies to {fits} fields, not {kind}")
+        elif name in CONSTRAINT_TYPES and not re.fullmatch(r"-?\d+", (config or "").strip()):
+            problems.append(f"constraint {name!r} needs a whole number as config, not {config!r}")
+    default = xml_field.get("defaultValue")
+    if default is not None and expressions.placeholders(default):
+        for piece in expressions.placeholders(default):
+            try:
+                expressions.compile_expression(piece)
+            except (SyntaxError, expressions.UnsafeExpression) as exc:
+                problems.append(f"default {default!r} is not a valid expression: {exc}")
+    elif default is not None:
+        options = tuple((v.get("id"), v.get("name")) for v in xml_field.iterfind(camunda("value")))
+        try:
+            typed_default(FormFieldInfo(xml_field.get("id"), kind, None, False, options), default)
+        except ValueError as exc:
+            problems.append(f"default {default!r} does not fit a {kind} field ({exc})")
+    return problems
 
 
 def _is_iso_date(text: str) -> bool:
