@@ -148,21 +148,35 @@ def _check(tree: ast.AST, allowed: tuple[type, ...], source: str) -> None:
                 raise UnsafeExpression(f"only plain calls are allowed in {source!r}")
 
 
+MAX_EXPRESSION = 4_000
+MAX_SCRIPT = 50_000
+
+
 @lru_cache(maxsize=4096)
 def compile_expression(text: str) -> Any:
     """Translate, check and compile an expression once; raise UnsafeExpression or SyntaxError."""
+    if len(text) > MAX_EXPRESSION:
+        raise UnsafeExpression(f"an expression may be at most {MAX_EXPRESSION} characters long")
     source = translate(text)
-    tree = ast.parse(source, mode="eval")
-    _check(tree, EXPRESSION_NODES, text)
-    return compile(tree, "<expression>", "eval")
+    try:
+        tree = ast.parse(source, mode="eval")
+        _check(tree, EXPRESSION_NODES, text)
+        return compile(tree, "<expression>", "eval")
+    except (RecursionError, MemoryError):  # Python's parser gives up on deep nesting
+        raise UnsafeExpression("the expression is nested too deeply") from None
 
 
 @lru_cache(maxsize=1024)
 def compile_script(text: str) -> Any:
     """Check and compile a script task's Python once; raise UnsafeExpression or SyntaxError."""
-    tree = ast.parse(text, mode="exec")
-    _check(tree, SCRIPT_NODES, text)
-    return compile(tree, "<script>", "exec")
+    if len(text) > MAX_SCRIPT:
+        raise UnsafeExpression(f"a script may be at most {MAX_SCRIPT} characters long")
+    try:
+        tree = ast.parse(text, mode="exec")
+        _check(tree, SCRIPT_NODES, text)
+        return compile(tree, "<script>", "exec")
+    except (RecursionError, MemoryError):
+        raise UnsafeExpression("the script is nested too deeply") from None
 
 
 def evaluate(text: str, variables: Mapping[str, Any]) -> Any:
@@ -185,18 +199,21 @@ def execute(text: str, variables: dict[str, Any]) -> None:
         variables[key] = value
 
 
+PLACEHOLDER = re.compile(r"[$#]\{([^{}]*)\}")
+
+
 def substitute(template: str, variables: Mapping[str, Any]) -> str:
-    """Resolve `${...}` placeholders inside a string, e.g. candidateGroups `unit:${unit}`."""
+    """Resolve `${...}` (or `#{...}`) inside a string, e.g. candidateGroups `unit:${unit}`."""
 
     def repl(m: re.Match[str]) -> str:
         return str(evaluate("${" + m.group(1) + "}", variables))
 
-    return re.sub(r"\$\{([^}]*)\}", repl, template)
+    return PLACEHOLDER.sub(repl, template)
 
 
 def placeholders(template: str) -> list[str]:
-    """The `${...}` expressions inside a string template."""
-    return ["${" + m + "}" for m in re.findall(r"\$\{([^}]*)\}", template)]
+    """The `${...}` and `#{...}` expressions inside a string template, as `${...}`."""
+    return ["${" + m + "}" for m in PLACEHOLDER.findall(template)]
 
 
 SAFE_FUNCTIONS["is_empty"] = _is_empty

@@ -167,11 +167,41 @@ def check_state(
         elif why and new is None:
             # Internal specs (boundary splits/joins) of a reached element that is gone.
             reasons.append({"element_id": name, "message": f"{name}: {why}"})
+    for tasks in _task_maps(dct):
+        reasons.extend(_first_boundary_events(tasks, target))
     return reasons
 
 
-def _prune(tasks: dict[str, Any], target: CompiledProcess) -> set[str]:
-    """Drop unreached tasks and cancelled ones the target lacks; their ids."""
+def _task_maps(dct: dict[str, Any]) -> list[dict[str, Any]]:
+    return [dct["tasks"], *(sub["tasks"] for sub in dct.get("subprocesses", {}).values())]
+
+
+def _first_boundary_events(tasks: dict[str, Any], target: CompiledProcess) -> list[dict[str, str]]:
+    """Tasks the instance is at that the target gives their first boundary event: SpiffWorkflow
+    puts a split in front of such a task, and a tree that entered it without one cannot run."""
+    reasons = []
+    for task in tasks.values():
+        if not task["state"] & (TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+            continue
+        split = f"{task['task_spec']}.BoundaryEventSplit"
+        parent = tasks.get(task.get("parent") or "")
+        if _find_spec(target, split) is None or (parent and parent["task_spec"] == split):
+            continue
+        bpmn_id = task["task_spec"]
+        reasons.append(
+            {
+                "element_id": bpmn_id,
+                "message": f"{bpmn_id}: the target version attaches its first boundary event "
+                "to this task, which the instance is already at; migrate it once it has "
+                "passed the task",
+            }
+        )
+    return reasons
+
+
+def _prune(tasks: dict[str, Any], target: CompiledProcess) -> tuple[set[str], set[str]]:
+    """Drop unreached tasks and cancelled ones the target lacks: their ids, and the ids of
+    the remaining tasks that lost children (their successors are predicted again)."""
     drop = {
         task_id
         for task_id, task in tasks.items()
@@ -185,18 +215,22 @@ def _prune(tasks: dict[str, Any], target: CompiledProcess) -> set[str]:
             if child not in drop and child in tasks:
                 drop.add(child)
                 stack.append(child)
+    lost = {tasks[task_id].get("parent") for task_id in drop} - drop - {None}
     for task_id in drop:
         tasks.pop(task_id)
     for task in tasks.values():
         task["children"] = [c for c in task["children"] if c not in drop]
-    return drop
+    return drop, {str(task_id) for task_id in lost}
 
 
 def rebuild(serializer: StateSerializer, dct: dict[str, Any], target: CompiledProcess) -> Any:
     """The workflow of the saved state on the target spec, with unreached tasks re-predicted."""
-    dropped = _prune(dct["tasks"], target)
-    for sub in dct.get("subprocesses", {}).values():
-        dropped |= _prune(sub["tasks"], target)
+    dropped: set[str] = set()
+    lost: set[str] = set()
+    for tasks in _task_maps(dct):
+        gone, orphaned = _prune(tasks, target)
+        dropped |= gone
+        lost |= orphaned
     if dct.get("last_task") in dropped:
         dct["last_task"] = None
     workflow = serializer.loads(json.dumps(dct), target.spec, target.subprocess_specs)
@@ -206,7 +240,19 @@ def rebuild(serializer: StateSerializer, dct: dict[str, Any], target: CompiledPr
         for task in list(wf.get_tasks(state=TaskState.DEFINITE_MASK)):
             if not task.children:
                 task.task_spec._predict(task, mask=TaskState.NOT_FINISHED_MASK)
+            elif str(task.id) in lost:
+                _predict_successors(task)
     return workflow
+
+
+def _predict_successors(task: Any) -> None:
+    """Give a running task that keeps children of its own (a multi-instance's instances) back
+    the successors pruned from the tree, predicted from the target spec."""
+    present = {child.task_spec for child in task.children}
+    for spec in task.task_spec.outputs:
+        if spec not in present:
+            child = task._add_child(spec, TaskState.FUTURE)
+            spec._predict(child, mask=TaskState.NOT_FINISHED_MASK)
 
 
 def _attach_new_boundary_events(workflow: Any) -> None:

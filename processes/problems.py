@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -113,14 +113,7 @@ class Problem:
 
 
 def _with_line(problem: Problem, line: int) -> Problem:
-    return Problem(
-        problem.file,
-        problem.element_id,
-        problem.element_name,
-        problem.message,
-        problem.element_type,
-        line,
-    )
+    return replace(problem, line=line)
 
 
 def element_name(element: Any) -> str | None:

@@ -127,11 +127,18 @@ def deploy_files(session: Session, files: list[tuple[str, bytes]]) -> list[Deplo
     stored: list[Deployed] = []
     errors: list[Problem] = []
     warnings: list[Problem] = []
+    first_file: dict[str, tuple[str, str]] = {}  # process id → (file, hash) in this call
     for filename, xml in files:
         found: list[Problem] = []
         try:
             for definition in deploy(session, xml, filename, found):
-                stored.append(Deployed(definition, definition.id not in known, found))
+                earlier = first_file.get(definition.process_id)
+                if earlier is None:
+                    first_file[definition.process_id] = (filename, definition.hash)
+                    stored.append(Deployed(definition, definition.id not in known, found))
+                elif earlier[1] != definition.hash:
+                    errors.append(_defined_twice(filename, definition.process_id, earlier[0]))
+                # else: the same content uploaded twice is listed once
         except DeploymentRefused as exc:
             errors.extend(exc.problems)
             found.extend(exc.warnings)
@@ -139,6 +146,17 @@ def deploy_files(session: Session, files: list[tuple[str, bytes]]) -> list[Deplo
     if errors:
         raise DeploymentRefused(errors, warnings)
     return stored
+
+
+def _defined_twice(filename: str, process_id: str, other: str) -> Problem:
+    return Problem(
+        filename,
+        process_id,
+        None,
+        f"process {process_id!r} is also defined in {other}: one deployment takes each "
+        "process from one file",
+        "bpmn:process",
+    )
 
 
 def deploy_directory(

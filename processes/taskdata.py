@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from hotline import clock
 from hotline.errors import Invalid, WorkflowError
-from processes import expressions
+from processes import expressions, timers
 
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+ISO_LITERAL = re.compile(r"^P|^\d{4}-")
 
 
 def candidate_group(spec: Any, data: dict[str, Any]) -> str | None:
@@ -28,24 +31,39 @@ def candidate_group(spec: Any, data: dict[str, Any]) -> str | None:
         ) from exc
 
 
+def due_duration(text: str) -> timedelta | None:
+    """`P3D`, `PT72H` as a timedelta; None for anything else (a repeating interval too)."""
+    if not text.startswith("P"):
+        return None
+    try:
+        parsed = TimerEventDefinition.parse_iso_duration(text)
+        return TimerEventDefinition.get_timedelta_from_start(parsed, clock.now())
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
 def due_date(spec: Any, data: dict[str, Any]) -> datetime | None:
-    """The task's camunda:dueDate (e.g. `${handle_due_at}`), evaluated against its data."""
-    expression = (getattr(spec, "extensions", None) or {}).get("dueDate")
+    """The task's camunda:dueDate, as Camunda 7 reads it: an expression (`${handle_due_at}`)
+    or a literal; a date, or a duration counted from now (the task becoming ready)."""
+    expression = ((getattr(spec, "extensions", None) or {}).get("dueDate") or "").strip()
     if not expression:
         return None
     try:
-        literal = datetime.fromisoformat(expression.strip())  # Camunda 7 takes a plain date too
-    except ValueError:
-        literal = None
-    try:
-        value = literal or expressions.evaluate(expression, data)
-        due = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        value: Any = expression
+        if expressions.placeholders(expression) or not ISO_LITERAL.match(expression):
+            value = expressions.evaluate(expression, data)
+        if isinstance(value, datetime):
+            due = value
+        elif (duration := due_duration(str(value))) is not None:
+            due = clock.now() + duration
+        else:
+            due = datetime.fromisoformat(str(value))
     except Exception as exc:  # an undefined variable or not a date
         raise WorkflowError(
             f"dueDate {expression!r} of {spec.bpmn_id} is not a date: {exc}",
             fields={"element": spec.bpmn_id},
-        ) from exc
-    return due if due.tzinfo is not None else due.replace(tzinfo=UTC)
+        ) from None
+    return timers.aware(due)
 
 
 def free_form(data: dict[str, Any]) -> dict[str, Any]:

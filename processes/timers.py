@@ -82,18 +82,20 @@ def due_time(task: Any) -> datetime | None:
         if isinstance(definition, CycleTimerEventDefinition):
             if not isinstance(value, dict) or value.get("cycles") == 0:
                 return None
-            return _aware(datetime.fromisoformat(value["next"]))
+            return aware(datetime.fromisoformat(value["next"]))
         if isinstance(value, datetime):
-            return _aware(value)
+            return aware(value)
         # Parse exactly as SpiffWorkflow does, so the table and the engine agree.
         parsed = TimerEventDefinition.parse_time_or_duration(str(value))
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         log.warning("timer %s has an unreadable due time %r: %s", task.id, value, exc)
         return None
-    return _aware(parsed) if isinstance(parsed, datetime) else None
+    return aware(parsed) if isinstance(parsed, datetime) else None
 
 
-def _aware(value: datetime) -> datetime:
+def aware(value: datetime) -> datetime:
+    """A timer or due time as tz-aware UTC; a naive one is read as server-local time, as
+    SpiffWorkflow reads it."""
     if value.tzinfo is None:  # SpiffWorkflow reads naive times as server-local time
         value = value.astimezone()
     return value.astimezone(UTC)

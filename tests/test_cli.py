@@ -313,7 +313,7 @@ def test_deploy_changed_bpmn_makes_version_2_once(cli: Cli, tmp_path: Path) -> N
     changed = tmp_path / "ticket.bpmn"
     changed.write_text(TICKET_BPMN.replace("12345工单办理", "12345工单办理（修订）"), "utf-8")
     assert ok(cli("deploy", str(changed))).stdout.strip() == "deployed ticket v2 (ticket.bpmn)"
-    assert ok(cli("deploy", str(changed))).stdout.strip() == "deployed ticket v2 (ticket.bpmn)"
+    assert ok(cli("deploy", str(changed))).stdout.strip() == "unchanged ticket v2 (ticket.bpmn)"
     assert cli.versions() == [("ticket", 1), ("ticket", 2)]
 
 

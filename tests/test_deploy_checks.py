@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from processes.registry import check
 from tests.conftest import REPO, Hotline
 from tests.test_cli_deploy import run, versions, write  # noqa: F401 - `run` is a fixture
 from tests.test_deploy import process
+from tests.test_ticket_deadlines import at, move_clock
 
 TICKET_BPMN = (REPO / "bpmn" / "ticket.bpmn").read_text(encoding="utf-8")
 NO_DEADLINE = "the task has no deadline"
@@ -182,3 +184,92 @@ def test_cli_deploy_prints_warnings_and_reports_every_refused_file(
     assert "refused: broken.bpmn:" in result.stderr and "ticket.nope" in result.stderr
     assert "nothing was deployed: 2 error(s)" in result.stderr
     assert versions(hotline.services) == [1, 2]  # the good file was not stored either
+
+
+@pytest.mark.parametrize(
+    "groups",
+    ["unit:${a,b}", "unit:${unit}}", "unit:${unit", "unit:ZJJ;center", "unit:Z J"],
+)
+def test_groups_that_could_never_resolve_to_a_holder_are_refused(groups: str) -> None:
+    """Stray braces, commas inside `${}` or separators other than commas make groups nobody
+    holds once resolved: refused, not found out when a ticket sits unclaimed."""
+    [problem] = errors_of(user_task(f'camunda:candidateGroups="{groups}"'))
+    assert "unknown candidate group" in problem.message
+
+
+def test_hash_brace_groups_are_checked_and_resolved_like_dollar_ones(hotline: Hotline) -> None:
+    """`#{…}` is JUEL too: an escape attempt is refused; `unit:#{unit}` reaches the unit."""
+    [problem] = errors_of(user_task("camunda:candidateGroups=\"#{__import__('os')}\""))
+    assert "is not allowed" in problem.message
+    xml = TICKET_BPMN.replace(
+        'camunda:candidateGroups="unit:${unit}"', 'camunda:candidateGroups="unit:#{unit}"'
+    )
+    assert upload(hotline, "ticket.bpmn", xml).status_code == 201
+    number = hotline.new_ticket()["number"]
+    hotline.center.complete(number, "triage", {"disposition": "dispatch", "unit": "ZJJ"})
+    assert hotline.unit.task_for(number, "acknowledge")["candidate_group"] == "unit:ZJJ"
+
+
+def test_blank_group_list_in_a_hotline_task_is_missing() -> None:
+    """`","` names no group: in a hotline process that is the missing-group error."""
+    [problem] = errors_of(user_task('camunda:candidateGroups="," camunda:dueDate="P1D"', "ticket"))
+    assert "needs Candidate groups" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("due", "phrase"),
+    [
+        ("R3/PT1H", "is not a date or duration"),
+        ("2026-13-01", "is not a date or duration"),
+        ("  ", "camunda:dueDate is empty"),
+        ("${a +}", "is not a valid expression"),
+        ("a" + "[0]" * 1000, "nested too deeply"),
+    ],
+)
+def test_due_dates_that_would_fail_at_run_time_are_refused(due: str, phrase: str) -> None:
+    """Every dueDate a ticket could not use is refused at deploy, with no Python noise."""
+    [problem] = errors_of(user_task(f'camunda:candidateGroups="center" camunda:dueDate="{due}"'))
+    assert phrase in problem.message and len(problem.message) < 700, problem.message
+
+
+def test_due_date_duration_counts_from_the_task_becoming_ready(hotline: Hotline) -> None:
+    """camunda:dueDate="PT4H" on acknowledge: the task is due four hours after dispatch."""
+    xml = TICKET_BPMN.replace(
+        'camunda:dueDate="${acknowledge_due_at}"', 'camunda:dueDate="PT4H"', 1
+    )
+    assert upload(hotline, "ticket.bpmn", xml).status_code == 201
+    move_clock(hotline, "2026-11-23 09:00")
+    number = hotline.new_ticket()["number"]
+    hotline.center.complete(number, "triage", {"disposition": "dispatch", "unit": "ZJJ"})
+    due = hotline.unit.task_for(number, "acknowledge")["due_at"]
+    assert datetime.fromisoformat(due) == datetime.fromisoformat(at("2026-11-23 13:00"))
+
+
+def test_same_process_twice_in_one_deployment(hotline: Hotline) -> None:
+    """The same file twice is listed once; two different files for one process are refused."""
+    changed = TICKET_BPMN.replace('label="处置方式"', 'label="处置方式（新）"')
+    data = {
+        "files": [
+            (io.BytesIO(changed.encode()), "a.bpmn"),
+            (io.BytesIO(changed.encode()), "b.bpmn"),
+        ]
+    }
+    response = hotline.admin.post(
+        "/api/v1/processes", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 201
+    assert [(r["process_id"], r["version"], r["new"]) for r in response.json] == [
+        ("ticket", 2, True)
+    ]
+    other = TICKET_BPMN.replace('label="处置方式"', 'label="处置"')
+    data = {
+        "files": [(io.BytesIO(other.encode()), "c.bpmn"), (io.BytesIO(changed.encode()), "d.bpmn")]
+    }
+    response = hotline.admin.post(
+        "/api/v1/processes", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 422
+    [problem] = response.json["error"]["fields"]["problems"]
+    assert problem["file"] == "d.bpmn" and "also defined in c.bpmn" in problem["message"]
+    listed = {p["process_id"]: p for p in hotline.admin.get("/api/v1/processes").json}
+    assert listed["ticket"]["latest_version"] == 2

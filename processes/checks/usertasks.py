@@ -17,11 +17,19 @@ from processes.forms import (
     FormFieldInfo,
     typed_default,
 )
+from processes.taskdata import due_duration
 
-UNIT_GROUP = re.compile(r"^(unit|unit_reviewer):(\S+)$")
-WHOLE_EXPRESSION = re.compile(r"^[$#]\{.*\}$", re.DOTALL)
+# A unit code, or one `${…}` naming it; no commas, braces or blanks that would make a group
+# nobody can hold once resolved.
+UNIT_GROUP = re.compile(r"^(unit|unit_reviewer):([A-Za-z0-9_-]+|[$#]\{[^{},]*\})$")
+WHOLE_EXPRESSION = re.compile(r"^[$#]\{[^{},]*\}$")
+ISO_LIKE = re.compile(r"^(R\d*/)?P|^\d{4}-")
 FORM_TYPES = (*FIELD_TYPES, "enum")
-NO_DEADLINE = "none"  # camunda:property deadline=none: the owner chose no time limit
+NO_DEADLINE = "none"
+DUE_DATE_HINT = (
+    "use a date (2026-12-01T17:00:00), a duration from when the task starts (P3D, PT72H) "
+    "or an expression (${handle_due_at})"
+)  # camunda:property deadline=none: the owner chose no time limit
 GROUP_HINT = (
     f"use a role ({', '.join(ROLES)}), unit:<unit code> or unit_reviewer:<unit code>, "
     "e.g. unit:${unit} for the ticket's unit"
@@ -83,7 +91,7 @@ class UserTaskChecks(ProcessWalker):
                     + GROUP_HINT,
                 )
         if self.is_hotline_process:
-            self._check_hotline_task(element, groups)
+            self._check_hotline_task(element, split_groups(groups))
 
     def _check_group(self, element: Any, group: str) -> None:
         if group in ROLES or WHOLE_EXPRESSION.match(group):
@@ -98,19 +106,26 @@ class UserTaskChecks(ProcessWalker):
                 self.add(element, f"form field {xml_field.get('id')!r}: {problem}")
 
     def _check_due_date(self, element: Any) -> None:
-        due = (element.get(camunda("dueDate")) or "").strip()
-        if not due or (WHOLE_EXPRESSION.match(due) is None and _is_iso_date(due)):
-            return
-        self.expression(element, due, "dueDate")
+        raw = element.get(camunda("dueDate"))
+        due = (raw or "").strip()
+        if raw is not None and not due:
+            self.add(element, "camunda:dueDate is empty: " + DUE_DATE_HINT)
+        elif expressions.placeholders(due) or not ISO_LIKE.match(due):
+            if due:
+                self.expression(element, due, "dueDate")
+        elif not (_is_iso_date(due) or _is_iso_duration(due)):
+            self.add(element, f"camunda:dueDate {due!r} is not a date or duration: {DUE_DATE_HINT}")
 
-    def _check_hotline_task(self, element: Any, groups: str) -> None:
+    def _check_hotline_task(self, element: Any, groups: list[str]) -> None:
         if not groups:
             self.add(
                 element,
                 "a user task of the hotline needs Candidate groups (who works on it): "
                 + GROUP_HINT,
             )
-        if element.get(camunda("dueDate")) or element.get("id") in self._timed_tasks():
+        if (element.get(camunda("dueDate")) or "").strip() or element.get(
+            "id"
+        ) in self._timed_tasks():
             return
         if (_property(element, "deadline") or "").strip().lower() == NO_DEADLINE:
             return
@@ -152,6 +167,11 @@ def form_field_problems(xml_field: Any) -> list[str]:
         except ValueError as exc:
             problems.append(f"default {default!r} does not fit a {kind} field ({exc})")
     return problems
+
+
+def _is_iso_duration(text: str) -> bool:
+    """A plain ISO 8601 duration (P3D, PT72H); a repeating interval is no due date."""
+    return due_duration(text) is not None
 
 
 def _is_iso_date(text: str) -> bool:

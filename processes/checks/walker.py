@@ -62,12 +62,13 @@ class ProcessWalker:
 
     def expression(self, element: Any, text: str, what: str) -> None:
         """Record a problem if `text` is not a valid, whitelisted expression."""
+        shown = repr(text if len(text) <= 200 else text[:200] + "…")
         try:
             expressions.compile_expression(text)
         except SyntaxError as exc:
-            self.add(element, f"{what} {text!r} is not a valid expression: {exc.msg}")
+            self.add(element, f"{what} {shown} is not a valid expression: {exc.msg}")
         except expressions.UnsafeExpression as exc:
-            self.add(element, f"{what} {text!r} is not allowed: {exc}")
+            self.add(element, f"{what} {shown} is not allowed: {str(exc)[:300]}")
 
     def reference(self, element: Any, kind: str, ref: str | None, missing: str | None) -> None:
         """Record `missing` if `ref` is empty, or a problem if this file defines no such `kind`."""

@@ -1,0 +1,65 @@
+"""Migrations whose saved task tree differs in shape from the target: boundary events added
+to a task that had none, and instances inside a running multi-instance."""
+
+from __future__ import annotations
+
+from tests.conftest import REPO, Hotline
+from tests.test_joint import ACK, MERGE, joint_ticket, part_done
+from tests.test_migrate_instances import DONE, at_handle, by_number, deploy_v2, migrate, ticket_xml
+from tests.test_migrate_instances import version_of as ticket_version
+from tests.test_ticket_deadlines import move_clock
+
+REVIEW_REMINDER = """
+    <bpmn:boundaryEvent id="review_remind" cancelActivity="false" attachedToRef="review">
+      <bpmn:timerEventDefinition>
+        <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT1H</bpmn:timeDuration>
+      </bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="flow_review_remind" sourceRef="review_remind" targetRef="end_rr"/>
+    <bpmn:endEvent id="end_rr"/>
+"""
+
+
+def test_first_boundary_event_on_a_waiting_task_is_refused_not_broken(hotline: Hotline) -> None:
+    """v2 gives `review` its first boundary event: a ticket at review cannot move (its tree has
+    no place for it) and says so; it finishes on v1. One still at handle moves."""
+    reviewing = at_handle(hotline)
+    hotline.unit.complete(reviewing, "handle", DONE)
+    handling = at_handle(hotline)
+    xml = ticket_xml(hotline).replace("</bpmn:process>", REVIEW_REMINDER + "</bpmn:process>")
+    deploy_v2(hotline, xml)
+
+    rows = by_number(migrate(hotline, {"from_version": 1, "to_version": 2}))
+    assert not rows[reviewing]["moved"] and rows[handling]["moved"]
+    [reason] = rows[reviewing]["reasons"]
+    assert reason["element_id"] == "review" and "boundary event" in reason["message"]
+    assert ticket_version(hotline, reviewing) == 1
+    hotline.center.complete(reviewing, "review", {"approved": True})
+    hotline.center.complete(reviewing, "callback", {"satisfaction": "satisfied"})
+    assert hotline.ticket(reviewing)["status"] == "closed"
+
+
+def test_joint_instance_migrated_mid_parts_still_reaches_merge(hotline: Hotline) -> None:
+    """A joint ticket whose parts are open moves to joint v2 and still ends in the lead's merge."""
+    move_clock(hotline, "2026-11-23 09:00")
+    number = joint_ticket(hotline)
+    joint = (REPO / "bpmn" / "joint.bpmn").read_text(encoding="utf-8")
+    deploy_v2_joint = joint.replace('name="分办签收"', 'name="分办签收（新）"', 1)
+    assert deploy_v2_joint != joint
+    with hotline.services.transaction() as session:
+        from processes.registry import deploy
+
+        deploy(session, deploy_v2_joint.encode("utf-8"), "joint.bpmn")
+    response = hotline.admin.post(
+        "/api/v1/processes/joint/migrations", json={"from_version": 1, "to_version": 2}
+    )
+    assert response.status_code == 200 and response.json["moved"] == 1, response.json
+    assert hotline.unit.task_for(number, "acknowledge_part")["name"] == "分办签收（新）"
+
+    for caller in (hotline.unit, hotline.third_unit, hotline.other_unit):
+        caller.complete(number, "acknowledge_part", ACK)
+    hotline.third_unit.complete(number, "handle_part", part_done("围挡"))
+    hotline.other_unit.complete(number, "handle_part", part_done("噪音"))
+    hotline.unit.complete(number, "handle_part", part_done("施工"))
+    hotline.unit.complete(number, "merge", MERGE)
+    assert hotline.ticket(number)["status"] == "in_review"
