@@ -34,6 +34,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # lifecycle.py, whatever the cwd
 
 import lifecycle  # first: it puts the repo root on sys.path when hotline is not installed
+import lifecycle_service
 import whatif
 from marshmallow import Schema
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -185,12 +186,12 @@ def install(tracer: Tracer) -> None:
     for name in ("complete_task", "_advance", "_engine", "_validate", "_load", "start"):
         tracer.patch(Runtime, name, GLUE)
     tracer.patch(hotline.tickets, "next_number", "intake: create_ticket (own)")
-    tracer.patch(lifecycle, "create_ticket", "intake: create_ticket (own)")
+    tracer.patch(lifecycle_service, "create_ticket", "intake: create_ticket (own)")
     tracer.patch(hotline.inbox, "_offered_to", "inbox: hotline.inbox (own)")
-    tracer.patch(lifecycle, "inbox", "inbox: hotline.inbox (own)")
+    tracer.patch(lifecycle_service, "inbox", "inbox: hotline.inbox (own)")
 
     # Phase switches go outside the timed wrappers of the same functions.
-    tracer.patch_entry(lifecycle, "create_ticket", "create")
+    tracer.patch_entry(lifecycle_service, "create_ticket", "create")
     tracer.patch_entry(lifecycle.ServiceBench, "_inbox", "inbox")
     tracer.patch_entry(Runtime, "complete_task", "complete")
 

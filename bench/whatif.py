@@ -38,6 +38,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # lifecycle.py, whatever the cwd
 
 import lifecycle  # first: it puts the repo root on sys.path when hotline is not installed
+import lifecycle_service
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import Select, func
 from sqlalchemy.orm import Session
@@ -148,11 +149,11 @@ def inbox_lean() -> Undo:
         return original(session, actor, page=page, per_page=per_page)  # past the last page
 
     hotline.inbox.inbox = lean  # type: ignore[assignment]
-    lifecycle.inbox = lean  # type: ignore[assignment]
+    lifecycle_service.inbox = lean  # type: ignore[assignment]
 
     def undo() -> None:
         hotline.inbox.inbox = original  # type: ignore[assignment]
-        lifecycle.inbox = original  # type: ignore[assignment]
+        lifecycle_service.inbox = original  # type: ignore[assignment]
 
     return undo
 
