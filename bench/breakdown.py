@@ -179,10 +179,10 @@ def install(tracer: Tracer) -> None:
     tracer.patch(processes.runtime, "validate_form", "form: validate_form/split (own)")
     tracer.patch(processes.runtime, "split_variables", "form: validate_form/split (own)")
 
-    tracer.patch(processes.runtime, "record_event", "history: record_event")
+    tracer.patch(processes.runtime, "record_instance_event", "history: record_event")
     tracer.patch(hotline.tickets, "record_event", "history: record_event")
-    tracer.patch(Runtime, "_sync_tasks", "index: Runtime._sync_tasks/ready_tasks (own)")
-    tracer.patch(Runtime, "ready_tasks", "index: Runtime._sync_tasks/ready_tasks (own)")
+    tracer.patch(processes.runtime, "sync_task_index", "index: sync_task_index/ready_tasks (own)")
+    tracer.patch(Runtime, "ready_tasks", "index: sync_task_index/ready_tasks (own)")
     for name in ("complete_task", "_advance", "_engine", "_validate", "_load", "start"):
         tracer.patch(Runtime, name, GLUE)
     tracer.patch(hotline.tickets, "next_number", "intake: create_ticket (own)")
