@@ -9,13 +9,12 @@ from pathlib import Path
 import click
 
 from hotline.config import ConfigError
+from hotline.knowledge_export import export_rows, write_rows
 from hotline.knowledge_io import (
     ImportReport,
     KnowledgeFileError,
-    export_rows,
     import_records,
     read_records,
-    write_rows,
 )
 from hotline.search import reindex_all, warm_up
 from hotline.services import Services, build_services

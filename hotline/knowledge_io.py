@@ -1,4 +1,4 @@
-"""Import and export of knowledge articles as JSON or CSV (`hotline knowledge import|export`).
+"""Import of knowledge articles from JSON or CSV (`hotline knowledge import`).
 
 A file is a JSON list of objects or a CSV file with a header; the fields are
 question, answer, type, unit, keywords, region, valid_from, valid_until, review_at.
@@ -11,8 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +27,7 @@ from hotline.errors import DomainError
 from hotline.fields import Text
 from hotline.history import record_article_event
 from hotline.models import Article, ArticleVersion
-from hotline.search import reindex_article, searchable_version
+from hotline.search import reindex_article
 
 FIELDS = (
     "question", "answer", "type", "unit", "keywords", "region",
@@ -374,61 +372,3 @@ def _publish(session: Session, article: Article, runtime: Any) -> None:
             article_id=article.id,
             variables=variables,
         )
-
-
-# -- export -----------------------------------------------------------------------------------
-
-
-def export_rows(session: Session, *, unpublished: bool = False) -> list[dict[str, Any]]:
-    """Published articles (also never-published drafts with `unpublished`), by id, as rows."""
-    rows = []
-    for article in session.scalars(select(Article).order_by(Article.id)):
-        version = searchable_version(session, article)
-        if version is None and unpublished and article.status in ("draft", "in_review"):
-            version = knowledge.versions_of(session, article.id)[0]
-        if version is None:
-            continue
-        rows.append(
-            {
-                "question": version.question,
-                "answer": version.answer,
-                "type": version.type,
-                "unit": article.unit_code,
-                "keywords": list(version.keywords or []),
-                "region": version.region,
-                "valid_from": _iso(version.valid_from),
-                "valid_until": _iso(version.valid_until),
-                "review_at": _iso(version.review_at),
-            }
-        )
-    return rows
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
-    """Write .json or .csv (UTF-8 with BOM, so Excel reads Chinese); replaces `path` whole."""
-    suffix = path.suffix.lower()
-    if suffix not in (".json", ".csv"):
-        raise KnowledgeFileError(f"{path}: expected a .json or .csv file name")
-    if suffix == ".json":
-        content = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
-        encoding = "utf-8"
-    else:
-        buffer = io.StringIO(newline="")
-        writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, "keywords": "、".join(row["keywords"])})
-        content, encoding = buffer.getvalue(), "utf-8-sig"
-    directory = path.resolve().parent
-    fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            handle.write(content)
-        os.replace(temporary, path)  # readers never see half a file
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -1,0 +1,46 @@
+"""Tables of the service. Ticket content lives here, never in workflow data."""
+
+from hotline.models.base import NAMING, Base, UTCDateTime
+from hotline.models.core import (
+    CalendarDay,
+    IdempotencyKey,
+    Ticket,
+    TicketEvent,
+    TicketSequence,
+    Unit,
+    User,
+)
+from hotline.models.knowledge import (
+    Article,
+    ArticleEvent,
+    ArticleSearchEntry,
+    ArticleVersion,
+    KnowledgeQuestion,
+)
+from hotline.models.oversight import Escalation, JointPart, TicketLink
+from hotline.models.workflow import ProcessDefinition, ProcessInstance, Timer, UserTask
+
+__all__ = [
+    "NAMING",
+    "Article",
+    "ArticleEvent",
+    "ArticleSearchEntry",
+    "ArticleVersion",
+    "Base",
+    "CalendarDay",
+    "Escalation",
+    "IdempotencyKey",
+    "JointPart",
+    "KnowledgeQuestion",
+    "ProcessDefinition",
+    "ProcessInstance",
+    "Ticket",
+    "TicketEvent",
+    "TicketLink",
+    "TicketSequence",
+    "Timer",
+    "UTCDateTime",
+    "Unit",
+    "User",
+    "UserTask",
+]
