@@ -162,16 +162,30 @@ def _defined_twice(filename: str, process_id: str, other: str) -> Problem:
 def deploy_directory(
     session: Session, directory: Path, warnings: list[Problem] | None = None
 ) -> list[ProcessDefinition]:
-    """Deploy every *.bpmn under `directory`; all or nothing. Warnings go to `warnings`."""
-    files = [(path.name, path.read_bytes()) for path in sorted(directory.glob("*.bpmn"))]
+    """Deploy the *.bpmn files under `directory` that were never deployed; all or nothing.
+
+    A file whose exact content is already a version is left alone, so a newer version a
+    process owner deployed since (API or `hotline deploy`) stays the one new tickets use
+    after a restart. Returns the newest version of every process in the directory's files.
+    Warnings of the deployed files go to `warnings`.
+    """
+    files, kept = [], []
+    for path in sorted(directory.glob("*.bpmn")):
+        xml = path.read_bytes()
+        known = list(
+            session.scalars(
+                select(ProcessDefinition.process_id).where(ProcessDefinition.hash == xml_hash(xml))
+            )
+        )
+        if known:
+            kept.extend(latest_definition(session, process_id) for process_id in known)
+        else:
+            files.append((path.name, xml))
     deployed = deploy_files(session, files)
     if warnings is not None:
-        seen: set[int] = set()
-        for item in deployed:
-            if id(item.warnings) not in seen:
-                seen.add(id(item.warnings))
-                warnings.extend(item.warnings)
-    return [item.definition for item in deployed]
+        for item in {id(d.warnings): d for d in deployed}.values():
+            warnings.extend(item.warnings)
+    return [d for d in kept if d is not None] + [item.definition for item in deployed]
 
 
 def latest_definition(session: Session, process_id: str) -> ProcessDefinition | None:

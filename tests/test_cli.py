@@ -363,3 +363,13 @@ def test_bad_configuration_names_the_variable(cli: Cli, variable: str, value: st
     """A bad HOTLINE_* setting fails with a message naming the variable, no traceback."""
     message = failed(cli("users", "add", "--role", "center", "c", env={variable: value}))
     assert variable in message
+
+
+def test_init_keeps_a_version_a_process_owner_deployed_since(cli: Cli, tmp_path: Path) -> None:
+    """A restart (`hotline init`) does not put bpmn/ticket.bpmn back over the owner's v2."""
+    changed = tmp_path / "ticket.bpmn"
+    changed.write_text(TICKET_BPMN.replace("12345工单办理", "12345工单办理（修订）"), "utf-8")
+    ok(cli("deploy", str(changed)))
+    again = ok(cli("init"))
+    assert "deployed ticket v2 (ticket.bpmn)" in again.stderr
+    assert cli.versions() == [("ticket", 1), ("ticket", 2)]
