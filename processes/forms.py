@@ -8,8 +8,9 @@ the ticket's history and to the handlers, so loops do not grow the workflow stat
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -66,6 +67,10 @@ class FormFieldInfo:
             out["options"] = [{"id": oid, "name": name} for oid, name in self.options]
         if self.default is not None:
             out["default"] = self.default
+            # Shown as the API takes it back (1, true); a default refused at deploy stays text.
+            with contextlib.suppress(ValueError):
+                if not is_expression(self.default):
+                    out["default"] = typed_default(self, self.default)
         out.update(self.limits)
         return out
 
@@ -158,16 +163,41 @@ def _schema_for(infos: tuple[FormFieldInfo, ...]) -> Schema:
 
 
 def typed_default(info: FormFieldInfo, text: str) -> Any:
-    """A literal camunda:defaultValue as the field's type; ValueError when it does not fit."""
+    """A literal camunda:defaultValue as the field's type, as the API accepts it; ValueError
+    when it does not fit the field's type, values or limits."""
+    value: Any = text
     if info.type == "long":
-        return int(text)
-    if info.type == "boolean":
+        value = int(text)
+    elif info.type == "boolean":
         if text.strip().lower() not in ("true", "false"):
             raise ValueError(f"{text!r} is not true or false")
-        return text.strip().lower() == "true"
-    if info.type == "enum" and text not in [oid for oid, _ in info.options]:
-        raise ValueError(f"{text!r} is not one of the field's values")
-    return text
+        value = text.strip().lower() == "true"
+    errors = build_schema([replace(info, required=False)]).validate({info.id: value})
+    if errors:
+        raise ValueError("; ".join(str(m) for m in errors.get(info.id, [errors])))
+    return value
+
+
+def is_expression(text: str) -> bool:
+    """Whether a default is evaluated (`${…}` somewhere in it) rather than taken literally."""
+    return bool(expressions.placeholders(text))
+
+
+def _default_value(info: FormFieldInfo, variables: dict[str, Any]) -> Any:
+    text = info.default or ""
+    if not is_expression(text):
+        return typed_default(info, text)
+    try:
+        if expressions.PLACEHOLDER.fullmatch(text.strip()):
+            value = expressions.evaluate(text, variables)  # typed, like Camunda's
+        else:
+            value = expressions.substitute(text, variables)  # text around it: a string
+    except Exception as exc:  # an undefined variable: the diagram's default is wrong
+        message = f"no value was sent and the default {text!r} failed: {exc}"
+        raise ValidationError({info.id: [message]}) from None
+    if value is None and info.required:
+        raise ValidationError({info.id: [f"no value was sent and the default {text!r} is empty"]})
+    return value
 
 
 def with_defaults(
@@ -180,16 +210,8 @@ def with_defaults(
         raise ValidationError({name: ["this field is read-only"] for name in readonly})
     filled = dict(data)
     for info in infos:
-        if info.id in filled or info.default is None:
-            continue
-        if expressions.placeholders(info.default):
-            try:
-                filled[info.id] = expressions.evaluate(info.default, variables)
-            except Exception as exc:  # an undefined variable: the diagram's default is wrong
-                message = f"no value was sent and the default {info.default!r} failed: {exc}"
-                raise ValidationError({info.id: [message]}) from None
-        else:
-            filled[info.id] = typed_default(info, info.default)
+        if info.id not in filled and info.default is not None:
+            filled[info.id] = _default_value(info, variables)
     return filled
 
 
@@ -219,8 +241,8 @@ def split_variables(
     content = {k: v for k, v in data.items() if k in content_ids}
     for info in infos:
         # Variables the form declares but the user left out are reset, so a loop never
-        # sees a stale answer from an earlier round.
-        if not info.content and info.id not in variables:
+        # sees a stale answer from an earlier round; a read-only field only shows one.
+        if not info.content and not info.readonly and info.id not in variables:
             variables[info.id] = None
     return variables, content
 

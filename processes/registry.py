@@ -169,23 +169,35 @@ def deploy_directory(
     after a restart. Returns the newest version of every process in the directory's files.
     Warnings of the deployed files go to `warnings`.
     """
-    files, kept = [], []
+    files: list[tuple[str, bytes]] = []
+    kept: dict[str, str] = {}  # process id → file whose content is already deployed
     for path in sorted(directory.glob("*.bpmn")):
         xml = path.read_bytes()
-        known = list(
-            session.scalars(
-                select(ProcessDefinition.process_id).where(ProcessDefinition.hash == xml_hash(xml))
-            )
+        digest = xml_hash(xml)
+        known = session.scalars(
+            select(ProcessDefinition.process_id).where(ProcessDefinition.hash == digest)
         )
-        if known:
-            kept.extend(latest_definition(session, process_id) for process_id in known)
-        else:
+        found = set(known)
+        for process_id in found:
+            kept.setdefault(process_id, path.name)
+        if not found:
             files.append((path.name, xml))
     deployed = deploy_files(session, files)
+    clashes = [
+        _defined_twice(
+            d.definition.filename, d.definition.process_id, kept[d.definition.process_id]
+        )
+        for d in deployed
+        if d.definition.process_id in kept
+    ]
+    if clashes:
+        raise DeploymentRefused(clashes)
     if warnings is not None:
         for item in {id(d.warnings): d for d in deployed}.values():
             warnings.extend(item.warnings)
-    return [d for d in kept if d is not None] + [item.definition for item in deployed]
+    process_ids = dict.fromkeys([*kept, *(d.definition.process_id for d in deployed)])
+    latest = (latest_definition(session, process_id) for process_id in process_ids)
+    return [definition for definition in latest if definition is not None]
 
 
 def latest_definition(session: Session, process_id: str) -> ProcessDefinition | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -373,3 +374,21 @@ def test_init_keeps_a_version_a_process_owner_deployed_since(cli: Cli, tmp_path:
     again = ok(cli("init"))
     assert "deployed ticket v2 (ticket.bpmn)" in again.stderr
     assert cli.versions() == [("ticket", 1), ("ticket", 2)]
+
+
+def test_init_lists_each_process_once_and_refuses_a_second_file_for_one(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Restarts list each process once; a new file redefining a deployed process is refused."""
+    bpmn = tmp_path / "bpmn"
+    shutil.copytree(REPO / "bpmn", bpmn)
+    (bpmn / "copy.bpmn").write_bytes((bpmn / "ticket.bpmn").read_bytes())
+    cli.env["HOTLINE_BPMN_DIR"] = str(bpmn)
+    first = ok(cli("init")).stderr
+    assert first.count("deployed ticket v1") == 1, first
+    changed = TICKET_BPMN.replace("12345工单办理", "12345工单办理（副本）")
+    (bpmn / "zz-ticket.bpmn").write_text(changed, "utf-8")
+    refused = cli("init")
+    assert refused.returncode == 1
+    assert "process 'ticket' is also defined in copy.bpmn" in refused.stderr
+    assert cli.versions() == [("ticket", 1)]

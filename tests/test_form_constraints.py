@@ -67,7 +67,7 @@ def test_constraints_and_defaults_are_enforced_and_shown(hotline: Hotline) -> No
     number, task_id = dispatched(hotline)
     form = {f["id"]: f for f in hotline.unit.get(f"/api/v1/tasks/{task_id}").json["form"]}
     assert form["note"]["minlength"] == 4 and form["note"]["maxlength"] == 20
-    assert (form["calls"]["min"], form["calls"]["max"], form["calls"]["default"]) == (1, 5, "1")
+    assert (form["calls"]["min"], form["calls"]["max"], form["calls"]["default"]) == (1, 5, 1)
     assert form["seen_urgency"]["readonly"] is True
 
     def complete(data: dict) -> tuple[int, dict]:
@@ -113,11 +113,11 @@ def test_constraints_and_defaults_are_enforced_and_shown(hotline: Hotline) -> No
             "</camunda:validation></camunda:formField>",
             "constraint 'validator' is not supported",
         ),
-        ('<camunda:formField id="x" type="long" defaultValue="many"/>', "does not fit a long"),
+        ('<camunda:formField id="x" type="long" defaultValue="many"/>', "does not fit this long"),
         (
             '<camunda:formField id="x" type="enum" defaultValue="c">'
             '<camunda:value id="a" name="A"/></camunda:formField>',
-            "'c' is not one of the field's values",
+            "default 'c' does not fit this enum field (Must be one of: a.)",
         ),
         ('<camunda:formField id="x" type="string" defaultValue="${a +}"/>', "not a valid"),
     ],
@@ -128,4 +128,80 @@ def test_bad_form_fields_are_refused_at_deploy(field: str, phrase: str) -> None:
         check(with_fields(NOTE + field).encode(), "ticket.bpmn")
     [problem] = refused.value.problems
     assert problem.element_id == "acknowledge" and "form field 'x'" in problem.message
+    assert phrase in problem.message, problem.message
+
+
+def test_a_read_only_field_shows_a_variable_and_never_erases_it(hotline: Hotline) -> None:
+    """A read-only `unit` field on 签收 must not reset the variable the next task is offered by."""
+    readonly_unit = (
+        '<camunda:formField id="unit" label="承办单位" type="string">'
+        '<camunda:validation><camunda:constraint name="readonly"/></camunda:validation>'
+        "</camunda:formField>"
+    )
+    deploy(hotline, with_fields(NOTE + readonly_unit))
+    number, task_id = dispatched(hotline)
+    response = hotline.unit.post(
+        f"/api/v1/tasks/{task_id}/complete", json={"data": {"contacted": True}}
+    )
+    assert response.status_code == 200, response.json
+    assert hotline.unit.task_for(number, "handle")["candidate_group"] == "unit:ZJJ"
+
+
+def test_defaults_are_shown_typed_and_text_around_an_expression_is_kept(hotline: Hotline) -> None:
+    """GET shows `1` and `true` as the API takes them back; `已联系 ${urgency}` is text."""
+    fields = (
+        NOTE
+        + '<camunda:formField id="calls" type="long" defaultValue="1"/>'
+        + '<camunda:formField id="visited" type="boolean" defaultValue="TRUE"/>'
+        + '<camunda:formField id="summary" type="string" defaultValue="已联系 ${urgency}"/>'
+    )
+    deploy(hotline, with_fields(fields))
+    number, task_id = dispatched(hotline)
+    form = {f["id"]: f for f in hotline.unit.get(f"/api/v1/tasks/{task_id}").json["form"]}
+    assert (form["calls"]["default"], form["visited"]["default"]) == (1, True)
+    assert form["summary"]["default"] == "已联系 ${urgency}"
+    echoed = {"contacted": True, "calls": form["calls"]["default"], "visited": True}
+    response = hotline.unit.post(f"/api/v1/tasks/{task_id}/complete", json={"data": echoed})
+    assert response.status_code == 200, response.json
+    [event] = [
+        e for e in hotline.ticket(number)["events"]
+        if e["kind"] == "task_completed" and e.get("task") == "acknowledge"
+    ]  # fmt: skip
+    assert event["data"]["summary"] == "已联系 special"
+
+
+@pytest.mark.parametrize(
+    ("field", "phrase"),
+    [
+        (
+            '<camunda:formField id="x" type="string"><camunda:validation>'
+            '<camunda:constraint name="readonly"/><camunda:constraint name="required"/>'
+            "</camunda:validation></camunda:formField>",
+            "a read-only required field needs a defaultValue",
+        ),
+        (
+            '<camunda:formField id="x" type="long" defaultValue="9"><camunda:validation>'
+            '<camunda:constraint name="max" config="5"/></camunda:validation></camunda:formField>',
+            "less than or equal to 5",
+        ),
+        (
+            '<camunda:formField id="x" type="string" defaultValue="a"><camunda:validation>'
+            '<camunda:constraint name="minlength" config="3"/>'
+            "</camunda:validation></camunda:formField>",
+            "Shorter than minimum length 3",
+        ),
+        ('<camunda:formField id="x" type="date" defaultValue="tomorrow"/>', "Not a valid datetime"),
+        (
+            '<camunda:formField id="x" type="long"><camunda:validation>'
+            '<camunda:constraint name="min" config="5"/><camunda:constraint name="max" config="2"/>'
+            "</camunda:validation></camunda:formField>",
+            "min 5 is above max 2",
+        ),
+    ],
+)
+def test_fields_no_completion_could_satisfy_are_refused(field: str, phrase: str) -> None:
+    """A default outside the field's own limits, or limits nothing fits, is refused at deploy."""
+    with pytest.raises(DeploymentRefused) as refused:
+        check(with_fields(NOTE + field).encode(), "ticket.bpmn")
+    [problem] = refused.value.problems
     assert phrase in problem.message, problem.message

@@ -41,10 +41,10 @@ class FormFieldSchema(Schema):
     content = fields.Boolean(metadata={"description": "kept in history, not workflow data"})
     readonly = fields.Boolean(metadata={"description": "shown only: sending it is a 422"})
     options = fields.List(fields.Nested(FormOptionSchema))
-    default = fields.String(
+    default = fields.Raw(
         metadata={
-            "description": "camunda:defaultValue as declared (a literal or `${…}`); "
-            "used when the field is left out"
+            "description": "camunda:defaultValue, used when the field is left out: typed as the "
+            "field (1, true, 'phone'), or the `${…}` text when it is an expression"
         }
     )
     minlength = fields.Integer(metadata={"description": "string fields: fewest characters"})

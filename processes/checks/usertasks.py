@@ -15,6 +15,7 @@ from processes.forms import (
     FIELD_TYPES,
     KNOWN_CONSTRAINTS,
     FormFieldInfo,
+    is_expression,
     typed_default,
 )
 from processes.taskdata import due_duration
@@ -142,30 +143,43 @@ def form_field_problems(xml_field: Any) -> list[str]:
     kind = xml_field.get("type") or "string"
     if kind not in FORM_TYPES:
         return [f"type {kind!r} is not supported; use {', '.join(FORM_TYPES)}"]
-    problems = []
+    problems, limits, names = [], {}, set()
     for constraint in xml_field.iterfind(f"{camunda('validation')}/{camunda('constraint')}"):
-        name, config = constraint.get("name") or "", constraint.get("config")
+        name, config = constraint.get("name") or "", (constraint.get("config") or "").strip()
+        names.add(name)
         if name not in KNOWN_CONSTRAINTS:
             known = ", ".join(sorted(KNOWN_CONSTRAINTS))
             problems.append(f"constraint {name!r} is not supported; use {known}")
         elif name in CONSTRAINT_TYPES and kind not in CONSTRAINT_TYPES[name]:
             fits = " or ".join(CONSTRAINT_TYPES[name])
             problems.append(f"constraint {name!r} applies to {fits} fields, not {kind}")
-        elif name in CONSTRAINT_TYPES and not re.fullmatch(r"-?\d+", (config or "").strip()):
+        elif name in CONSTRAINT_TYPES and not re.fullmatch(r"-?\d{1,18}", config):
             problems.append(f"constraint {name!r} needs a whole number as config, not {config!r}")
+        elif name in CONSTRAINT_TYPES:
+            limits[name] = int(config)
+    for low, high in (("minlength", "maxlength"), ("min", "max")):
+        if low in limits and high in limits and limits[low] > limits[high]:
+            problems.append(f"{low} {limits[low]} is above {high} {limits[high]}: no value fits")
     default = xml_field.get("defaultValue")
-    if default is not None and expressions.placeholders(default):
+    if {"readonly", "required"} <= names and default is None:
+        problems.append("a read-only required field needs a defaultValue: nobody can fill it")
+    if problems or default is None:
+        return problems
+    if is_expression(default):
         for piece in expressions.placeholders(default):
             try:
                 expressions.compile_expression(piece)
             except (SyntaxError, expressions.UnsafeExpression) as exc:
                 problems.append(f"default {default!r} is not a valid expression: {exc}")
-    elif default is not None:
-        options = tuple((v.get("id"), v.get("name")) for v in xml_field.iterfind(camunda("value")))
-        try:
-            typed_default(FormFieldInfo(xml_field.get("id"), kind, None, False, options), default)
-        except ValueError as exc:
-            problems.append(f"default {default!r} does not fit a {kind} field ({exc})")
+        return problems
+    options = tuple((v.get("id"), v.get("name")) for v in xml_field.iterfind(camunda("value")))
+    info = FormFieldInfo(
+        xml_field.get("id"), kind, None, False, options, limits=tuple(limits.items())
+    )
+    try:
+        typed_default(info, default)
+    except ValueError as exc:
+        problems.append(f"default {default!r} does not fit this {kind} field ({exc})")
     return problems
 
 
