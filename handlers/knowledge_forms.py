@@ -5,13 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from marshmallow import ValidationError
+from sqlalchemy import select
 
 from hotline.knowledge import retirement_running, today
-from hotline.models import Article, ArticleVersion
+from hotline.models import Article, ArticleEvent, ArticleVersion
 from processes.forms import FormContext, form_rule
 
 # Free-text answers in these forms are history, not essays.
 MAX_COMMENT = 2000
+# Who wrote or sent a version (or asked for a retirement) may not also approve it.
+AUTHOR_EVENTS = {
+    "knowledge_publish": (
+        "article_drafted", "version_drafted", "version_edited", "article_submitted",
+        "article_resubmitted",
+    ),
+    "knowledge_retire": ("retirement_requested",),
+}  # fmt: skip
 
 
 def _blank(value: Any) -> bool:
@@ -72,3 +81,38 @@ def no_gap_in_publication(data: dict[str, Any], ctx: FormContext) -> None:
                 ]
             }
         )
+
+
+def _authors(ctx: FormContext, process_id: str) -> set[int]:
+    article_id, version_id = ctx.variables.get("article_id"), ctx.variables.get("version_id")
+    query = select(ArticleEvent.actor_id).where(
+        ArticleEvent.article_id == article_id,
+        ArticleEvent.kind.in_(AUTHOR_EVENTS[process_id]),
+        ArticleEvent.actor_id.is_not(None),
+    )
+    if process_id == "knowledge_publish":
+        query = query.where(ArticleEvent.version_id == version_id)
+    else:  # a retirement: only requests made since the last decision count
+        query = query.order_by(ArticleEvent.id.desc()).limit(1)
+    return set(ctx.session.scalars(query))
+
+
+def _four_eyes(process_id: str) -> Any:
+    def rule(data: dict[str, Any], ctx: FormContext) -> None:
+        """An approval comes from someone other than the version's author or submitter."""
+        if data.get("approved") is True and ctx.actor.id in _authors(ctx, process_id):
+            raise ValidationError(
+                {
+                    "approved": [
+                        "you wrote, submitted or requested this yourself: another reviewer "
+                        "approves it (采集与审核分离); you may still reject it"
+                    ]
+                }
+            )
+
+    return rule
+
+
+for _process in AUTHOR_EVENTS:
+    for _task in ("unit_review", "center_review"):
+        form_rule(_process, _task)(_four_eyes(_process))

@@ -313,8 +313,21 @@ def test_center_requested_retirement(kb: Kb) -> None:
     assert article["retirement"]["level"] == "unit"
     kb.act(kb.h.center, article_id, "retire", json={"reason": "政策已于12月废止"})
     kb.complete(kb.reviewer, article_id, "unit_review", APPROVE)
-    kb.complete(kb.h.center, article_id, "center_review", APPROVE)
+    # Who asked may not approve too (采集与审核分离): another center user or an admin does.
+    kb.complete(kb.h.center, article_id, "center_review", APPROVE, expect=422)
+    kb.complete(kb.h.admin, article_id, "center_review", APPROVE)
     assert kb.article(article_id)["status"] == "retired"
+
+
+def test_nobody_approves_what_they_wrote(kb: Kb) -> None:
+    """The unit's reviewer who drafted and submitted a version may not approve it as well; an
+    admin (or another reviewer of the unit) does, then the center."""
+    article_id = kb.create(caller=kb.reviewer)["id"]
+    kb.act(kb.reviewer, article_id, "submit")
+    kb.complete(kb.reviewer, article_id, "unit_review", APPROVE, expect=422)
+    kb.complete(kb.h.admin, article_id, "unit_review", APPROVE)
+    kb.complete(kb.h.center, article_id, "center_review", APPROVE)
+    assert kb.article(article_id)["status"] == "published"
 
 
 def test_who_may_do_what(kb: Kb) -> None:
