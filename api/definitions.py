@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import request
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from api.context import actor, unit_of_work
+from api.schemas.processes import DefinitionSchema
 from hotline.errors import Forbidden, Invalid
 from hotline.models import ProcessDefinition
 from processes.problems import DeploymentRefused
@@ -18,17 +18,6 @@ from processes.registry import deploy
 blp = Blueprint(
     "definitions", __name__, url_prefix="/api/v1/definitions", description="BPMN deployments"
 )
-
-
-class DefinitionSchema(Schema):
-    """One deployed version of a process."""
-
-    process_id = fields.String()
-    version = fields.Integer()
-    name = fields.String(allow_none=True)
-    filename = fields.String()
-    hash = fields.String()
-    deployed_at = fields.DateTime()
 
 
 @blp.route("")

@@ -91,13 +91,20 @@ class UnsafeExpression(ValueError):
     """An expression or script uses something outside the whitelist."""
 
 
+def is_iso_literal(text: str) -> bool:
+    """Whether `text` is written as a bare ISO 8601 duration, cycle or date (PT2H, R3/PT1H,
+    2026-12-01): such values are taken literally, never evaluated."""
+    stripped = text.strip()
+    return bool(ISO_DURATION.match(stripped) or ISO_DATETIME.match(stripped))
+
+
 def translate(text: str) -> str:
     """Turn a Camunda JUEL `${...}` expression into Python; leave Python alone.
 
     A bare ISO 8601 duration or date (Camunda timers, e.g. PT72H) becomes a string literal.
     """
     stripped = text.strip()
-    if ISO_DURATION.match(stripped) or ISO_DATETIME.match(stripped):
+    if is_iso_literal(stripped):
         return repr(stripped)
     match = JUEL.match(text)
     if not match:

@@ -167,6 +167,8 @@ def typed_default(info: FormFieldInfo, text: str) -> Any:
     when it does not fit the field's type, values or limits."""
     value: Any = text
     if info.type == "long":
+        if not text.strip().lstrip("+-").isdigit():
+            raise ValueError(f"{text!r} is not a whole number")
         value = int(text)
     elif info.type == "boolean":
         if text.strip().lower() not in ("true", "false"):
@@ -186,7 +188,11 @@ def is_expression(text: str) -> bool:
 def _default_value(info: FormFieldInfo, variables: dict[str, Any]) -> Any:
     text = info.default or ""
     if not is_expression(text):
-        return typed_default(info, text)
+        try:
+            return typed_default(info, text)
+        except ValueError as exc:  # only a version deployed before defaults were checked
+            message = f"the diagram's default is unusable: {exc}"
+            raise ValidationError({info.id: [message]}) from None
     try:
         if expressions.PLACEHOLDER.fullmatch(text.strip()):
             value = expressions.evaluate(text, variables)  # typed, like Camunda's

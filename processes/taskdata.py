@@ -14,7 +14,6 @@ from hotline.errors import Invalid, WorkflowError
 from processes import expressions, timers
 
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-ISO_LITERAL = re.compile(r"^P|^\d{4}-")
 
 
 def candidate_group(spec: Any, data: dict[str, Any]) -> str | None:
@@ -50,7 +49,7 @@ def due_date(spec: Any, data: dict[str, Any]) -> datetime | None:
         return None
     try:
         value: Any = expression
-        if expressions.placeholders(expression) or not ISO_LITERAL.match(expression):
+        if expressions.placeholders(expression) or not expressions.is_iso_literal(expression):
             value = expressions.evaluate(expression, data)
         if isinstance(value, datetime):
             due = value

@@ -83,6 +83,8 @@ def test_bad_due_date_expression_is_refused_and_a_plain_date_is_fine() -> None:
     [problem] = errors_of(user_task('camunda:candidateGroups="center" camunda:dueDate="${a +}"'))
     assert problem.element_id == "work" and "dueDate" in problem.message
     assert check(user_task('camunda:dueDate="2026-12-01T17:00:00"'), "d.bpmn")[0] == ["p"]
+    # A Python name starting like a duration is an expression, not a bad ISO value.
+    assert check(user_task('camunda:dueDate="Promised_due"'), "d.bpmn")[0] == ["p"]
 
 
 def test_hotline_task_without_candidate_group_is_refused() -> None:

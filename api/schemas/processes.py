@@ -23,15 +23,20 @@ class DeployProblemSchema(Schema):
     )
 
 
-class DeployedProcessSchema(Schema):
-    """One process definition a deployment stored, or found unchanged (`new` false)."""
+class DefinitionSchema(Schema):
+    """One deployed version of a process."""
 
     process_id = fields.String(metadata={"description": "the BPMN process id"})
     version = fields.Integer(metadata={"description": "1, 2, … per process_id"})
     name = fields.String(allow_none=True)
-    filename = fields.String(metadata={"description": "the uploaded file's name"})
+    filename = fields.String(metadata={"description": "the deployed file's name"})
     hash = fields.String(metadata={"description": "SHA-256 of the file; same hash, same version"})
     deployed_at = fields.DateTime()
+
+
+class DeployedProcessSchema(DefinitionSchema):
+    """One process definition a deployment stored, or found unchanged (`new` false)."""
+
     new = fields.Boolean(
         metadata={"description": "true when this upload made the version; false when unchanged"}
     )
@@ -54,15 +59,9 @@ class ProcessSchema(Schema):
     running_instances = fields.Integer(metadata={"description": "running, over all versions"})
 
 
-class ProcessVersionSchema(Schema):
+class ProcessVersionSchema(DefinitionSchema):
     """One deployed version and how many instances still run on it."""
 
-    process_id = fields.String()
-    version = fields.Integer()
-    name = fields.String(allow_none=True)
-    filename = fields.String()
-    hash = fields.String()
-    deployed_at = fields.DateTime()
     latest = fields.Boolean(metadata={"description": "new instances start on this version"})
     running_instances = fields.Integer(
         metadata={"description": "instances still running on this version"}

@@ -24,13 +24,12 @@ from processes.taskdata import due_duration
 # nobody can hold once resolved.
 UNIT_GROUP = re.compile(r"^(unit|unit_reviewer):([A-Za-z0-9_-]+|[$#]\{[^{},]*\})$")
 WHOLE_EXPRESSION = re.compile(r"^[$#]\{[^{},]*\}$")
-ISO_LIKE = re.compile(r"^(R\d*/)?P|^\d{4}-")
 FORM_TYPES = (*FIELD_TYPES, "enum")
-NO_DEADLINE = "none"
+NO_DEADLINE = "none"  # camunda:property deadline=none: the owner chose no time limit
 DUE_DATE_HINT = (
     "use a date (2026-12-01T17:00:00), a duration from when the task starts (P3D, PT72H) "
     "or an expression (${handle_due_at})"
-)  # camunda:property deadline=none: the owner chose no time limit
+)
 GROUP_HINT = (
     f"use a role ({', '.join(ROLES)}), unit:<unit code> or unit_reviewer:<unit code>, "
     "e.g. unit:${unit} for the ticket's unit"
@@ -111,7 +110,7 @@ class UserTaskChecks(ProcessWalker):
         due = (raw or "").strip()
         if raw is not None and not due:
             self.add(element, "camunda:dueDate is empty: " + DUE_DATE_HINT)
-        elif expressions.placeholders(due) or not ISO_LIKE.match(due):
+        elif expressions.placeholders(due) or not expressions.is_iso_literal(due):
             if due:
                 self.expression(element, due, "dueDate")
         elif not (_is_iso_date(due) or _is_iso_duration(due)):
@@ -124,9 +123,8 @@ class UserTaskChecks(ProcessWalker):
                 "a user task of the hotline needs Candidate groups (who works on it): "
                 + GROUP_HINT,
             )
-        if (element.get(camunda("dueDate")) or "").strip() or element.get(
-            "id"
-        ) in self._timed_tasks():
+        has_due_date = bool((element.get(camunda("dueDate")) or "").strip())
+        if has_due_date or element.get("id") in self._timed_tasks():
             return
         if (_property(element, "deadline") or "").strip().lower() == NO_DEADLINE:
             return
