@@ -147,7 +147,10 @@ def record_part_return(ctx: HandlerContext) -> None:
     part = _part(ctx)
     reason = ctx.form.get("return_reason")
     parts.give_back(part, reason)
+    # A part handed back is a return of the ticket by that unit: it counts on the ladder.
+    _ticket(ctx).return_count += 1
     ctx.emit("part_returned", unit=part.unit_code, role=part.role, return_reason=reason)
+    supervision.trigger(ctx, "returned", part.unit_code)
 
 
 @topic("joint.part_reassign")

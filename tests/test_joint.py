@@ -369,3 +369,20 @@ def test_parts_finished_in_another_worker_still_complete_the_joint(hotline: Hotl
         assert [t["key"] for t in hotline.ticket(number)["tasks"]] == ["merge"]
     finally:
         other.dispose()
+
+
+def test_returned_parts_count_as_returns_on_the_supervision_ladder(hotline: Hotline) -> None:
+    """Handing a part back is a return (退回) by that unit: the ticket's second return is a
+    supervision order (guangyuan 第二十八条(三)) against the unit that returned it."""
+    h = hotline
+    number = joint_ticket(h)
+    back = {"outcome": "return", "return_reason": "不属本单位职责"}
+    for caller in (h.third_unit, h.other_unit):
+        caller.complete(number, "acknowledge_part", ACK)
+        caller.complete(number, "handle_part", back)
+    assert h.ticket(number)["return_count"] == 2
+    response = h.supervisor.get("/api/v1/escalations", query_string={"per_page": 100})
+    rows = [r for r in response.json["items"] if r["ticket_number"] == number]
+    assert [(r["unit"], r["level"], r["trigger"]) for r in rows] == [
+        ("LZQ", "supervision_order", "returned")
+    ]
