@@ -69,18 +69,11 @@ def publish(ctx: HandlerContext) -> dict[str, Any]:
     """发布: the version goes live, the previous one is superseded, the index follows."""
     article = _article(ctx)
     version = _version(ctx)
-    now = clock.now()
     previous = knowledge.published_version(ctx.session, article)
     if previous is not None and previous.id != version.id:
         previous.status = "superseded"
         _emit(ctx, previous, "version_superseded", by_version=version.version)
-    version.status = "published"
-    version.published_at = now
-    if version.review_at is None:
-        version.review_at = knowledge.default_review_date(knowledge.today(), version.valid_until)
-    article.status = "published"
-    article.published_version_id = version.id
-    article.updated_at = now
+    knowledge.mark_published(article, version)
     ctx.session.flush()
     _emit(ctx, version, "article_published", review_at=version.review_at)
     # The superseded version's instance waits for its review date: it ends now.

@@ -99,6 +99,18 @@ def default_review_date(published_on: date, valid_until: date | None) -> date:
     return min(valid_until, in_a_year) if valid_until is not None else in_a_year
 
 
+def mark_published(article: Article, version: ArticleVersion) -> None:
+    """Make `version` the article's live one, with a review date if it has none."""
+    now = clock.now()
+    version.status = "published"
+    version.published_at = now
+    if version.review_at is None:
+        version.review_at = default_review_date(today(), version.valid_until)
+    article.status = "published"
+    article.published_version_id = version.id
+    article.updated_at = now
+
+
 def remind_at(day: date) -> str:
     """The review timer's ISO date: the start (00:00 Shanghai) of the review date."""
     return datetime(day.year, day.month, day.day, tzinfo=clock.SHANGHAI).isoformat()

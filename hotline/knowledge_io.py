@@ -20,7 +20,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline import clock, knowledge
+from hotline import knowledge
 from hotline.actors import Actor
 from hotline.directory import active_unit
 from hotline.errors import DomainError
@@ -338,14 +338,7 @@ def _publish(session: Session, article: Article, runtime: Any) -> None:
     version = session.scalars(
         select(ArticleVersion).where(ArticleVersion.article_id == article.id)
     ).one()
-    now = clock.now()
-    version.status = "published"
-    version.published_at = now
-    if version.review_at is None:
-        version.review_at = knowledge.default_review_date(knowledge.today(), version.valid_until)
-    article.status = "published"
-    article.published_version_id = version.id
-    article.updated_at = now
+    knowledge.mark_published(article, version)
     session.flush()
     record_article_event(
         session,

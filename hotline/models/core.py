@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
     ForeignKey,
@@ -17,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hotline.models.base import Base, UTCDateTime
+from hotline.models.base import Base, EventColumns, UTCDateTime
 
 
 class Unit(Base):
@@ -95,18 +93,12 @@ class Ticket(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class TicketEvent(Base):
+class TicketEvent(EventColumns, Base):
     """One step in a ticket's history: who did what, when, with which data."""
 
     __tablename__ = "ticket_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
-    kind: Mapped[str] = mapped_column(String(50))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    actor_name: Mapped[str] = mapped_column(String(200))
-    task: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class TicketSequence(Base):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hotline.models.base import Base, UTCDateTime
+from hotline.models.base import Base, EventColumns, UTCDateTime
 
 
 class Article(Base):
@@ -64,7 +63,7 @@ class ArticleVersion(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class ArticleEvent(Base):
+class ArticleEvent(EventColumns, Base):
     """One step in an article's history (drafted, submitted, approved, published, ...)."""
 
     __tablename__ = "knowledge_events"
@@ -73,12 +72,6 @@ class ArticleEvent(Base):
     version_id: Mapped[int | None] = mapped_column(
         ForeignKey("knowledge_versions.id"), nullable=True
     )
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
-    kind: Mapped[str] = mapped_column(String(50))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    actor_name: Mapped[str] = mapped_column(String(200))
-    task: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class KnowledgeQuestion(Base):
