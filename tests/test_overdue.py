@@ -123,9 +123,9 @@ def test_a_ticket_awaiting_extension_approval_is_overdue_when_its_deadline_passe
     assert number in listed(h, overdue="true")
     assert [e["data"]["unit"] for e in events(h, number, "ticket_overdue")] == ["ZJJ"]
     assert "handle" in [e["data"]["stage"] for e in events(h, number, "ticket_urged")]
-    approver = next(
-        c for c in (h.center, h.authority) if any(t["key"] == "approve_extension" for t in c.inbox())
-    )
+    # Whoever the profile names approves (the deadlines rules decide the candidate group).
+    keys = {c.name: {t["key"] for t in c.inbox()} for c in (h.center, h.authority)}
+    approver = h.center if "approve_extension" in keys[h.center.name] else h.authority
     approver.complete(number, "approve_extension", {"approved": True, "comment": "同意"})
     ticket = h.ticket(number)
     assert datetime.fromisoformat(ticket["due_at"]) > due
