@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select, update
+from sqlalchemy import Select, and_, exists, func, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,6 +39,12 @@ STATUSES = (
 )  # fmt: skip
 CLOSED_STATUSES = ("closed", "closed_with_note", "declined", "merged", "terminated")
 OPEN_STATUSES = tuple(s for s in STATUSES if s not in CLOSED_STATUSES)
+# Not yet handled: the handling deadline still runs whatever step the ticket is at (a unit
+# acknowledging, handling, awaiting an extension or an objection, or given back to the
+# center). in_review and callback are delivered: the unit handled it.
+UNHANDLED_STATUSES = (
+    "dispatched", "handling", "returned", "extension_requested", "objection_raised",
+)  # fmt: skip
 INTAKE_ROLES = ("operator", "center", "admin")
 TICKET_PROCESS = "ticket"
 NEVER = "9999-12-31T00:00:00+00:00"  # a timer date for a rule the profile does not have
@@ -205,6 +211,28 @@ def visible_tickets(actor: Actor) -> Select[tuple[Ticket]]:
     return query
 
 
+def is_overdue(ticket: Ticket, now: datetime) -> bool:
+    """Overdue: flagged by a timer, or its handling deadline passed while it is not handled.
+
+    Computed at read time too, so a ticket never shows `overdue: false` with a past due time
+    while a timer has yet to fire (or no timer watches its current step).
+    """
+    if ticket.overdue:
+        return True
+    due = ticket.due_at
+    return due is not None and due <= now and ticket.status in UNHANDLED_STATUSES
+
+
+def overdue_clause(now: datetime) -> Any:
+    """SQL twin of `is_overdue`, for `?overdue=true|false`."""
+    late = and_(
+        Ticket.due_at.is_not(None),
+        Ticket.due_at <= now,
+        Ticket.status.in_(UNHANDLED_STATUSES),
+    )
+    return or_(Ticket.overdue.is_(True), late)
+
+
 def get_ticket(session: Session, actor: Actor, number: str) -> Ticket:
     """One ticket by number, if the actor may see it (else NotFound, never a hint)."""
     ticket = session.scalars(visible_tickets(actor).where(Ticket.number == number)).first()
@@ -228,7 +256,8 @@ def list_tickets(
     """A page of visible tickets, newest first, and the total count."""
     query = visible_tickets(actor)
     if overdue is not None:
-        query = query.where(Ticket.overdue.is_(overdue))
+        late = overdue_clause(clock.now())
+        query = query.where(late if overdue else not_(late))
     if due_before is not None:
         query = query.where(Ticket.due_at < due_before, Ticket.status.in_(OPEN_STATUSES))
     if status:
