@@ -156,7 +156,7 @@ def test_redispatched_ticket_leaves_the_first_units_inbox(hotline: Hotline) -> N
     hotline.center.complete(number, "triage", DISPATCH_ZJJ)
     hotline.unit.complete(number, "acknowledge", {"contacted": True})
     hotline.unit.complete(
-        number, "handle", {"outcome": "return", "return_reason": "属地", "suggested_unit": "LZQ"}
+        number, "handle", {"outcome": "return", "return_reason": "属地", "return_basis": "属地管理", "suggested_unit": "LZQ"}
     )
     hotline.center.complete(number, "triage", DISPATCH_LZQ)
     assert inbox_of(hotline.unit, number) == []

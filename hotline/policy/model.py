@@ -19,9 +19,10 @@ RETURN_AFTER = ("acknowledge", "receipt", "dispatch")
 LATE_RETURN = ("overdue", "warning", "refused")
 RETURN_FIELDS = ("reason", "basis", "suggested_unit", "leader_opinion", "phone")
 # How a unit came to hold a ticket, when it matters for returning it (hotline.returns):
-# joint = a part of a 会签/牵办 ticket; leader = 批办; authority = named after a dispatch
-# objection; government = named by the government on the supervision ladder's last rung.
-ASSIGNMENTS = ("joint", "leader", "authority", "government")
+# leader = 批办; authority = named after a dispatch objection; government = named by the
+# government on the supervision ladder's last rung; joint = a 会签/牵办 ticket or its part.
+# Designations come first: a refusal names the most specific way the unit holds the ticket.
+ASSIGNMENTS = ("leader", "authority", "government", "joint")
 APPROVERS = ("center", "authority", "platform", "unit_leader")
 
 _UNIT_WORDS = {"minutes": "min", "hours": "h", "working_days": "working day(s)", "factor": "×"}
