@@ -16,6 +16,7 @@ from hotline.directory import active_unit
 from hotline.models import JointPart, Ticket
 from processes.forms import FormContext, form_rule
 
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 

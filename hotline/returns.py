@@ -74,8 +74,9 @@ def required_return_fields(
     fallback = profile.returns.without_window
     if fallback is None:
         return (), profile.returns.origin.source
-    default = ", default not from the regulation" if fallback.origin.default_not_from_regulation else ""
-    return fallback.requires, fallback.origin.source + default
+    origin = fallback.origin
+    default = ", default not from the regulation" if origin.default_not_from_regulation else ""
+    return fallback.requires, origin.source + default
 
 
 def missing_return_fields(

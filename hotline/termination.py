@@ -23,8 +23,9 @@ _WHO = {"center": "the center at triage (disposition terminate)", "unit": "the h
 
 
 def _cite(rule: Termination) -> str:
-    default = ", a default not from the regulation" if rule.origin.default_not_from_regulation else ""
-    return f"{rule.origin.source}{default}"
+    origin = rule.origin
+    default = ", a default not from the regulation" if origin.default_not_from_regulation else ""
+    return f"{origin.source}{default}"
 
 
 def _digits(phone: str | None) -> str:

@@ -30,7 +30,8 @@ PART_DONE = {"outcome": "done", "findings": "现场核查属实", "opinion": "�
 def joint_ticket(h: Hotline, units: str = "ZJJ,HBJ") -> str:
     """A complaint the center dispatches jointly (会签), ZJJ leading."""
     number = h.new_ticket()["number"]
-    h.center.complete(number, "triage", {"disposition": "joint", "lead_unit": "ZJJ", "units": units})
+    joint = {"disposition": "joint", "lead_unit": "ZJJ", "units": units}
+    h.center.complete(number, "triage", joint)
     return number
 
 
@@ -194,7 +195,8 @@ def test_guizhou_has_no_window_and_a_default_reason() -> None:
     assert rules.without_window is not None and rules.without_window.requires == ("reason",)
     assert rules.without_window.origin.default_not_from_regulation
     authority = next(r for r in rules.refused if r.assignment == "authority")
-    assert "第十三条" in authority.origin.source and not authority.origin.default_not_from_regulation
+    assert "第十三条" in authority.origin.source
+    assert not authority.origin.default_not_from_regulation
 
 
 def test_unknown_or_repeated_refusal_is_a_profile_error(tmp_path: Path) -> None:
@@ -202,7 +204,7 @@ def test_unknown_or_repeated_refusal_is_a_profile_error(tmp_path: Path) -> None:
     text = Path(load_profile("guangyuan").file).read_text(encoding="utf-8")
     bad = text.replace('assignment = "joint"', 'assignment = "friends"', 1)
     (tmp_path / "guangyuan.toml").write_text(bad, encoding="utf-8")
-    with pytest.raises(PolicyError, match="returns.refused"):
+    with pytest.raises(PolicyError, match=r"returns\.refused"):
         load_profile("guangyuan", tmp_path)
     twice = text.replace('assignment = "leader"', 'assignment = "joint"', 1)
     (tmp_path / "guangyuan.toml").write_text(twice, encoding="utf-8")

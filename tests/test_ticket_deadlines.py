@@ -18,6 +18,7 @@ DISPATCH_ZJJ = {"disposition": "dispatch", "unit": "ZJJ"}
 # A return as guangyuan 第十三条(二) requires it: 退回理由、依据，提出转送建议.
 RETURN = {"outcome": "return", "return_reason": "非本单位职责", "return_basis": "三定方案"}
 
+
 def at(text: str) -> str:
     """ISO time in Shanghai, e.g. at("2026-11-23 09:31")."""
     return datetime.fromisoformat(text).replace(tzinfo=SH).isoformat()
