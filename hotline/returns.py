@@ -93,11 +93,3 @@ def missing_return_fields(
             errors[FORM_FIELDS[name]] = [f"required for a return under {profile.name} ({source})"]
     return errors
 
-
-def describe_requirements(profile: Profile, *, category: str, urgency: str, channel: str) -> str:
-    """One line for a task's form: the form fields a return needs and why."""
-    required, source = required_return_fields(
-        profile, category=category, urgency=urgency, channel=channel
-    )
-    names = ", ".join(FORM_FIELDS[n] for n in required) or "nothing"
-    return f"a return needs {names} ({source})"
