@@ -92,4 +92,3 @@ def missing_return_fields(
         if value is None or (isinstance(value, str) and not value.strip()):
             errors[FORM_FIELDS[name]] = [f"required for a return under {profile.name} ({source})"]
     return errors
-
