@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from handlers import deadlines, joint_forms, supervision  # noqa: F401  (joint_forms: rules)
+from handlers import deadlines, joint_forms, supervision, tickets  # noqa: F401  (joint_forms: rules)
 from hotline import clock
 from hotline import joint as parts
 from hotline.calendar import WorkingCalendar
@@ -149,7 +149,10 @@ def record_part_return(ctx: HandlerContext) -> None:
     parts.give_back(part, reason)
     # A part handed back is a return of the ticket by that unit: it counts on the ladder.
     _ticket(ctx).return_count += 1
-    ctx.emit("part_returned", unit=part.unit_code, role=part.role, return_reason=reason)
+    # The profile's return fields (hotline.returns): the reason always, the others if given.
+    given = tickets.return_form(ctx).items()
+    fields = {k: v for k, v in given if k == "return_reason" or v is not None}
+    ctx.emit("part_returned", unit=part.unit_code, role=part.role, **fields)
     supervision.trigger(ctx, "returned", part.unit_code)
 
 

@@ -230,7 +230,12 @@ def test_returned_twice_is_a_supervision_order_in_guangyuan_and_guizhou(
         for unit, caller in (("ZJJ", h.unit), ("LZQ", h.other_unit)):
             h.center.complete(number, "triage", {"disposition": "dispatch", "unit": unit})
             caller.complete(number, "acknowledge", {"contacted": True})
-            ret = {"outcome": "return", "return_reason": "非本单位职责", "suggested_unit": "HBJ"}
+            ret = {
+                "outcome": "return",
+                "return_reason": "非本单位职责",
+                "return_basis": "三定方案",
+                "suggested_unit": "HBJ",
+            }
             caller.complete(number, "handle", ret)
             if unit == "ZJJ":
                 assert escalated(h, number) == [], profile
