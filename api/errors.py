@@ -162,7 +162,8 @@ def database_unavailable_response(reason: str, field_errors: Any = None) -> Resp
 def install_database_errors(app: Flask) -> None:
     """A stalled or unreachable database answers 503 database_unavailable within seconds."""
 
-    @app.errorhandler(DBAPIError)
+    # OperationalError only: other DBAPIErrors (integrity, data) keep their own handling.
+    @app.errorhandler(OperationalError)
     @app.errorhandler(SQLAlchemyTimeoutError)
     def database_error(exc: Exception) -> Response:
         if _lost_race(exc):  # deadlocks are OperationalErrors too: keep them 409s

@@ -24,10 +24,13 @@ from typing import Any
 import psycopg
 import pytest
 from sqlalchemy import make_url, select
+from sqlalchemy.exc import OperationalError
 
 from api import create_app
+from api.errors import database_unavailable
 from hotline import clock
 from hotline.config import DatabaseTimeouts, Settings, load_settings
+from hotline.db import make_engine
 from hotline.models import Ticket
 from hotline.services import Services, build_services
 from processes.registry import deploy_directory
@@ -289,3 +292,16 @@ def test_timeouts_come_from_the_environment_and_bad_values_are_named() -> None:
 
     with pytest.raises(ConfigError, match="HOTLINE_DB_CONNECT_TIMEOUT"):
         load_settings({"HOTLINE_DB_CONNECT_TIMEOUT": "soon"})
+
+
+def test_a_slow_statement_is_cut_at_statement_timeout_and_named(database_url: str) -> None:
+    """PostgreSQL cancels a statement after HOTLINE_DB_STATEMENT_TIMEOUT; the 503 says why."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("statement_timeout is a PostgreSQL setting")
+    engine = make_engine(database_url, dataclasses.replace(QUICK, statement=1))
+    try:
+        with pytest.raises(OperationalError) as caught, engine.connect() as conn:
+            within(DEADLINE, lambda: conn.exec_driver_sql("SELECT pg_sleep(30)"))
+        assert database_unavailable(caught.value) == "a statement timed out"
+    finally:
+        engine.dispose()
