@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,9 +59,21 @@ class Intake:
     replayed: bool
 
 
-def next_number(session: Session, prefix: str) -> str:
-    """Profile prefix + Shanghai date + 6-digit daily sequence, e.g. GY20261122000123."""
-    day = clock.now().astimezone(clock.SHANGHAI).strftime("%Y%m%d")
+PENDING_NUMBER = "~"  # starts a ticket's placeholder number until intake takes the real one
+
+
+def pending_number() -> str:
+    """A unique stand-in for the number while intake runs (31 characters, never shown)."""
+    return PENDING_NUMBER + uuid.uuid4().hex[:30]
+
+
+def next_number(session: Session, prefix: str, at: datetime | None = None) -> str:
+    """Profile prefix + Shanghai date + 6-digit daily sequence, e.g. GY20261122000123.
+
+    Locks today's sequence row until commit: call it last in a transaction, so
+    concurrent intakes (and a stalled session) queue on it for the shortest time.
+    """
+    day = (at or clock.now()).astimezone(clock.SHANGHAI).strftime("%Y%m%d")
     key = prefix + day
     for _ in range(3):
         last = session.execute(
@@ -105,7 +118,9 @@ def create_ticket(
     now = clock.now()
     requester = data["requester"]
     ticket = Ticket(
-        number=next_number(session, prefix),
+        # The real number last, just before commit: its row lock is then held for the
+        # commit alone, not for the whole intake (issue 11 §3, stalled sessions).
+        number=pending_number(),
         channel=data["channel"],
         category=data["category"],
         urgency=data.get("urgency") or "normal",
@@ -156,6 +171,8 @@ def create_ticket(
             "dispatch_due_at": dispatch_due_at(session, runtime, ticket),
         },
     )
+    ticket.number = next_number(session, prefix, at=now)  # the day it was created on
+    session.flush()
     return Intake(ticket, replayed=False)
 
 
