@@ -391,3 +391,31 @@ def test_a_government_decision_ends_every_units_ladder(hotline: Hotline) -> None
         ("government_review", "ZJJ", False),
     ]
     assert h.ticket(number)["status"] == "handling"
+
+
+def test_the_tickets_level_follows_the_rungs_still_in_force(hotline: Hotline) -> None:
+    """`escalation_level` is the highest rung in force against any unit (README). ZJJ's
+    yellow card ends once the ticket went to LZQ; LZQ's own ladder (not acknowledged in
+    30 minutes, guangyuan 第十三条(一) → urge → order) is then what is in force."""
+    h = hotline
+    number = dispatched(h)
+    h.unit.complete(number, "acknowledge", {"contacted": True})
+    body = {"level": "yellow_card", "reason": "群众反映强烈"}
+    assert h.supervisor.post(f"/api/v1/tickets/{number}/escalations", json=body).status_code == 201
+    ret = {"outcome": "return", "return_reason": "非本单位职责", "suggested_unit": "LZQ"}
+    h.unit.complete(number, "handle", ret)
+    h.center.complete(number, "triage", {"disposition": "dispatch", "unit": "LZQ"})
+    move_clock(h, "2026-11-25 00:05")  # LZQ urged at 09:30 Monday, an order at 24:00 Tuesday
+    assert h.ticket(number)["escalation_level"] == "yellow_card"  # ZJJ's, until it climbs
+    move_clock(h, "2026-11-26 00:05")  # ZJJ's card is due to climb: no longer ZJJ's ticket
+    rows = [(e["level"], e["unit"], e["open"]) for e in escalations(h)]
+    assert ("yellow_card", "ZJJ", False) in rows
+    assert [(lv, u) for lv, u, o in rows if o] == [("supervision_order", "LZQ")]
+    assert h.ticket(number)["escalation_level"] == "supervision_order"
+    # Closed: nothing is in force any more.
+    h.other_unit.complete(number, "acknowledge", {"contacted": True})
+    h.other_unit.complete(number, "handle", DONE)
+    h.center.complete(number, "review", {"approved": True})
+    h.center.complete(number, "callback", {"satisfaction": "satisfied"})
+    assert h.ticket(number)["status"] == "closed"
+    assert h.ticket(number)["escalation_level"] is None
