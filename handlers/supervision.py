@@ -229,6 +229,11 @@ def forward_government_decision(ctx: HandlerContext) -> dict[str, Any]:
     unit, due_at = ctx.variables["unit"], ctx.variables["due_at"]
     escalations.resolve_open(ctx.session, ticket.id, f"government decision: {instruction}")
     ctx.emit("government_review_decided", unit=unit, due_at=due_at, instruction=instruction)
+    # The decision supersedes every unit's ladder: none may climb on against the new deadline
+    # (and no second government review stays open for the leader).
+    for other in instances_of(ctx.session, ticket.id, escalations.SUPERVISION_PROCESS):
+        if other.id != ctx.instance.id:
+            ctx.send(other.id, "ticket_resolved", {"status": "government_decision"}, required=False)
     running = instances_of(ctx.session, ticket.id, TICKET_PROCESS)
     if not running:
         raise Conflict(f"ticket {ticket.number} has no running lifecycle to redirect")

@@ -117,6 +117,12 @@ def resolve_open(
     now = clock.now()
     for row in rows:
         row.open, row.resolved_at, row.resolution = False, now, resolution
+    if rows:
+        # One unit's rung ending may lower the ticket's level to another unit's (or none).
+        session.flush()
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is not None:
+            ticket.escalation_level = highest_open_level(session, ticket_id)
     return rows
 
 

@@ -41,10 +41,12 @@ STATUSES = (
 CLOSED_STATUSES = ("closed", "closed_with_note", "declined", "merged", "terminated")
 OPEN_STATUSES = tuple(s for s in STATUSES if s not in CLOSED_STATUSES)
 # Not yet handled: the handling deadline still runs whatever step the ticket is at (a unit
-# acknowledging, handling, awaiting an extension or an objection, or given back to the
-# center). in_review and callback are delivered: the unit handled it.
+# acknowledging, handling, awaiting an extension or an objection). in_review and callback
+# are delivered: the unit handled it. A returned ticket left its unit: that deadline ended
+# with the return (a late return is flagged by its own rule), the center's dispatch limit
+# runs now, and re-dispatch sets the next unit's deadline ([redispatch] of the profile).
 UNHANDLED_STATUSES = (
-    "dispatched", "handling", "returned", "extension_requested", "objection_raised",
+    "dispatched", "handling", "extension_requested", "objection_raised",
 )  # fmt: skip
 INTAKE_ROLES = ("operator", "center", "admin")
 TICKET_PROCESS = "ticket"

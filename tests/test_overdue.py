@@ -223,3 +223,26 @@ def test_parts_show_overdue_at_read_time(hotline: Hotline, manual_clock: ManualC
     response = h.center.get(f"/api/v1/tickets/{number}/parts")
     overdue = {p["unit"]: p["overdue"] for p in response.json["items"]}
     assert overdue == {"ZJJ": False, "HBJ": True}
+
+
+def test_a_ticket_returned_to_the_center_is_not_overdue_against_the_unit_it_left(
+    hotline: Hotline,
+) -> None:
+    """ZJJ returns the ticket on Monday and the center keeps it past ZJJ's old deadline: the
+    handling deadline was ZJJ's and ended with the return (the center's own limit is the
+    dispatch limit); re-dispatch gives the next unit its full limit (guangyuan
+    [redispatch]). The flag must not show overdue while the ticket waits at the center,
+    only to drop again at re-dispatch."""
+    h = hotline
+    number = dispatched(h)
+    due = due_of(h, number)
+    h.unit.complete(number, "acknowledge", ACK)
+    ret = {"outcome": "return", "return_reason": "非本单位职责", "suggested_unit": "LZQ"}
+    h.unit.complete(number, "handle", ret)
+    move_clock(h, due + timedelta(hours=1))
+    ticket = h.ticket(number)
+    assert (ticket["status"], ticket["overdue"]) == ("returned", False)
+    assert number not in listed(h, overdue="true")
+    assert number in listed(h, overdue="false")
+    h.center.complete(number, "triage", {"disposition": "dispatch", "unit": "LZQ"})
+    assert h.ticket(number)["overdue"] is False

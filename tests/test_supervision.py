@@ -369,3 +369,58 @@ def test_an_assisting_unit_late_on_its_part_climbs_its_own_ladder(hotline: Hotli
     assert rungs == [("urge", "HBJ"), ("urge", "ZJJ"), ("supervision_order", "HBJ")]
     assert [e["open"] for e in escalations(h)] == [False, True, True]
     assert h.ticket(number)["escalation_level"] == "supervision_order"
+
+
+def test_a_government_decision_ends_every_units_ladder(hotline: Hotline) -> None:
+    """Joint ticket: HBJ is urged for its late part, the lead ZJJ is brought to the leader,
+    who designates HBJ with a new deadline (guangyuan 第二十七条(三)). HBJ's older ladder must
+    not climb on a working day later against the unit the government just gave the ticket."""
+    h = hotline
+    number = h.new_ticket()["number"]
+    h.center.complete(
+        number, "triage", {"disposition": "joint", "lead_unit": "ZJJ", "units": "ZJJ,HBJ"}
+    )
+    h.unit.complete(number, "acknowledge_part", {"contacted": True})
+    h.third_unit.complete(number, "acknowledge_part", {"contacted": True})
+    move_clock(h, "2026-11-26 00:05")  # HBJ's part (due 24:00 Wednesday) is late: urged
+    assert [(e["level"], e["unit"]) for e in escalations(h)] == [("urge", "HBJ")]
+    body = {"level": "government_review", "reason": "部门间推诿"}
+    assert h.supervisor.post(f"/api/v1/tickets/{number}/escalations", json=body).status_code == 201
+    decision = {"instruction": "由生态环境局办理", "unit": "HBJ", "due_at": at("2026-12-18 18:00")}
+    h.leader.complete(number, "government_review", decision)
+    h.third_unit.complete(number, "acknowledge", {"contacted": True})  # HBJ takes it at once
+    move_clock(h, "2026-11-28 00:10")  # HBJ's urge would have climbed now
+    rows = escalations(h)
+    assert [(e["level"], e["unit"], e["open"]) for e in rows] == [
+        ("urge", "HBJ", False),
+        ("government_review", "ZJJ", False),
+    ]
+    assert h.ticket(number)["status"] == "handling"
+
+
+def test_the_tickets_level_follows_the_rungs_still_in_force(hotline: Hotline) -> None:
+    """`escalation_level` is the highest rung in force against any unit (README). ZJJ's
+    yellow card ends once the ticket went to LZQ; LZQ's own ladder (not acknowledged in
+    30 minutes, guangyuan 第十三条(一) → urge → order) is then what is in force."""
+    h = hotline
+    number = dispatched(h)
+    h.unit.complete(number, "acknowledge", {"contacted": True})
+    body = {"level": "yellow_card", "reason": "群众反映强烈"}
+    assert h.supervisor.post(f"/api/v1/tickets/{number}/escalations", json=body).status_code == 201
+    ret = {"outcome": "return", "return_reason": "非本单位职责", "suggested_unit": "LZQ"}
+    h.unit.complete(number, "handle", ret)
+    h.center.complete(number, "triage", {"disposition": "dispatch", "unit": "LZQ"})
+    move_clock(h, "2026-11-25 00:05")  # LZQ urged at 09:30 Monday, an order at 24:00 Tuesday
+    assert h.ticket(number)["escalation_level"] == "yellow_card"  # ZJJ's, until it climbs
+    move_clock(h, "2026-11-26 00:05")  # ZJJ's card is due to climb: no longer ZJJ's ticket
+    rows = [(e["level"], e["unit"], e["open"]) for e in escalations(h)]
+    assert ("yellow_card", "ZJJ", False) in rows
+    assert [(lv, u) for lv, u, o in rows if o] == [("supervision_order", "LZQ")]
+    assert h.ticket(number)["escalation_level"] == "supervision_order"
+    # Closed: nothing is in force any more.
+    h.other_unit.complete(number, "acknowledge", {"contacted": True})
+    h.other_unit.complete(number, "handle", DONE)
+    h.center.complete(number, "review", {"approved": True})
+    h.center.complete(number, "callback", {"satisfaction": "satisfied"})
+    assert h.ticket(number)["status"] == "closed"
+    assert h.ticket(number)["escalation_level"] is None
