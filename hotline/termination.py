@@ -33,12 +33,13 @@ def _digits(phone: str | None) -> str:
 
 
 def same_requester(a: Ticket, b: Ticket) -> bool:
-    """Same phone number (digits only) or the same name: 同一诉求人 (guangyuan 第十四条(三))."""
+    """Same phone number (digits only): 同一诉求人 (guangyuan 第十四条(三)).
+
+    Not the name: two callers named 张三 (or two 王先生) are not one requester, and a unit
+    must not close one person's demand as another's repeat.
+    """
     phone = _digits(a.requester_phone)
-    name = (a.requester_name or "").strip()
-    return (bool(phone) and phone == _digits(b.requester_phone)) or (
-        bool(name) and name == (b.requester_name or "").strip()
-    )
+    return bool(phone) and phone == _digits(b.requester_phone)
 
 
 def decider_refusal(profile: Any, by: str) -> str | None:

@@ -141,6 +141,19 @@ def test_a_unit_learns_nothing_of_a_ticket_it_did_not_handle(hotline: Hotline) -
     assert h.ticket(repeat)["status"] == "handling"
 
 
+def test_the_same_name_from_another_phone_is_another_requester(hotline: Hotline) -> None:
+    """同一诉求人 (第十四条(三)) is the same phone number: another 张三 is another requester."""
+    h = hotline
+    original = handled_by_zjj(h)
+    namesake = at_zjj(h, requester={"name": "张三", "phone": "13911112222"})
+    response = h.unit.complete(namesake, "handle", terminate(original), expect=422)
+    assert "another requester" in response.json["error"]["fields"]["repeat_of"][0]
+    assert h.ticket(namesake)["status"] == "handling"
+    same_phone = at_zjj(h, requester={"name": "张先生", "phone": "138-0000-1234"})
+    h.unit.complete(same_phone, "handle", terminate(original))
+    assert h.ticket(same_phone)["status"] == "terminated"
+
+
 def test_guangxi_center_terminates_at_triage_without_a_length_minimum(profile_hotline) -> None:
     """guangxi 第二十一条(四): the center closes the same requester's repeat of a handled one."""
     h = profile_hotline("guangxi")
