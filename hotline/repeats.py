@@ -30,12 +30,6 @@ SIMILAR_CONTENT = "similar_content"
 CANDIDATE_CAP = 200  # newest tickets compared per criterion; older ones are not looked at
 FLAG_CAP = 20  # possible repeats kept per ticket, best first
 COMPARED_CHARS = 4000  # near-identical texts agree early; a 20 000-character text costs no more
-HANDLED_STATUSES = ("closed", "closed_with_note")  # handled lawfully: may be terminated against
-MIN_OPINION_CHARS = 20
-OPINION_RULE = (
-    f"a detailed written opinion of at least {MIN_OPINION_CHARS} characters is required "
-    "(guangyuan 第十四条(三): 承办单位需针对终结办理事项提出详细书面意见)"
-)
 
 
 @dataclass(frozen=True)
@@ -208,29 +202,6 @@ def merge_target(
     if target.closed_at is not None or target.merged_into_id is not None:
         return None, f"ticket {target.number} is {target.status}: merge only into an open ticket"
     return target, None
-
-
-def repeat_original(
-    session: Session, ticket_id: int | None, number: Any
-) -> tuple[Ticket | None, str | None]:
-    """The handled ticket a repeat may be terminated against, or why `number` is not one."""
-    original = _by_number(session, number)
-    if original is None:
-        return None, f"ticket {number!r} does not exist"
-    if original.id == ticket_id:
-        return None, "a ticket cannot repeat itself"
-    if original.status not in HANDLED_STATUSES:
-        return None, (
-            f"ticket {original.number} is {original.status}: terminate only repeats of a "
-            "handled (closed) ticket"
-        )
-    return original, None
-
-
-def opinion_problem(opinion: Any) -> str | None:
-    """Why a termination opinion is not detailed enough, or None."""
-    text = opinion.strip() if isinstance(opinion, str) else ""
-    return OPINION_RULE if len(text) < MIN_OPINION_CHARS else None
 
 
 def link_merge(session: Session, repeat: Ticket, target: Ticket, actor: Actor, task: str) -> None:

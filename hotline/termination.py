@@ -33,12 +33,13 @@ def _digits(phone: str | None) -> str:
 
 
 def same_requester(a: Ticket, b: Ticket) -> bool:
-    """Same phone number (digits only) or the same name: 同一诉求人 (guangyuan 第十四条(三))."""
+    """Same phone number (digits only): 同一诉求人 (guangyuan 第十四条(三)).
+
+    Not the name: two callers named 张三 (or two 王先生) are not one requester, and a unit
+    must not close one person's demand as another's repeat.
+    """
     phone = _digits(a.requester_phone)
-    name = (a.requester_name or "").strip()
-    return (bool(phone) and phone == _digits(b.requester_phone)) or (
-        bool(name) and name == (b.requester_name or "").strip()
-    )
+    return bool(phone) and phone == _digits(b.requester_phone)
 
 
 def decider_refusal(profile: Any, by: str) -> str | None:
@@ -57,12 +58,20 @@ def find_original(
 ) -> tuple[Ticket | None, str | None]:
     """The earlier ticket `ticket` may be terminated against, or why `number` is not one.
 
-    `unit`: the handling unit deciding (decided_by = unit); it must have handled the original.
+    `unit`: the handling unit deciding (decided_by = unit); it must have handled the original,
+    and is told nothing more about a ticket it did not handle.
     """
     rule = termination_of(profile)
     if not isinstance(number, str) or not number.strip():
         return None, "required when terminating"
     original = session.scalars(select(Ticket).where(Ticket.number == number.strip())).first()
+    if unit is not None and (original is None or original.current_unit != unit):
+        # One answer whether it does not exist or another unit holds it: a unit learns
+        # nothing of tickets it cannot see (their existence, status or requester).
+        return None, (
+            f"{unit} handled no ticket {number.strip()!r}: a unit terminates only a demand it "
+            f"handled lawfully itself ({_cite(rule)})"
+        )
     if original is None:
         return None, f"ticket {number!r} does not exist"
     if original.id == ticket.id:
@@ -72,7 +81,7 @@ def find_original(
     handled = original.status in HANDLED_STATUSES
     open_ = original.closed_at is None and original.merged_into_id is None
     if not handled and not (rule.original == "open_or_handled" and open_):
-        what = "a handled (closed) ticket" if rule.original == "handled" else "an open or handled"
+        what = "a handled (closed)" if rule.original == "handled" else "an open or handled"
         return None, (
             f"ticket {original.number} is {original.status}: terminate only repeats of "
             f"{what} ticket ({_cite(rule)})"
@@ -81,11 +90,6 @@ def find_original(
         return None, (
             f"ticket {original.number} came from another requester: only the same requester's "
             f"repeated demand is terminated ({_cite(rule)})"
-        )
-    if unit is not None and original.current_unit != unit:
-        return None, (
-            f"ticket {original.number} was not handled by {unit}: a unit terminates only a "
-            f"demand it handled lawfully itself ({_cite(rule)})"
         )
     return original, None
 

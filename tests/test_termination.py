@@ -87,12 +87,12 @@ def test_guangyuan_unit_termination_checks_the_earlier_ticket(hotline: Hotline) 
     """Same requester, handled (closed) by this unit, and a written opinion; else 422."""
     h = hotline
     other_requester = handled_by_zjj(h, **OTHER_CALLER)
-    still_open = h.new_ticket()["number"]
+    still_open = at_zjj(h)
     repeat = at_zjj(h)
     cases = [
         (other_requester, "another requester"),
-        (still_open, "handled (closed)"),
-        ("GY20990101000001", "does not exist"),
+        (still_open, "handled (closed) ticket ("),
+        ("GY20990101000001", "ZJJ handled no ticket"),
         (repeat, "cannot repeat itself"),
         (None, "required"),
     ]
@@ -114,7 +114,44 @@ def test_guangyuan_unit_may_not_terminate_against_another_units_ticket(hotline: 
     h.center.complete(repeat, "triage", {"disposition": "dispatch", "unit": "LZQ"})
     h.other_unit.complete(repeat, "acknowledge", ACK)
     response = h.other_unit.complete(repeat, "handle", terminate(original), expect=422)
-    assert "not handled by LZQ" in response.json["error"]["fields"]["repeat_of"][0]
+    assert "LZQ handled no ticket" in response.json["error"]["fields"]["repeat_of"][0]
+
+
+def test_a_unit_learns_nothing_of_a_ticket_it_did_not_handle(hotline: Hotline) -> None:
+    """Isolation: citing ZJJ's tickets, LZQ gets the answer a made-up number gets.
+
+    Neither whether the ticket exists, nor its status, nor whether its requester is LZQ's
+    requester (guangyuan 第十四条(三): a unit terminates what it handled itself).
+    """
+    h = hotline
+    closed = handled_by_zjj(h)
+    another_requester = handled_by_zjj(h, **OTHER_CALLER)
+    in_hand = at_zjj(h)
+    repeat = h.new_ticket()["number"]
+    h.center.complete(repeat, "triage", {"disposition": "dispatch", "unit": "LZQ"})
+    h.other_unit.complete(repeat, "acknowledge", ACK)
+    made_up = "GY20261123999999"
+    answers = {}
+    for number in (closed, another_requester, in_hand, made_up):
+        response = h.other_unit.complete(repeat, "handle", terminate(number), expect=422)
+        [message] = response.json["error"]["fields"]["repeat_of"]
+        answers[number] = message.replace(number, "N")
+    assert len(set(answers.values())) == 1, answers
+    assert "LZQ handled no ticket 'N'" in answers[made_up]
+    assert h.ticket(repeat)["status"] == "handling"
+
+
+def test_the_same_name_from_another_phone_is_another_requester(hotline: Hotline) -> None:
+    """同一诉求人 (第十四条(三)) is the same phone number: another 张三 is another requester."""
+    h = hotline
+    original = handled_by_zjj(h)
+    namesake = at_zjj(h, requester={"name": "张三", "phone": "13911112222"})
+    response = h.unit.complete(namesake, "handle", terminate(original), expect=422)
+    assert "another requester" in response.json["error"]["fields"]["repeat_of"][0]
+    assert h.ticket(namesake)["status"] == "handling"
+    same_phone = at_zjj(h, requester={"name": "张先生", "phone": "138-0000-1234"})
+    h.unit.complete(same_phone, "handle", terminate(original))
+    assert h.ticket(same_phone)["status"] == "terminated"
 
 
 def test_guangxi_center_terminates_at_triage_without_a_length_minimum(profile_hotline) -> None:

@@ -22,7 +22,7 @@ class Termination:
     """Who may terminate a repeat (终结办理) and which earlier ticket it must repeat."""
 
     decided_by: str  # one of DECIDERS
-    same_requester: bool  # the earlier ticket came from the same requester (phone or name)
+    same_requester: bool  # the earlier ticket came from the same requester (same phone number)
     original: str  # one of ORIGINALS
     origin: m.Provenance
 
