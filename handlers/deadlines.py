@@ -18,6 +18,8 @@ from hotline.calendar import WorkingCalendar
 from hotline.deadlines import (
     callback_no_answer,
     compute_deadlines,
+    dispatch_delay,
+    dispatch_rule,
     extended_due,
     reminder_at,
     return_due,
@@ -61,6 +63,34 @@ def schedule_handling(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
         "handle_due_at": iso(deadlines.due_at),
         "handle_remind_at": iso(deadlines.remind_at),
     }
+
+
+def start_on_acceptance(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
+    """The unit accepted (受理) at its acknowledgement: a limit that runs from acceptance
+    (meizhou 第十一条(二)3, 003_de7e966f0e71df8b.txt: 受理后在30个工作日时限时办结) now runs from
+    this moment instead of the assumed end of the decision window. Returns the handle timers
+    to re-arm, or {} when no handling rule of the ticket counts from acceptance."""
+    profile = profile_of(ctx)
+    if not any(
+        (rule.clock_start or profile.clock.start) == "acceptance"
+        and rule.match.applies(ticket.category, ticket.urgency, ticket.channel)
+        for rule in profile.handling
+    ):
+        return {}
+    calendar = WorkingCalendar.load(ctx.session)
+    accepted = clock.now()
+    deadlines = ticket_deadlines(profile, calendar, ticket, accepted_at=accepted)
+    ticket.due_at = deadlines.due_at
+    ticket.deadline_provisional = deadlines.provisional
+    ticket.overdue = ticket.overdue and deadlines.due_at <= accepted
+    ctx.emit(
+        "deadlines_set",
+        due_at=iso(deadlines.due_at),
+        accepted_at=iso(accepted),
+        provisional=deadlines.provisional,
+        rules=list(deadlines.rules),
+    )
+    return {"handle_due_at": iso(deadlines.due_at), "handle_remind_at": iso(deadlines.remind_at)}
 
 
 def extend_handling(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
@@ -211,3 +241,36 @@ def urge_dispatch(ctx: HandlerContext) -> None:
     if not _already(ctx, "dispatch_overdue", due_at=due):
         ctx.emit("dispatch_overdue", due_at=due)
         supervision.trigger(ctx, "dispatch_overdue", None)
+
+
+def dispatch_measure(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
+    """The dispatch delay for the ticket_dispatched event: from the center's receipt (intake,
+    or the last return) to now, in seconds and working seconds, with the rule it answers to.
+
+    "Immediately" rules (guizhou 第九条 即时派单, guangxi 第二十五条(二) 第一时间, puyang 三(四)
+    立即转办) have no timer; this measured delay is what statistics report for them.
+    """
+    returned = ctx.session.scalars(
+        select(TicketEvent.at)
+        .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "ticket_returned")
+        .order_by(TicketEvent.id.desc())
+        .limit(1)
+    ).first()
+    received = max(ticket.created_at, returned) if returned is not None else ticket.created_at
+    calendar = WorkingCalendar.load(ctx.session)
+    now = clock.now()
+    seconds, working = dispatch_delay(calendar, received_at=received, dispatched_at=now)
+    rule = dispatch_rule(
+        profile_of(ctx),
+        calendar,
+        category=ticket.category,
+        urgency=ticket.urgency,
+        channel=ticket.channel,
+        received_at=received,
+    )
+    return {
+        "dispatch_delay_seconds": seconds,
+        "dispatch_delay_working_seconds": working,
+        "dispatch_limit": rule.limit.describe() if rule else None,
+        "dispatch_immediately": bool(rule and rule.limit.immediately),
+    }

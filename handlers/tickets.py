@@ -54,6 +54,7 @@ def dispatch(ctx: HandlerContext) -> dict[str, Any]:
     """转办: the ticket goes to the unit chosen at triage, with its deadlines."""
     ticket = _ticket(ctx)
     unit = ctx.variables["unit"]
+    measured = deadlines.dispatch_measure(ctx, ticket)  # before the clock restarts below
     assign_unit(ticket, unit)
     set_status(ticket, "dispatched")
     # Re-dispatch restarts the clock only where the profile says so (meizhou 第十一条).
@@ -62,17 +63,21 @@ def dispatch(ctx: HandlerContext) -> dict[str, Any]:
         ticket.overdue = False
     # A single dispatch ends any earlier joint handling: its units lose sight of the ticket.
     ticket.joint = False
-    ctx.emit("ticket_dispatched", unit=unit)
+    ctx.emit("ticket_dispatched", unit=unit, **measured)
     # An objection counts as coordinated only for the unit it was coordinated for.
     return {**deadlines.schedule_handling(ctx, ticket), "objection_coordinated": False}
 
 
 @topic("ticket.acknowledge")
-def acknowledge(ctx: HandlerContext) -> None:
-    """签收: the unit confirmed receipt (and whether it reached the requester)."""
+def acknowledge(ctx: HandlerContext) -> dict[str, Any]:
+    """签收: the unit confirmed receipt (and whether it reached the requester).
+
+    Acknowledging is the unit's acceptance (受理): a limit counted from acceptance starts now.
+    """
     ticket = _ticket(ctx)
     set_status(ticket, "handling")
     ctx.emit("ticket_acknowledged", unit=ticket.current_unit, **_form(ctx, "contacted", "note"))
+    return deadlines.start_on_acceptance(ctx, ticket)
 
 
 @topic("ticket.return")

@@ -42,6 +42,8 @@ def apply_limit(calendar: WorkingCalendar, limit: Limit, start: datetime) -> Dea
     """The end of `limit` counted from `start` (working days or round-the-clock time)."""
     if limit.unit == "working_days":
         return calendar.add_working_days(start, int(limit.amount))
+    if limit.immediately:
+        return Deadline(start, False)  # at once: due the moment it starts (never timed)
     clock_time = limit.clock_time
     if clock_time is None:
         raise ValueError(f"a {limit.unit} limit is not a length of time")
@@ -217,6 +219,23 @@ def reminder_at(profile: Profile, *, due_at: datetime, started_at: datetime) -> 
     return due_at - lead
 
 
+def dispatch_rule(
+    profile: Profile,
+    calendar: WorkingCalendar,
+    *,
+    category: str,
+    urgency: str,
+    channel: str,
+    received_at: datetime,
+) -> TimedRule | None:
+    """The profile's dispatch rule that governs such a ticket (None: no dispatch limit)."""
+    _check_ticket(category, urgency, channel, received_at)
+    found = _first_due(
+        profile, calendar, profile.dispatch, (category, urgency, channel), received_at
+    )
+    return None if found is None else found[0]
+
+
 def dispatch_due(
     profile: Profile,
     calendar: WorkingCalendar,
@@ -226,12 +245,28 @@ def dispatch_due(
     channel: str,
     received_at: datetime,
 ) -> Deadline | None:
-    """When the center must dispatch a ticket taken in at `received_at` (None: no limit)."""
+    """When the center must dispatch a ticket taken in at `received_at`.
+
+    None: no timed limit — either no rule, or an "immediately" rule (guizhou 第九条 即时派单,
+    guangxi 第二十五条(二) 第一时间, puyang 三(四) 立即转办), which no timer can breach: its
+    delay is measured at dispatch instead (`dispatch_delay`).
+    """
     _check_ticket(category, urgency, channel, received_at)
     found = _first_due(
         profile, calendar, profile.dispatch, (category, urgency, channel), received_at
     )
-    return None if found is None else found[1]
+    if found is None or found[0].limit.immediately:
+        return None
+    return found[1]
+
+
+def dispatch_delay(
+    calendar: WorkingCalendar, *, received_at: datetime, dispatched_at: datetime
+) -> tuple[int, int]:
+    """Seconds and working seconds from the center's receipt to dispatch, for statistics."""
+    elapsed = max(timedelta(0), dispatched_at - received_at)
+    working = max(timedelta(0), calendar.working_time_between(received_at, dispatched_at))
+    return int(elapsed.total_seconds()), int(working.total_seconds())
 
 
 def return_due(

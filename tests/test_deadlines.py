@@ -179,7 +179,7 @@ def test_guangyuan_no_callback_answer_counts_as_basically_satisfied() -> None:
 def test_guangxi_center_dispatches_within_24_hours_emergencies_at_once() -> None:
     """002 第二十五条(二): 24小时内转派; 突发类 phone the unit at once."""
     assert dispatch(GX, "complaint") == sh(2026, 10, 1, 10)
-    assert dispatch(GX, "complaint", "urgent") == WED
+    assert dispatch(GX, "complaint", "urgent") is None  # 第一时间: immediately, no timer
 
 
 def test_guangxi_clock_starts_the_next_working_day_which_is_day_1() -> None:
@@ -338,7 +338,7 @@ def test_puyang_dispatch_in_1_working_day_emergencies_at_once() -> None:
     """004 三(三): 一个工作日内转办; 三(四): 应急类 立即转办."""
     assert dispatch(PY, "complaint") == sh(2026, 10, 9)
     assert dispatch(PY, "consultation") is None
-    assert dispatch(PY, "complaint", "urgent") == WED
+    assert dispatch(PY, "complaint", "urgent") is None  # 立即转办: immediately, no timer
 
 
 @pytest.mark.parametrize("category", ["consultation", "help", "complaint", "report", "praise"])
@@ -387,7 +387,7 @@ def test_puyang_returns_within_2_working_days_late_is_warned() -> None:
 def test_guizhou_acknowledge_1_working_day_and_dispatch_at_once() -> None:
     """001 第十五条: 自收到诉求工单之日起1个工作日内签收; 第九条: 即时派单."""
     assert due(GZ, "complaint").acknowledge_due_at == sh(2026, 10, 9)
-    assert dispatch(GZ, "complaint") == WED
+    assert dispatch(GZ, "complaint") is None  # 即时派单: immediately, no timer
 
 
 def test_guizhou_handling_defaults_are_marked_and_law_replaces_them() -> None:

@@ -11,7 +11,7 @@ URGENCIES = ("normal", "special", "urgent", "epidemic")
 CHANNELS = ("phone", "wechat", "web", "app", "email", "mailbox", "weibo", "upper_platform")
 SATISFACTION = ("satisfied", "basically_satisfied", "unsatisfied", "no_response")
 
-LIMIT_UNITS = ("minutes", "hours", "working_days", "factor")
+LIMIT_UNITS = ("minutes", "hours", "working_days", "factor", "immediately")
 CLOCK_STARTS = ("dispatch", "next_working_day", "receipt", "acceptance")
 COMBINE = ("shortest", "most_specific")
 STATUTORY = ("shortest", "replaces")
@@ -21,6 +21,9 @@ RETURN_FIELDS = ("reason", "basis", "suggested_unit", "leader_opinion", "phone")
 APPROVERS = ("center", "authority", "platform", "unit_leader")
 
 _UNIT_WORDS = {"minutes": "min", "hours": "h", "working_days": "working day(s)", "factor": "×"}
+# "immediately" (即时 / 第一时间 / 立即, guizhou 第九条, guangxi 第二十五条(二), puyang 三(四)):
+# no length of time, so no timer can be late; the delay is measured instead.
+IMMEDIATELY = "immediately"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,11 @@ class Limit:
     note: str | None = None
     default_not_from_regulation: bool = False
     soft: bool = False  # 原则上 / 一般: the center may override it with a recorded reason
+
+    @property
+    def immediately(self) -> bool:
+        """At once (即时): no breach is timed; the delay is measured and recorded."""
+        return self.unit == IMMEDIATELY
 
     @property
     def clock_time(self) -> timedelta | None:
@@ -48,6 +56,8 @@ class Limit:
         amount = int(self.amount) if float(self.amount).is_integer() else self.amount
         if self.unit == "factor":
             return f"{amount}× the original limit"
+        if self.unit == IMMEDIATELY:
+            return "immediately (no timer; the delay is measured)"
         text = f"{amount} {_UNIT_WORDS[self.unit]}"
         default = " (default, not from the regulation)" if self.default_not_from_regulation else ""
         return text + default
