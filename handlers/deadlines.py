@@ -14,15 +14,17 @@ from sqlalchemy import select
 
 from handlers import supervision
 from hotline import clock
-from hotline.calendar import WorkingCalendar
+from hotline.calendar import Deadline, WorkingCalendar
 from hotline.deadlines import (
     callback_no_answer,
     compute_deadlines,
     dispatch_delay,
     dispatch_rule,
     extended_due,
+    extension_grant,
     reminder_at,
     return_due,
+    upper_platform_cap,
 )
 from hotline.models import Ticket, TicketEvent
 from hotline.tickets import NEVER, ticket_deadlines
@@ -93,25 +95,74 @@ def start_on_acceptance(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     return {"handle_due_at": iso(deadlines.due_at), "handle_remind_at": iso(deadlines.remind_at)}
 
 
+# Who approves (profile [[extensions.kind]] approver) → the candidate group of approve_extension.
+# meizhou 第十五条: 市中心管理办 or the county body, i.e. the authority; guangyuan 第十三条(三) and
+# guangxi 第二十六条(二)9: the center; puyang 附件 四(三)1 市热线平台: the platform the center runs;
+# puyang 三(四) 承办单位有关领导批办: the unit's leader, signing off in the unit's own account.
+APPROVER_GROUPS = {
+    "center": "center",
+    "platform": "center",
+    "authority": "authority",
+    "unit_leader": "unit:{unit}",
+}
+
+
+def extension_request_data(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
+    """The extension kind asked for and the candidate group that approves it."""
+    ext = profile_of(ctx).extension_kind(ctx.form.get("extension_kind") or None)
+    if ext is None:  # the form refuses this; a diagram without the rule still gets the center
+        return {"extension_kind": None, "extension_approver_group": "center"}
+    group = APPROVER_GROUPS[ext.approver].format(unit=ticket.current_unit)
+    return {"extension_kind": ext.kind, "extension_approver_group": group}
+
+
 def extend_handling(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
-    """Move the due time after an approved extension; the handle timers re-arm with it."""
+    """Move the due time after an approved extension; the handle timers re-arm with it.
+
+    The approver's `granted_length` (soft caps passed with `override_reason`) replaces the
+    rule's length; an upper-platform ticket never runs past its upper deadline − lead
+    (guangyuan 第十三条(二)).
+    """
     calendar = WorkingCalendar.load(ctx.session)
     profile = profile_of(ctx)
+    kind = ctx.variables.get("extension_kind")
+    granted, _errors = extension_grant(
+        profile,
+        kind=kind,
+        category=ticket.category,
+        urgency=ticket.urgency,
+        channel=ticket.channel,
+        granted=ctx.form.get("granted_length"),
+        extensions_so_far=ticket.extension_count,
+        override_reason=ctx.form.get("override_reason"),
+    )  # the form rule refused any errors already
     new_due = extended_due(
         profile,
         calendar,
         due_at=ticket.due_at,
+        kind=kind,
         category=ticket.category,
         urgency=ticket.urgency,
         channel=ticket.channel,
         dispatched_at=ticket.dispatched_at,
+        granted=granted,
     )
+    new_due = capped_by_upper_platform(profile, ticket, new_due)
     ticket.due_at = new_due.at
     ticket.deadline_provisional = ticket.deadline_provisional or new_due.provisional
     ticket.extension_count += 1
     ticket.overdue = ticket.overdue and new_due.at <= clock.now()
     remind = reminder_at(profile, due_at=new_due.at, started_at=clock.now())
     return {"handle_due_at": iso(new_due.at), "handle_remind_at": iso(remind)}
+
+
+def capped_by_upper_platform(profile: Any, ticket: Ticket, found: Deadline) -> Deadline:
+    """No later than the upper platform's deadline − lead (guangyuan 第十三条(二): 国家、省热线
+    平台派发的工单需在规定时限提前3小时办结), for extensions and rehandles too."""
+    cap = upper_platform_cap(profile, ticket.upper_deadline)
+    if cap is None or found.at <= cap:
+        return found
+    return Deadline(cap, found.provisional)
 
 
 def schedule_callback(ctx: HandlerContext) -> dict[str, Any]:
@@ -216,7 +267,8 @@ def judge_return(ctx: HandlerContext, ticket: Ticket) -> None:
 
 
 def schedule_rehandle(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
-    """A rehandle runs on the profile's rehandle limit (puyang 三(六): 5 working days)."""
+    """A rehandle runs on the profile's rehandle limit (puyang 三(六): 5 working days), never
+    past an upper-platform ticket's deadline − lead (guangyuan 第十三条(二))."""
     calendar = WorkingCalendar.load(ctx.session)
     profile = profile_of(ctx)
     deadlines = compute_deadlines(
@@ -226,6 +278,7 @@ def schedule_rehandle(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
         urgency=ticket.urgency,
         channel=ticket.channel,
         dispatched_at=clock.now(),
+        upper_deadline=ticket.upper_deadline,
         rehandle=True,
     )
     ticket.due_at, ticket.overdue = deadlines.due_at, False

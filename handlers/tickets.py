@@ -97,23 +97,38 @@ def record_return(ctx: HandlerContext) -> dict[str, Any]:
 
 
 @topic("ticket.extension_request")
-def request_extension(ctx: HandlerContext) -> None:
-    """延期申请: waits for the center's approval."""
+def request_extension(ctx: HandlerContext) -> dict[str, Any]:
+    """延期申请: waits for the approval of the group the profile names (its approver)."""
     ticket = _ticket(ctx)
     set_status(ticket, "extension_requested")
-    ctx.emit("extension_requested", unit=ticket.current_unit, **_form(ctx, "extension_reason"))
+    data = deadlines.extension_request_data(ctx, ticket)
+    ctx.emit(
+        "extension_requested",
+        unit=ticket.current_unit,
+        extension_kind=data["extension_kind"],
+        approver_group=data["extension_approver_group"],
+        **_form(ctx, "extension_reason", "requester_told", "extension_statement"),
+    )
+    if ctx.form.get("requester_told"):
+        # guangyuan 第十三条(三), guangxi 第二十六条(二)9: the requester is told of the delay.
+        ctx.emit("requester_informed_of_extension", unit=ticket.current_unit)
+    return data
 
 
 @topic("ticket.extension_decision")
 def decide_extension(ctx: HandlerContext) -> dict[str, Any] | None:
-    """The center granted or refused the extension; the unit goes on handling."""
+    """The approver granted or refused the extension; the unit goes on handling."""
     ticket = _ticket(ctx)
     set_status(ticket, "handling")
     if not ctx.variables.get("approved"):
         ctx.emit("extension_refused", **_form(ctx, "comment"))
         return None
     timers = deadlines.extend_handling(ctx, ticket)
-    ctx.emit("extension_approved", due_at=timers["handle_due_at"], **_form(ctx, "comment"))
+    ctx.emit(
+        "extension_approved",
+        due_at=timers["handle_due_at"],
+        **_form(ctx, "comment", "granted_length", "override_reason"),
+    )
     return timers
 
 

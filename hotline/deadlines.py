@@ -187,7 +187,8 @@ def compute_deadlines(
     if upper_deadline is not None:
         _check_ticket(category, urgency, channel, upper_deadline)
         lead = profile.upper_platform.lead
-        cap = upper_deadline - (lead.clock_time or timedelta(0))
+        cap = upper_platform_cap(profile, upper_deadline)
+        assert cap is not None
         if cap < due.at:
             due = Deadline(cap, due.provisional)
         rules.append(_text("upper platform", lead, f" before {_local(upper_deadline)}"))
@@ -208,6 +209,14 @@ def compute_deadlines(
         milestones=tuple(milestones),
         clock_started_at=started,
     )
+
+
+def upper_platform_cap(profile: Profile, upper_deadline: datetime | None) -> datetime | None:
+    """The latest due time of an upper-platform ticket: its deadline − the profile's lead
+    (guangyuan 第十三条(二): 提前3小时办结); None for a ticket without an upper deadline."""
+    if upper_deadline is None:
+        return None
+    return upper_deadline - (profile.upper_platform.lead.clock_time or timedelta(0))
 
 
 def reminder_at(profile: Profile, *, due_at: datetime, started_at: datetime) -> datetime | None:
@@ -307,10 +316,12 @@ def extension_check(
     extensions_so_far: int,
     kind: str | None = None,
     override_reason: str | None = None,
+    allow_soft: bool = False,
 ) -> str | None:
     """None when an extension may be asked now, else why not, citing the article.
 
-    `override_reason` lets the center pass a soft cap (原则上) with a recorded reason.
+    `override_reason` lets the approver pass a soft cap (原则上) with a recorded reason;
+    `allow_soft` lets a unit ask beyond a soft cap, leaving that decision to the approver.
     """
     ext = profile.extension_kind(kind)
     if ext is None:
@@ -333,15 +344,103 @@ def extension_check(
             f"by {_local(due_at - ask_before)} ({ext.ask_before.source})"
         )
     if ext.max_count is not None and extensions_so_far >= ext.max_count:
-        if ext.max_count_soft and override_reason:
+        if ext.max_count_soft and (override_reason or allow_soft):
             return None
-        soft = "; the center may allow more with a recorded reason" if ext.max_count_soft else ""
+        soft = (
+            f"; the approver ({ext.approver}) may allow more with a recorded reason"
+            if ext.max_count_soft
+            else ""
+        )
         cap = "in principle " if ext.max_count_soft else ""
         return (
             f"already extended {extensions_so_far} time(s): {cap}at most {ext.max_count}"
             f"{soft} ({ext.origin.source})"
         )
     return None
+
+
+def extension_beyond_soft_count(
+    profile: Profile, *, kind: str | None, extensions_so_far: int
+) -> str | None:
+    """Why one more extension passes a soft count cap (guangyuan 第十三条(三) 原则上只能申请一次),
+    or None. The approver may still grant it, with a written reason."""
+    ext = profile.extension_kind(kind)
+    if ext is None or ext.max_count is None or extensions_so_far < ext.max_count:
+        return None
+    if ext.length_is_total:
+        return None  # the cap is on the total length (extension_grant checks it)
+    return (
+        f"already extended {extensions_so_far} time(s): in principle at most {ext.max_count} "
+        f"({ext.origin.source})"
+    )
+
+
+def extension_length(
+    profile: Profile, *, kind: str | None, category: str, urgency: str, channel: str
+) -> Limit | None:
+    """The length an extension kind grants by its rule (None: a law gives it)."""
+    ext = profile.extension_kind(kind)
+    if ext is None:
+        return None
+    if ext.length is not None:
+        return ext.length
+    if ext.length_factor is not None:
+        original = _original_limit(profile, category, urgency, channel)
+        amount = original.amount * ext.length_factor.amount
+        if original.unit == "working_days":
+            amount = max(1, int(amount))
+        factor = ext.length_factor
+        note = f"{factor.describe()} ({original.describe()})"
+        return Limit(amount, original.unit, factor.source, note, soft=factor.soft)
+    return ext.new_limit
+
+
+def extension_grant(
+    profile: Profile,
+    *,
+    kind: str | None,
+    category: str,
+    urgency: str,
+    channel: str,
+    granted: int | None,
+    extensions_so_far: int,
+    override_reason: str | None,
+) -> tuple[Limit | None, dict[str, str]]:
+    """The length the approver grants and, per form field, why it may not be granted.
+
+    `granted` (in the rule's unit: working days or hours; default the rule's length) may pass
+    a soft cap (guangyuan 第十三条(三) 一般不超过2个工作日, guangxi 第二十六条(二)9 原则上不得
+    超过原办理时限的1倍) only with `override_reason`; a hard cap never. A length a law gives
+    (puyang 附件 四(三)1 statutory) must be stated, in working days.
+    """
+    ext = profile.extension_kind(kind)
+    if ext is None:
+        return None, {"extension_kind": [f"{profile.name} has no extension kind {kind!r}"]}
+    rule = extension_length(profile, kind=kind, category=category, urgency=urgency, channel=channel)
+    errors: dict[str, list[str]] = {}
+    if granted is not None and granted < 1:
+        return None, {"granted_length": ["must be at least 1"]}
+    if rule is None:
+        if granted is None:
+            why = f"the law gives the length: state it in working days ({ext.origin.source})"
+            return None, {"granted_length": [why]}
+        return Limit(granted, "working_days", ext.origin.source, "length given by law"), {}
+    # A total cap (guangxi: 延长的时限 in all) is used up by earlier extensions.
+    used = rule.amount * extensions_so_far if ext.length_is_total else 0
+    amount = rule.amount if granted is None else granted
+    if used + amount > rule.amount:
+        text = (
+            f"beyond {'in principle ' if rule.soft else ''}{rule.describe()}"
+            f"{' in all' if ext.length_is_total else ''} ({rule.source})"
+        )
+        if not rule.soft:
+            errors["granted_length"] = [text]
+        elif not override_reason:
+            errors["override_reason"] = [f"required to grant {text}"]
+    count = extension_beyond_soft_count(profile, kind=kind, extensions_so_far=extensions_so_far)
+    if count and not override_reason:
+        errors.setdefault("override_reason", []).append(f"required: {count}")
+    return Limit(amount, rule.unit, rule.source, rule.note, soft=rule.soft), errors
 
 
 def extended_due(
@@ -355,18 +454,25 @@ def extended_due(
     channel: str = "phone",
     dispatched_at: datetime | None = None,
     length: Limit | None = None,
+    granted: Limit | None = None,
 ) -> Deadline:
     """The due time after an approved extension of the longest length the rule allows.
 
     Rules relative to the original limit (guangxi, meizhou) need `category`; rules that
     replace the limit from the clock start (puyang) need `dispatched_at`; an extension
-    whose length a law gives (puyang 'statutory') needs that `length`.
+    whose length a law gives (puyang 'statutory') needs that `length`. `granted` (from
+    `extension_grant`) replaces the rule's length with the approver's.
     """
     ext = profile.extension_kind(kind)
     if ext is None:
         raise ValueError(
             f"{profile.name} has no extension {kind or ''} ({profile.extensions.origin.source})"
         )
+    replaces = ext.new_limit is not None or ext.length_from_law
+    if granted is not None and not replaces:
+        return _extend(calendar, due_at, granted)
+    if granted is not None:
+        length = granted
     if ext.length is not None:
         return _extend(calendar, due_at, ext.length)
     if ext.length_factor is not None:
@@ -379,7 +485,7 @@ def extended_due(
         if original.unit == "working_days":
             amount = max(1, int(amount))
         return _extend(calendar, due_at, Limit(amount, original.unit, ext.length_factor.source))
-    new_limit = ext.new_limit or length
+    new_limit = length or ext.new_limit
     if new_limit is None:
         raise ValueError(f"the {ext.kind} extension takes its length from the law: pass length")
     if dispatched_at is None:

@@ -20,6 +20,7 @@ from hotline.deadlines import (
     dispatch_due,
     extended_due,
     extension_check,
+    extension_grant,
     remaining_working_time,
     return_due,
 )
@@ -236,14 +237,24 @@ def test_guangxi_a_limit_set_by_law_prevails_even_when_longer() -> None:
     assert due(GX, "complaint", statutory_limit=law).due_at == sh(2026, 10, 28)
 
 
-def test_guangxi_extension_at_most_the_original_limit_once() -> None:
-    """002 第二十六条(二)9: ask before due; extension ≤ 1× the original limit (10 wd → +10 wd)."""
+def test_guangxi_extension_at_most_the_original_limit_in_all() -> None:
+    """002 第二十六条(二)9: ask before due; all extensions ≤ 1× the original limit (10 wd →
+    +10 wd) in principle. The article sets no count: a second request may be asked, but
+    granting it passes the cap and needs the center's written reason."""
     limit = sh(2026, 10, 21)
     ask = {"category": "complaint", "due_at": limit}
     assert extension_check(GX, CAL, now=sh(2026, 10, 20, 23), extensions_so_far=0, **ask) is None
     assert extension_check(GX, CAL, now=limit, extensions_so_far=0, **ask)
-    second = extension_check(GX, CAL, now=sh(2026, 10, 20), extensions_so_far=1, **ask)
-    assert second and "at most 1" in second and "第二十六条(二)9" in second
+    assert extension_check(GX, CAL, now=sh(2026, 10, 20), extensions_so_far=1, **ask) is None
+    grant = {"kind": None, "category": "complaint", "urgency": "normal", "channel": "phone"}
+    _, errors = extension_grant(
+        GX, granted=None, extensions_so_far=1, override_reason=None, **grant
+    )
+    assert "第二十六条(二)9" in errors["override_reason"][0]
+    assert (
+        extension_grant(GX, granted=None, extensions_so_far=1, override_reason="鉴定", **grant)[1]
+        == {}
+    )
     assert extended_due(GX, CAL, due_at=limit, category="complaint").at == sh(2026, 11, 4)
     with pytest.raises(ValueError, match="pass category"):
         extended_due(GX, CAL, due_at=limit)

@@ -115,3 +115,118 @@ def test_meizhou_complaint_does_not_move_at_acknowledgement(profile_hotline) -> 
     move_clock(h, "2026-11-23 15:00")
     h.unit.complete(number, "acknowledge", {"contacted": True})
     assert h.ticket(number)["due_at"] == before
+
+
+# --- item 6: the profile's approver decides who gets approve_extension --------------------
+
+ASK = {"outcome": "extension", "extension_reason": "需现场鉴定检测", "requester_told": True}
+
+
+def _extension_asked(h: Hotline, category: str = "complaint") -> str:
+    number = h.new_ticket(category=category)["number"]
+    h.center.complete(number, "triage", DISPATCH_ZJJ)
+    h.unit.complete(number, "acknowledge", {"contacted": True})
+    h.unit.complete(number, "handle", ASK)
+    return number
+
+
+def _task_ids(caller, number: str) -> list[str]:
+    return [t["key"] for t in caller.inbox() if t["ticket_number"] == number]
+
+
+def test_meizhou_extension_is_approved_by_the_authority_not_the_center(profile_hotline) -> None:
+    """meizhou 第十五条: 向市中心管理办或县（市、区）责任单位说明原因…申请延长 — the authority."""
+    h = profile_hotline("meizhou")
+    number = _extension_asked(h)
+    assert "approve_extension" not in _task_ids(h.center, number)
+    assert "approve_extension" in _task_ids(h.authority, number)
+    task = h.authority.task_for(number, "approve_extension")
+    forbidden = h.center.post(
+        f"/api/v1/tasks/{task['id']}/complete", json={"data": {"approved": True}}
+    )
+    assert forbidden.status_code == 403
+    due = h.ticket(number)["due_at"]
+    h.authority.complete(number, "approve_extension", {"approved": True, "comment": "同意"})
+    ticket = h.ticket(number)
+    assert ticket["extension_count"] == 1 and ticket["due_at"] > due
+    [asked] = events(h, number, "extension_requested")
+    assert asked["data"]["approver_group"] == "authority"
+
+
+def test_guangyuan_extension_is_approved_by_the_center(hotline: Hotline) -> None:
+    """guangyuan 第十三条(三): 由市12345热线中心审核办理延时."""
+    number = _extension_asked(hotline)
+    assert "approve_extension" in _task_ids(hotline.center, number)
+    assert "approve_extension" not in _task_ids(hotline.authority, number)
+    hotline.center.complete(number, "approve_extension", {"approved": True})
+    assert hotline.ticket(number)["extension_count"] == 1
+
+
+# --- item 9: tell_requester, in_writing, soft caps -----------------------------------------
+
+
+def test_guangyuan_extension_needs_the_requester_told(hotline: Hotline) -> None:
+    """guangyuan 第十三条(三): 承办部门同时要向诉求人说明延期情况 — recorded in the history."""
+    number = hotline.new_ticket()["number"]
+    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
+    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    untold = {**ASK, "requester_told": False}
+    response = hotline.unit.complete(number, "handle", untold, expect=422)
+    assert "第十三条(三)" in response.json["error"]["fields"]["requester_told"][0]
+    hotline.unit.complete(number, "handle", ASK)
+    assert len(events(hotline, number, "requester_informed_of_extension")) == 1
+
+
+def test_puyang_statutory_extension_needs_a_written_statement_and_the_law_length(
+    profile_hotline,
+) -> None:
+    """puyang 附件 四(三)1: 因法律、法规、规章对办理时限规定超过五个工作日的，向市热线平台书面说明,
+    可以延期办理 — a written statement; the platform (center) approves and states the length."""
+    h = profile_hotline("puyang")
+    number = h.new_ticket()["number"]
+    h.center.complete(number, "triage", DISPATCH_ZJJ)
+    h.unit.complete(number, "acknowledge", {"contacted": True})
+    ask = {"outcome": "extension", "extension_reason": "法定时限", "extension_kind": "statutory"}
+    response = h.unit.complete(number, "handle", ask, expect=422)
+    assert "附件 四(三)1" in response.json["error"]["fields"]["extension_statement"][0]
+    statement = "《信访工作条例》规定60日内办结，书面说明附后"
+    h.unit.complete(number, "handle", {**ask, "extension_statement": statement})
+    no_length = h.center.complete(number, "approve_extension", {"approved": True}, expect=422)
+    assert "granted_length" in no_length.json["error"]["fields"]
+    h.center.complete(number, "approve_extension", {"approved": True, "granted_length": 20})
+    ticket = h.ticket(number)
+    assert local(ticket["due_at"]) == "2026-12-22 00:00"  # 20 wd from Mon 23 Nov: Mon 21 Dec
+    [asked] = events(h, number, "extension_requested")
+    assert asked["data"]["extension_statement"] == statement
+
+
+def test_puyang_leader_sign_off_goes_to_the_unit_itself(profile_hotline) -> None:
+    """puyang 三(四): 呈报承办单位有关领导批办 — the unit's own leader signs off, in its account."""
+    h = profile_hotline("puyang")
+    number = h.new_ticket()["number"]
+    h.center.complete(number, "triage", DISPATCH_ZJJ)
+    h.unit.complete(number, "acknowledge", {"contacted": True})
+    ask = {
+        "outcome": "extension",
+        "extension_reason": "难点问题",
+        "extension_kind": "leader_sign_off",
+    }
+    h.unit.complete(number, "handle", ask)
+    assert "approve_extension" in _task_ids(h.unit, number)
+    assert "approve_extension" not in _task_ids(h.center, number)
+
+
+def test_guangyuan_soft_caps_yield_only_to_the_centers_written_reason(hotline: Hotline) -> None:
+    """guangyuan 第十三条(三): 原则上只能申请一次…一般不超过2个工作日 — the center, approving,
+    may pass either cap with a written reason kept in the history; never without one."""
+    number = _extension_asked(hotline)
+    longer = {"approved": True, "granted_length": 3}
+    refused = hotline.center.complete(number, "approve_extension", longer, expect=422)
+    assert "2 working day" in refused.json["error"]["fields"]["override_reason"][0]
+    reason = "需第三方检测机构出具报告，2个工作日不足"
+    hotline.center.complete(number, "approve_extension", {**longer, "override_reason": reason})
+    ticket = hotline.ticket(number)
+    assert local(ticket["due_at"]) == "2026-12-02 00:00"  # Thu 26 24:00 + 3 wd: Tue 1 Dec
+    [approved] = events(hotline, number, "extension_approved")
+    assert approved["data"]["override_reason"] == reason
+    assert approved["data"]["granted_length"] == 3

@@ -94,7 +94,7 @@ def test_extension_too_close_to_due_is_refused(hotline: Hotline) -> None:
     hotline.center.complete(number, "triage", DISPATCH_ZJJ)
     hotline.unit.complete(number, "acknowledge", {"contacted": True})
     move_clock(hotline, "2026-11-26 22:30")
-    ask = {"outcome": "extension", "extension_reason": "需要检测"}
+    ask = {"outcome": "extension", "extension_reason": "需要检测", "requester_told": True}
     response = hotline.unit.complete(number, "handle", ask, expect=422)
     assert "at least 2 h before due" in response.json["error"]["fields"]["outcome"][0]
 
@@ -104,7 +104,7 @@ def test_consultation_extension_is_refused_by_category(hotline: Hotline) -> None
     number = hotline.new_ticket(category="help")["number"]
     hotline.center.complete(number, "triage", DISPATCH_ZJJ)
     hotline.unit.complete(number, "acknowledge", {"contacted": True})
-    ask = {"outcome": "extension", "extension_reason": "需要协调"}
+    ask = {"outcome": "extension", "extension_reason": "需要协调", "requester_told": True}
     response = hotline.unit.complete(number, "handle", ask, expect=422)
     assert "complaint" in response.json["error"]["fields"]["outcome"][0]
 
@@ -114,7 +114,11 @@ def test_approved_extension_rearms_the_overdue_timer(hotline: Hotline) -> None:
     number = hotline.new_ticket()["number"]
     hotline.center.complete(number, "triage", DISPATCH_ZJJ)
     hotline.unit.complete(number, "acknowledge", {"contacted": True})
-    hotline.unit.complete(number, "handle", {"outcome": "extension", "extension_reason": "检测"})
+    hotline.unit.complete(
+        number,
+        "handle",
+        {"outcome": "extension", "extension_reason": "检测", "requester_told": True},
+    )
     hotline.center.complete(number, "approve_extension", {"approved": True})
     assert local(hotline.ticket(number)["due_at"]) == "2026-12-01 00:00"  # +2 wd: Mon 30
     move_clock(hotline, "2026-11-28 10:00")

@@ -254,12 +254,15 @@ def _extension(k: _Table) -> m.ExtensionKind:
     approver = k.choice("approver", m.APPROVERS)
     tell = bool(k.get("tell_requester", (bool,)))
     writing = bool(k.get("in_writing", (bool,)))
+    total = bool(k.get("length_is_total", (bool,)))
+    if total and length is None and factor is None:
+        k.fail("length_is_total", "only a length or length_factor can cap the total")
     origin = _provenance(k)
     k.done()
     assert kind is not None and ask_before is not None
     return m.ExtensionKind(
         kind, categories, ask_before, max_count, max_soft, length, factor, new_limit,
-        from_law, str(approver), tell, writing, origin,
+        from_law, str(approver), tell, writing, origin, total,
     )  # fmt: skip
 
 

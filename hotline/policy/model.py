@@ -169,10 +169,13 @@ class ExtensionKind:
     length_factor: Limit | None  # unit "factor": × the original handling limit
     new_limit: Limit | None  # replaces the handling limit, counted from the clock start
     length_from_law: bool  # the law that sets the longer limit gives the length
-    approver: str  # one of APPROVERS
-    tell_requester: bool
-    in_writing: bool
+    approver: str  # one of APPROVERS: whose candidate group gets approve_extension
+    tell_requester: bool  # the unit must say it told the requester (requester_told)
+    in_writing: bool  # the request needs a written statement (extension_statement)
     origin: Provenance
+    # The length caps all extensions together (guangxi 第二十六条(二)9: 延长的时限…不超过原办理
+    # 时限的1倍), not each one.
+    length_is_total: bool = False
 
 
 @dataclass(frozen=True)
