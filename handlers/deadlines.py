@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from handlers import supervision
-from hotline import clock
+from hotline import clock, milestones
 from hotline.calendar import Deadline, WorkingCalendar
 from hotline.deadlines import (
     callback_no_answer,
@@ -60,6 +60,7 @@ def schedule_handling(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
         provisional=deadlines.provisional,
         rules=list(deadlines.rules),
     )
+    schedule_milestones(ctx, ticket, deadlines.milestones)
     return {
         "acknowledge_due_at": iso(deadlines.acknowledge_due_at),
         "handle_due_at": iso(deadlines.due_at),
@@ -105,6 +106,33 @@ APPROVER_GROUPS = {
     "authority": "authority",
     "unit_leader": "unit:{unit}",
 }
+
+
+MILESTONE_PROCESS = "milestone"
+
+
+def schedule_milestones(
+    ctx: HandlerContext, ticket: Ticket, milestones: tuple[tuple[str, datetime], ...]
+) -> None:
+    """Record the ticket's milestones (guangyuan 第十三条(四): first reply within 1 h, progress
+    within 1 working day) and start one `milestone` timer process for each."""
+    if not milestones:
+        return
+    ctx.emit("milestones_set", milestones={name: iso(due) for name, due in milestones})
+    for name, due in milestones:
+        ctx.start(
+            MILESTONE_PROCESS,
+            {"ticket_id": ticket.id, "milestone": name, "milestone_due_at": iso(due)},
+        )
+
+
+@topic("deadline.milestone_overdue")
+def milestone_overdue(ctx: HandlerContext) -> None:
+    """A milestone passed without the unit's report: record milestone_overdue, once."""
+    ticket = _ticket(ctx)
+    name, due = ctx.variables.get("milestone"), ctx.variables.get("milestone_due_at")
+    if milestones.pending(ctx.session, ticket, str(name), str(due)):
+        ctx.emit("milestone_overdue", name=name, due_at=due, unit=ticket.current_unit)
 
 
 def extension_request_data(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
