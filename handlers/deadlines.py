@@ -291,6 +291,7 @@ def judge_return(ctx: HandlerContext, ticket: Ticket) -> None:
         due_at=iso(deadline.at),
         counts_as=window.late_counts_as,
         rule=window.limit.source,
+        default_not_from_regulation=window.late_counts_as_default,
     )
 
 

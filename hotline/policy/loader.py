@@ -227,11 +227,15 @@ def _returns(top: _Table) -> m.Returns:
         match = _match(w)
         after = w.choice("after", m.RETURN_AFTER)
         late = w.choice("late_counts_as", m.LATE_RETURN)
+        # What a late return counts as, when the article does not say (guangxi, meizhou).
+        late_default = bool(w.get("late_counts_as_default", (bool,)))
         requires = w.choices("requires", m.RETURN_FIELDS, "return field") or frozenset()
         limit = _limit(w, ALL_UNITS, positive=True)
         w.done()
         ordered = tuple(f for f in m.RETURN_FIELDS if f in requires)
-        windows.append(m.ReturnWindow(match, str(after), limit, str(late), ordered))
+        if late_default and limit.note is None:
+            w.fail("note", "late_counts_as_default = true needs a note saying why")
+        windows.append(m.ReturnWindow(match, str(after), limit, str(late), ordered, late_default))
     result = m.Returns(tuple(windows), _provenance(t))
     t.done()
     return result

@@ -146,6 +146,9 @@ class ReturnWindow:
     limit: Limit
     late_counts_as: str  # one of LATE_RETURN
     requires: tuple[str, ...]
+    # late_counts_as is a default, not from the regulation (guangxi 第二十六条(三), meizhou
+    # 第十六条 give the window but not what a late return counts as)
+    late_counts_as_default: bool = False
 
 
 @dataclass(frozen=True)
