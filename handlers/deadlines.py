@@ -20,12 +20,11 @@ from hotline.deadlines import (
     compute_deadlines,
     dispatch_delay,
     dispatch_rule,
-    extended_due,
-    extension_grant,
     reminder_at,
     return_due,
     upper_platform_cap,
 )
+from hotline.extensions import extended_due, extension_grant
 from hotline.models import Ticket, TicketEvent
 from hotline.tickets import NEVER, ticket_deadlines
 from processes.context import HandlerContext

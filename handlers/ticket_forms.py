@@ -8,8 +8,8 @@ from marshmallow import ValidationError
 
 from hotline import clock
 from hotline.calendar import WorkingCalendar
-from hotline.deadlines import extension_check, extension_grant
 from hotline.directory import active_unit, parse_unit_codes
+from hotline.extensions import extension_check, extension_grant
 from hotline.knowledge_questions import parse_article_ids, published_articles
 from hotline.models import Ticket
 from processes.forms import FormContext, form_rule

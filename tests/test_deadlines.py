@@ -18,12 +18,10 @@ from hotline.deadlines import (
     callback_no_answer,
     compute_deadlines,
     dispatch_due,
-    extended_due,
-    extension_check,
-    extension_grant,
     remaining_working_time,
     return_due,
 )
+from hotline.extensions import extended_due, extension_check, extension_grant
 from hotline.policy import load_profile
 from hotline.policy.model import Limit, Profile
 
