@@ -195,14 +195,15 @@ def test_loading_the_missing_year_recomputes_provisional_deadlines(
 
 
 def test_guangxi_urgent_fast_lane_and_no_answer_counts_as_satisfied(profile_hotline) -> None:
-    """guangxi 第二十六条(二)7: 突发 ack 30 min, close in 24 h; 第二十七条(二): 24 h → satisfied."""
+    """guangxi 第二十六条(二)7: 突发 ack 30 min, close in 24 h counted, as all of (二), from the
+    next working day (Tue 24 Nov 00:00); 第二十七条(二): 24 h → satisfied."""
     gx = profile_hotline("guangxi")
     number = gx.new_ticket(urgency="urgent")["number"]
     assert number.startswith("GX")
     gx.center.complete(number, "triage", DISPATCH_ZJJ)
     ticket = gx.ticket(number)
     assert local(ticket["acknowledge_due_at"]) == "2026-11-23 09:30"
-    assert local(ticket["due_at"]) == "2026-11-24 09:00"
+    assert local(ticket["due_at"]) == "2026-11-25 00:00"
     gx.unit.complete(number, "acknowledge", {"contacted": True})
     done = {"outcome": "done", "basis": "应急预案", "findings": "已抢修", "reply": "已恢复供水"}
     gx.unit.complete(number, "handle", done)
