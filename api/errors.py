@@ -8,7 +8,8 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from flask_smorest import Api
 from marshmallow import Schema, fields
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from hotline.errors import DomainError
@@ -107,3 +108,70 @@ def install(app: Flask) -> None:
             return error_response(400, "validation_error", message, {"body": ["too deep"]})
         log.exception("unhandled error")
         return error_response(500, "internal_error", "an unexpected error occurred")
+
+    install_database_errors(app)
+
+
+# -- a database that is down, stalled or too slow: 503, never a hung worker ----------------
+
+# PostgreSQL SQLSTATEs that mean "not now" rather than "this request is wrong": connection
+# exceptions (08), lock_not_available (55P03, lock_timeout), query_canceled (57014,
+# statement_timeout), server shutdown (57P0x), insufficient resources (53).
+UNAVAILABLE_SQLSTATES = ("08", "55P03", "57014", "57P", "53")
+SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(exc: BaseException) -> str | None:
+    """Why the database could not serve the request now, or None for any other error."""
+    if isinstance(exc, SQLAlchemyTimeoutError):  # no pooled connection came free in time
+        return "no database connection came free in time"
+    if not isinstance(exc, DBAPIError):
+        return None
+    if exc.connection_invalidated:
+        return "the database connection was lost"
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate and sqlstate.startswith(UNAVAILABLE_SQLSTATES):
+        reasons = {"55P03": "a lock wait timed out", "57014": "a statement timed out"}
+        return reasons.get(sqlstate, f"the database refused the work (SQLSTATE {sqlstate})")
+    if not isinstance(exc, OperationalError):
+        return None
+    text = str(orig).lower()
+    if any(busy in text for busy in SQLITE_BUSY):
+        return "the database is locked by another writer"
+    # psycopg: no SQLSTATE at all means the server never answered (connect timeout,
+    # refused, reset); a SQLite OperationalError of another kind is a real bug.
+    if sqlstate is None and not type(orig).__module__.startswith("sqlite3"):
+        return "the database did not answer"
+    return None
+
+
+def database_unavailable_response(reason: str, field_errors: Any = None) -> Response:
+    """The JSON 503 for a database that is down or too slow; clients may retry."""
+    response = error_response(
+        503,
+        "database_unavailable",
+        f"the database is unavailable ({reason}); try again in a few seconds",
+        field_errors,
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def install_database_errors(app: Flask) -> None:
+    """A stalled or unreachable database answers 503 database_unavailable within seconds."""
+
+    # OperationalError only: other DBAPIErrors (integrity, data) keep their own handling.
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(SQLAlchemyTimeoutError)
+    def database_error(exc: Exception) -> Response:
+        if _lost_race(exc):  # deadlocks are OperationalErrors too: keep them 409s
+            message = "another request changed this ticket at the same time: try again"
+            return error_response(409, "conflict", message)
+        reason = database_unavailable(exc)
+        if reason is None:
+            log.exception("unhandled database error")
+            return error_response(500, "internal_error", "an unexpected error occurred")
+        log.warning("database unavailable: %s: %s", reason, str(exc).splitlines()[0])
+        return database_unavailable_response(reason)

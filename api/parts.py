@@ -8,7 +8,8 @@ from flask_smorest import Blueprint
 
 from api.context import actor, unit_of_work
 from api.schemas.joint import JointPartsSchema
-from hotline import joint
+from hotline import clock, joint
+from hotline.models import JointPart
 
 blp = Blueprint(
     "parts", __name__, url_prefix="/api/v1/tickets", description="Joint ticket parts (会签分办)"
@@ -27,5 +28,12 @@ def list_(number: str) -> dict[str, Any]:
             "ticket_number": ticket.number,
             "joint": ticket.joint,
             "lead_unit": lead.unit_code if lead is not None else None,
-            "items": parts,
+            "items": [present(part) for part in parts],
         }
+
+
+def present(part: JointPart) -> dict[str, Any]:
+    """A part as shown: overdue once its due time passed unfinished, even before its timer."""
+    data = {c.key: getattr(part, c.key) for c in JointPart.__table__.columns}
+    data["overdue"] = joint.is_part_overdue(part, clock.now())
+    return data

@@ -39,6 +39,8 @@ def present(ticket: Ticket, who: Actor, calendar: WorkingCalendar) -> dict[str, 
     """The ticket as `who` may see it: units get masked contact data on confidential ones."""
     data = {c.key: getattr(ticket, c.key) for c in Ticket.__table__.columns}
     data["remaining_working_seconds"] = remaining_seconds(ticket, calendar)
+    # Overdue is a property of the deadline, whatever step the ticket is at.
+    data["overdue"] = tickets.is_overdue(ticket, clock.now())
     requester = {"name": ticket.requester_name, "phone": ticket.requester_phone}
     if ticket.confidential and who.role == "unit":
         requester = {"name": "***", "phone": mask_phone(ticket.requester_phone)}

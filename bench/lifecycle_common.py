@@ -63,7 +63,12 @@ PATHS: dict[str, tuple[Step, ...]] = {
         Step(
             "handle",
             UNIT,
-            {"outcome": "return", "return_reason": "不属本单位职责", "suggested_unit": "X"},
+            {
+                "outcome": "return",
+                "return_reason": "不属本单位职责",
+                "return_basis": "三定方案",
+                "suggested_unit": "X",
+            },
         ),
         DISPATCH,
         ACK,

@@ -213,6 +213,11 @@ def _already(ctx: HandlerContext, kind: str, task: str | None = None, **match: A
     return any(all(e.data.get(k) == v for k, v in match.items()) for e in events)
 
 
+def already_recorded(ctx: HandlerContext, kind: str, **match: Any) -> bool:
+    """Whether this ticket's history already holds `kind` with these data values."""
+    return _already(ctx, kind, **match)
+
+
 @topic("deadline.acknowledge_overdue")
 def urge_acknowledge(ctx: HandlerContext) -> None:
     """签收超时: urge the unit once per dispatch."""
@@ -238,7 +243,12 @@ def remind(ctx: HandlerContext) -> None:
 
 @topic("deadline.overdue")
 def overdue(ctx: HandlerContext) -> None:
-    """超期: flag the ticket overdue and urge the unit, once per due time."""
+    """超期: flag the ticket overdue and urge the unit, once per due time.
+
+    Timers at the handling deadline on every step where the ticket waits on its unit
+    (acknowledge, handle, the extension decision) run this: overdue is a property of the
+    deadline, not of the step (guangyuan 第二十六条(二): 承办单位超期未办理的 → 督促).
+    """
     ticket = _ticket(ctx)
     due = ctx.variables.get("handle_due_at")
     if _already(ctx, "ticket_overdue", due_at=due):

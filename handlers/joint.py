@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from handlers import deadlines, joint_forms, supervision  # noqa: F401  (joint_forms: rules)
+from handlers import deadlines, joint_forms, supervision, tickets  # noqa: F401  (joint_forms: rules)
 from hotline import clock
 from hotline import joint as parts
 from hotline.calendar import WorkingCalendar
@@ -149,7 +149,10 @@ def record_part_return(ctx: HandlerContext) -> None:
     parts.give_back(part, reason)
     # A part handed back is a return of the ticket by that unit: it counts on the ladder.
     _ticket(ctx).return_count += 1
-    ctx.emit("part_returned", unit=part.unit_code, role=part.role, return_reason=reason)
+    # The profile's return fields (hotline.returns): the reason always, the others if given.
+    given = tickets.return_form(ctx).items()
+    fields = {k: v for k, v in given if k == "return_reason" or v is not None}
+    ctx.emit("part_returned", unit=part.unit_code, role=part.role, **fields)
     supervision.trigger(ctx, "returned", part.unit_code)
 
 
@@ -191,15 +194,35 @@ def drop_part(ctx: HandlerContext) -> None:
     ctx.emit("part_dropped", unit=part.unit_code, role=part.role, comment=comment)
 
 
+@topic("joint.part_acknowledge_overdue")
+def urge_part_acknowledge(ctx: HandlerContext) -> None:
+    """签收超时: the part was not acknowledged by its acknowledge limit (guangyuan 第十三条(一):
+    30 minutes); urge its unit once per limit and let that unit's ladder hear it."""
+    part = _part(ctx)
+    if part.acknowledged_at is not None or part.status in parts.ENDED_STATUSES:
+        return
+    due = ctx.variables.get("part_ack_due_at")
+    if deadlines.already_recorded(
+        ctx, "ticket_urged", stage="acknowledge", unit=part.unit_code, due_at=due
+    ):
+        return
+    ctx.emit("ticket_urged", stage="acknowledge", unit=part.unit_code, role=part.role, due_at=due)
+    supervision.trigger(ctx, "acknowledge_overdue", part.unit_code)
+
+
 @topic("joint.part_overdue")
 def mark_part_overdue(ctx: HandlerContext) -> None:
-    """A part not finished by its due time is overdue (once); the supervision ladder hears it."""
+    """A part not finished by its due time is overdue (once): its unit, lead or assisting, is
+    urged and its own supervision ladder hears it (guangyuan 第二十六条(二))."""
     ticket, part = _ticket(ctx), _part(ctx)
     if not parts.mark_overdue(part):
         return
+    due = _iso(part.due_at)
+    ctx.emit("part_overdue", unit=part.unit_code, role=part.role, due_at=due)
     if part.role == parts.LEAD:
         ticket.overdue = True  # the lead's due is the ticket's due
-    ctx.emit("part_overdue", unit=part.unit_code, role=part.role, due_at=_iso(part.due_at))
+        ctx.emit("ticket_overdue", unit=part.unit_code, due_at=due)
+    ctx.emit("ticket_urged", stage="handle", unit=part.unit_code, role=part.role, due_at=due)
     supervision.trigger(ctx, "overdue", part.unit_code)
 
 

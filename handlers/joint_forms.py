@@ -9,17 +9,12 @@ from typing import Any
 
 from marshmallow import ValidationError
 
+from handlers.ticket_forms import return_errors
 from hotline import joint as parts
+from hotline import returns
 from hotline.directory import active_unit
 from hotline.models import JointPart, Ticket
 from processes.forms import FormContext, form_rule
-
-# guangyuan 第十二条, after (三)(四): units designated by 牵办 or 批办 may not return.
-DESIGNATED_NO_RETURN = (
-    "this ticket's units were designated (by {who}): a designated unit may not return its part "
-    "(guangyuan 第十二条(三)/(四), 000_27d936bb79493c2c.txt: "
-    "通过第十二条第三款、第四款确定的承办单位…不得退回)"
-)
 
 
 def _blank(value: Any) -> bool:
@@ -32,15 +27,21 @@ def _require(data: dict[str, Any], names: tuple[str, ...], when: str) -> dict[st
 
 @form_rule("joint", "handle_part")
 def handle_part_fields(data: dict[str, Any], ctx: FormContext) -> None:
-    """done needs findings and opinion; return needs a reason and is refused when designated."""
+    """done needs findings and opinion; a return obeys the profile's [returns] rule.
+
+    The same rule as the single-unit `handle` form (hotline.returns): under guangyuan
+    第十二条(三) a joint part may not be returned; the fields follow 13(二) / puyang 附件 四(三)2.
+    """
     outcome = data.get("outcome")
-    needed = {"done": ("findings", "opinion"), "return": ("return_reason",)}
-    errors = _require(data, needed.get(outcome, ()), f"outcome is {outcome}")
-    if outcome == "return":
-        ticket = ctx.session.get(Ticket, ctx.ticket_id)
-        who = ticket.designated_by if ticket is not None else None
-        if who or ctx.variables.get("designated"):
-            errors["outcome"] = [DESIGNATED_NO_RETURN.format(who=who or "the center")]
+    errors = _require(data, ("findings", "opinion") if outcome == "done" else (), "outcome is done")
+    ticket = ctx.session.get(Ticket, ctx.ticket_id)
+    if outcome == "return" and ticket is not None:
+        refusal = returns.return_refusal(
+            ctx.extras["profile"], joint=True, designated_by=ticket.designated_by
+        )
+        if refusal:
+            raise ValidationError({"outcome": [refusal]})
+        errors.update(return_errors(ctx, ticket, data))
     if errors:
         raise ValidationError(errors)
 

@@ -2,10 +2,10 @@
 
 At `triage` the center may find that a new ticket repeats another one (hotline.repeats
 flags candidates at intake). Merging closes the repeat into an open ticket, whose unit
-answers both. Terminating closes a repeat of a demand already handled lawfully, with a
-detailed written opinion (guangyuan 第十四条(三), seeds/000_27d936bb79493c2c.txt); guizhou
-第十条(三) tells the requester the progress or result instead, guangxi 第二十一条(四)
-declines repeats — those stay with `answer` and `decline`.
+answers both. Terminating closes a repeat with a written opinion; who decides and against
+which earlier ticket is the profile's [termination] rule (hotline.termination): the handling
+unit at `handle` under guangyuan 第十四条(三) (seeds/000_27d936bb79493c2c.txt), the center at
+`triage` under guizhou 第十条(三) and guangxi 第二十一条(四).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from handlers import supervision
-from hotline import repeats
+from hotline import repeats, termination
 from hotline.errors import WorkflowError
 from hotline.models import Ticket
 from hotline.tickets import set_status
@@ -45,19 +45,35 @@ def triage_merge(data: dict[str, Any], ctx: FormContext) -> None:
 
 @form_rule("ticket", "triage")
 def triage_terminate(data: dict[str, Any], ctx: FormContext) -> None:
-    """terminate needs `repeat_of` (a handled ticket) and a detailed `termination_opinion`."""
+    """terminate at triage: only where the profile lets the center decide (guizhou 第十条(三)).
+
+    Under guangyuan 第十四条(三) the handling unit decides: a 422 names `disposition`.
+    """
     if data.get("disposition") != "terminate":
         return
-    errors: dict[str, list[str]] = {}
-    if not data.get("repeat_of"):
-        errors["repeat_of"] = ["required when disposition is terminate"]
-    else:
-        _original, problem = repeats.repeat_original(ctx.session, ctx.ticket_id, data["repeat_of"])
-        if problem:
-            errors["repeat_of"] = [problem]
-    problem = repeats.opinion_problem(data.get("termination_opinion"))
-    if problem:
-        errors["termination_opinion"] = [problem]
+    ticket = ctx.session.get(Ticket, ctx.ticket_id)
+    if ticket is None:
+        return
+    profile = ctx.extras["profile"]
+    errors = termination.termination_errors(
+        ctx.session, profile, ticket, data, by="center", field="disposition"
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
+@form_rule("ticket", "handle")
+def handle_terminate(data: dict[str, Any], ctx: FormContext) -> None:
+    """outcome terminate: the handling unit's 终结办理 (guangyuan 第十四条(三)), where allowed."""
+    if data.get("outcome") != "terminate":
+        return
+    ticket = ctx.session.get(Ticket, ctx.ticket_id)
+    if ticket is None:
+        return
+    profile = ctx.extras["profile"]
+    errors = termination.termination_errors(
+        ctx.session, profile, ticket, data, by="unit", field="outcome"
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -79,15 +95,21 @@ def merge_ticket(ctx: HandlerContext) -> None:
 
 @topic("ticket.terminate")
 def terminate_ticket(ctx: HandlerContext) -> None:
-    """终结办理: a repeat of a lawfully handled demand closes with a written opinion."""
+    """终结办理: a repeat closes with a written opinion, by the center or the unit per profile."""
     ticket = _ticket(ctx)
-    number = ctx.variables.get("repeat_of")
-    original, problem = repeats.repeat_original(ctx.session, ticket.id, number)
+    profile = ctx.extras["profile"]
+    # The handle task's outcome says the unit decided; otherwise it was triage's disposition.
+    by = "unit" if ctx.variables.get("outcome") == "terminate" else "center"
+    unit = ticket.current_unit if by == "unit" else None
+    refusal = termination.decider_refusal(profile, by)
+    original, problem = termination.find_original(
+        ctx.session, profile, ticket, ctx.variables.get("repeat_of"), unit=unit
+    )
     opinion = ctx.form.get("termination_opinion")
-    problem = problem or repeats.opinion_problem(opinion)
+    problem = refusal or problem or termination.opinion_problem(opinion)
     if original is None or problem:
         raise WorkflowError(problem or "no ticket to terminate against")
     set_status(ticket, "terminated")
     repeats.link_termination(ctx.session, ticket, original, opinion)
-    ctx.emit("ticket_terminated", repeat_of=original.number, opinion=ticket.close_note)
+    ctx.emit("ticket_terminated", repeat_of=original.number, opinion=ticket.close_note, by=by)
     supervision.ticket_finished(ctx)

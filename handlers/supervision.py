@@ -1,6 +1,6 @@
 """Supervision ladder (督办): profile triggers, escalations, government review.
 
-bpmn/supervision.bpmn runs once per ticket at most: `escalate` records a rung, a timer
+bpmn/supervision.bpmn runs once per ticket and unit at most: `escalate` records a rung, a timer
 climbs to the next rung when the profile's limit passes without effect, a supervisor's
 `escalation_requested` message jumps to any rung, and the last rung is the leader's
 `government_review`, whose decision goes back to the ticket as message `government_decision`.
@@ -60,21 +60,40 @@ def _count_events(ctx: HandlerContext, kind: str, **match: Any) -> int:
     return sum(1 for data in rows if all((data or {}).get(k) == v for k, v in match.items()))
 
 
-def occurrences(ctx: HandlerContext, ticket: Ticket, event: str) -> int:
-    """How often `event` happened to the ticket, counting the one being reported."""
+def _missed_deadlines(ctx: HandlerContext, kinds: tuple[str, ...], **match: Any) -> int:
+    """How many distinct deadlines events of `kinds` (with these data values) report."""
+    rows = ctx.session.scalars(
+        select(TicketEvent.data).where(
+            TicketEvent.ticket_id == ctx.ticket_id, TicketEvent.kind.in_(kinds)
+        )
+    )
+    dues = {
+        (data or {}).get("due_at")
+        for data in rows
+        if all((data or {}).get(k) == v for k, v in match.items())
+    }
+    return len(dues)
+
+
+def occurrences(ctx: HandlerContext, ticket: Ticket, event: str, unit: str | None = None) -> int:
+    """How often `event` happened to the ticket, counting the one being reported.
+
+    Late acknowledgements and overdue handling count per unit (each unit its own ladder):
+    a joint ticket's lead late on its part and on the ticket is one missed deadline.
+    """
     if event == "returned":
         return ticket.return_count
     if event == "unsatisfied":
         return ticket.unsatisfied_count
     if event == "sent_back":
         return _count_events(ctx, "result_sent_back")
-    kinds = {
-        "overdue": ("ticket_overdue", {}),
-        "acknowledge_overdue": ("ticket_urged", {"stage": "acknowledge"}),
-        "dispatch_overdue": ("dispatch_overdue", {}),
-    }
-    kind, match = kinds[event]
-    return max(1, _count_events(ctx, kind, **match))  # the event may not be recorded yet
+    if event == "dispatch_overdue":
+        return max(1, _count_events(ctx, "dispatch_overdue"))
+    if event == "acknowledge_overdue":
+        found = _missed_deadlines(ctx, ("ticket_urged",), stage="acknowledge", unit=unit)
+    else:  # overdue
+        found = _missed_deadlines(ctx, ("ticket_overdue", "part_overdue"), unit=unit)
+    return max(1, found)  # the event may not be recorded yet
 
 
 def trigger(ctx: HandlerContext, trigger: str, unit: str | None) -> None:
@@ -82,7 +101,8 @@ def trigger(ctx: HandlerContext, trigger: str, unit: str | None) -> None:
     ticket = _ticket(ctx)
     if not escalations.is_open(ticket):
         return
-    count = occurrences(ctx, ticket, trigger)
+    unit = unit if unit is not None else ticket.current_unit
+    count = occurrences(ctx, ticket, trigger, unit)
     rule = supervision_of(ctx.extras.get("profile")).trigger_for(trigger, count)
     if rule is None:
         return
@@ -95,7 +115,7 @@ def trigger(ctx: HandlerContext, trigger: str, unit: str | None) -> None:
         level=rule.level,
         reason=reason,
         trigger=trigger,
-        unit=unit if unit is not None else ticket.current_unit,
+        unit=unit,
         automatic=True,
     )
 
@@ -190,7 +210,7 @@ def check_effect(ctx: HandlerContext) -> dict[str, Any]:
     level, unit = ctx.variables["level"], ctx.variables.get("unit")
     upper = next_level(level)
     if upper is None or not stalled(ctx.session, ticket, unit, ctx.variables.get("stage")):
-        escalations.resolve_open(ctx.session, ticket.id, "effective")
+        escalations.resolve_open(ctx.session, ticket.id, "effective", unit=unit)
         ctx.emit("escalation_effective", level=level, unit=unit, status=ticket.status)
         return {"effect": True}
     return {

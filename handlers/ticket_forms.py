@@ -6,21 +6,13 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from hotline import clock
+from hotline import clock, returns
 from hotline.calendar import WorkingCalendar
 from hotline.directory import active_unit, parse_unit_codes
 from hotline.extensions import extension_check, extension_grant
 from hotline.knowledge_questions import parse_article_ids, published_articles
 from hotline.models import Ticket
 from processes.forms import FormContext, form_rule
-
-# guangyuan 第十二条 (000_27d936bb79493c2c.txt), after (三)(四): designated units may not return.
-NO_RETURN = (
-    "this ticket's unit was designated ({by}); it may not be returned or objected to "
-    "(guangyuan 第十二条: 通过第十二条第三款、第四款确定的承办单位…不得退回; "
-    "guizhou 第十三条: the authority's designation is final)"
-)
-
 
 # A joint ticket or leader's designation names a handful of units, never hundreds.
 MAX_UNITS = 30
@@ -128,22 +120,27 @@ def designation_fields(data: dict[str, Any], ctx: FormContext) -> None:
 
 @form_rule("ticket", "handle")
 def handle_fields(data: dict[str, Any], ctx: FormContext) -> None:
-    """done: basis, findings, reply; return: reason and suggested unit; objection: a reason.
+    """done: basis, findings, reply; return: the profile's fields; objection: a reason.
 
-    A designated unit may neither return nor object.
+    Who may return or object, and what a return carries, is the profile's [returns] rule
+    (hotline.returns; guangyuan 第十二条 and 第十三条(二)), the same one a joint part obeys.
     """
     outcome = data.get("outcome")
     needed = {
         "done": ("basis", "findings", "reply"),
-        "return": ("return_reason", "suggested_unit"),
         "extension": ("extension_reason",),
         "objection": ("objection_reason",),
     }
-    if outcome in ("return", "objection"):
-        ticket = ctx.session.get(Ticket, ctx.ticket_id)
-        if ticket is not None and ticket.designated_by:
-            raise ValidationError({"outcome": [NO_RETURN.format(by=ticket.designated_by)]})
+    ticket = ctx.session.get(Ticket, ctx.ticket_id)
+    if outcome in ("return", "objection") and ticket is not None:
+        refusal = returns.return_refusal(
+            ctx.extras["profile"], joint=ticket.joint, designated_by=ticket.designated_by
+        )
+        if refusal:
+            raise ValidationError({"outcome": [refusal]})
     errors = _require(data, needed.get(outcome, ()), f"outcome is {outcome}")
+    if outcome == "return" and ticket is not None:
+        errors.update(return_errors(ctx, ticket, data))
     if errors:
         raise ValidationError(errors)
     if outcome == "extension":
@@ -155,6 +152,17 @@ def handle_fields(data: dict[str, Any], ctx: FormContext) -> None:
         errors = extension_request_errors(ctx.extras["profile"], kind, data)
         if errors:
             raise ValidationError(errors)
+
+
+def return_errors(ctx: FormContext, ticket: Ticket, data: dict[str, Any]) -> dict[str, list[str]]:
+    """The profile's required return fields left blank (guangyuan 13(二), puyang 附件 四(三)2)."""
+    return returns.missing_return_fields(
+        ctx.extras["profile"],
+        data,
+        category=ticket.category,
+        urgency=ticket.urgency,
+        channel=ticket.channel,
+    )
 
 
 def extension_request_errors(profile: Any, kind: str | None, data: dict[str, Any]) -> dict:

@@ -8,6 +8,7 @@ from handlers import deadlines, supervision
 from hotline import clock
 from hotline.knowledge_questions import parse_article_ids, published_articles
 from hotline.models import Ticket
+from hotline.returns import FORM_FIELDS
 from hotline.tickets import assign_unit, dispatch_due_at, set_status
 from processes.context import HandlerContext
 from processes.topics import topic
@@ -80,6 +81,13 @@ def acknowledge(ctx: HandlerContext) -> dict[str, Any]:
     return deadlines.start_on_acceptance(ctx, ticket)
 
 
+def return_form(ctx: HandlerContext) -> dict[str, Any]:
+    """A return's fields for its event: reason and suggested unit always, the others if given."""
+    given = _form(ctx, *FORM_FIELDS.values())
+    always = ("return_reason", "suggested_unit")
+    return {k: v for k, v in given.items() if k in always or v not in (None, "")}
+
+
 @topic("ticket.return")
 def record_return(ctx: HandlerContext) -> dict[str, Any]:
     """退单: back to the center for re-dispatch."""
@@ -89,7 +97,7 @@ def record_return(ctx: HandlerContext) -> dict[str, Any]:
     ticket.current_unit = None
     ticket.return_count += 1
     set_status(ticket, "returned")
-    ctx.emit("ticket_returned", unit=unit, **_form(ctx, "return_reason", "suggested_unit"))
+    ctx.emit("ticket_returned", unit=unit, **return_form(ctx))
     supervision.trigger(ctx, "returned", unit)
     # The center's dispatch limit runs again for the re-dispatch.
     due = dispatch_due_at(ctx.session, ctx, ticket)

@@ -1,4 +1,4 @@
-"""`hotline` command line: init, serve, units, users, demo, deploy."""
+"""`hotline` command line: init, serve, units, users, demo, deploy, profile."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import click
 
 from hotline.cli_calendar import calendar
 from hotline.cli_knowledge import knowledge
+from hotline.cli_profile import profile
 from hotline.cli_scheduler import scheduler
 from hotline.config import ConfigError, load_settings
 from hotline.errors import DomainError
@@ -208,4 +209,5 @@ def _env_name(user: str) -> str:
 
 main.add_command(calendar)
 main.add_command(knowledge)
+main.add_command(profile)
 main.add_command(scheduler)

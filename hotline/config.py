@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,51 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class DatabaseTimeouts:
+    """How long one database session may keep the service waiting, in seconds (0: no limit).
+
+    A stalled session (idle in a transaction holding a row, or a server that accepts
+    connections and never answers) then costs a request a few seconds and a JSON 503,
+    never a hung worker (issue 11 §3).
+    """
+
+    connect: float = 3.0  # PostgreSQL connect_timeout (libpq waits at least 2 s)
+    statement: float = 10.0  # PostgreSQL statement_timeout
+    lock: float = 3.0  # PostgreSQL lock_timeout: waiting for another session's row lock
+    idle_in_transaction: float = 30.0  # PostgreSQL idle_in_transaction_session_timeout
+    keepalives_idle: float = 30.0  # TCP keepalive: first probe after this much silence
+    busy: float = 5.0  # SQLite busy timeout: waiting for another writer
+
+
+# Environment variable of each DatabaseTimeouts field (a contract with deployments).
+TIMEOUT_VARIABLES = {
+    "connect": "HOTLINE_DB_CONNECT_TIMEOUT",
+    "statement": "HOTLINE_DB_STATEMENT_TIMEOUT",
+    "lock": "HOTLINE_DB_LOCK_TIMEOUT",
+    "idle_in_transaction": "HOTLINE_DB_IDLE_IN_TRANSACTION_TIMEOUT",
+    "keepalives_idle": "HOTLINE_DB_KEEPALIVES_IDLE",
+    "busy": "HOTLINE_DB_BUSY_TIMEOUT",
+}
+
+
+def load_timeouts(env: Mapping[str, str]) -> DatabaseTimeouts:
+    """The HOTLINE_DB_*_TIMEOUT variables, in seconds; raise ConfigError naming a bad one."""
+    values: dict[str, float] = {}
+    for name, variable in TIMEOUT_VARIABLES.items():
+        raw = env.get(variable)
+        if raw is None or raw.strip() == "":
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            value = -1.0
+        if not 0 <= value <= 86_400:
+            raise ConfigError(f"{variable}={raw!r} must be a number of seconds, 0 to 86400")
+        values[name] = value
+    return DatabaseTimeouts(**values)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the service reads from its environment."""
 
@@ -30,6 +76,7 @@ class Settings:
     clock: str
     bpmn_dir: Path
     var_dir: Path
+    db_timeouts: DatabaseTimeouts = field(default_factory=DatabaseTimeouts)
 
     @property
     def ticket_prefix(self) -> str:
@@ -62,6 +109,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         clock=clock,
         bpmn_dir=Path(env.get("HOTLINE_BPMN_DIR", str(REPO_ROOT / "bpmn"))),
         var_dir=var_dir,
+        db_timeouts=load_timeouts(env),
     )
 
 

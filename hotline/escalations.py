@@ -2,11 +2,14 @@
 
 The `supervision` process (bpmn/supervision.bpmn) records each rung through `record`; a
 supervisor's request and a profile trigger both go through `request`, which starts that
-process or messages the running one. Plain functions over a session.
+process or messages the running one. Each unit a ticket waits on climbs its own ladder (one
+supervision instance per ticket and unit): on a joint ticket the lead and every late
+assisting unit are urged and climb separately. Plain functions over a session.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -15,7 +18,7 @@ from sqlalchemy.orm import Session
 from hotline import clock
 from hotline.actors import Actor
 from hotline.errors import Conflict, Forbidden, Invalid
-from hotline.models import Escalation, Ticket, UserTask
+from hotline.models import Escalation, ProcessInstance, Ticket, UserTask
 from hotline.policy.oversight import FINAL_LEVEL, LEVELS, next_level
 from hotline.tickets import OPEN_STATUSES, get_ticket, visible_tickets
 from processes.messaging import lock_ticket
@@ -27,6 +30,7 @@ SUPERVISION_PROCESS = "supervision"
 ESCALATING_ROLES = ("center", "supervisor", "admin")
 # Who reads every escalation; units read their own, the leader those of tickets brought to it.
 READ_ALL_ROLES = ("center", "supervisor", "authority", "admin")
+ANY_UNIT: Any = object()  # `unit=ANY_UNIT`: every unit's ladder of the ticket
 
 
 def rank(level: str | None) -> int:
@@ -39,14 +43,37 @@ def is_open(ticket: Ticket) -> bool:
     return ticket.closed_at is None and ticket.status in OPEN_STATUSES
 
 
-def open_escalation(session: Session, ticket_id: int) -> Escalation | None:
-    """The ticket's escalation now in force (the latest open one), if any."""
-    return session.scalars(
-        select(Escalation)
-        .where(Escalation.ticket_id == ticket_id, Escalation.open.is_(True))
-        .order_by(Escalation.id.desc())
-        .limit(1)
-    ).first()
+def _of_unit(query: Any, unit: Any) -> Any:
+    if unit is ANY_UNIT:
+        return query
+    if unit is None:  # against the center (dispatch overdue)
+        return query.where(Escalation.unit_code.is_(None))
+    return query.where(Escalation.unit_code == unit)
+
+
+def open_escalation(session: Session, ticket_id: int, unit: Any = ANY_UNIT) -> Escalation | None:
+    """The escalation now in force against `unit` (the latest open one), if any."""
+    query = select(Escalation).where(Escalation.ticket_id == ticket_id, Escalation.open.is_(True))
+    return session.scalars(_of_unit(query, unit).order_by(Escalation.id.desc()).limit(1)).first()
+
+
+def ladder_unit(instance: ProcessInstance) -> str | None:
+    """The unit a supervision instance climbs against: the `unit` it was started with."""
+    # The start variables live in the root task's data of the saved state; they never
+    # change (a request for another unit goes to that unit's own instance).
+    try:
+        state = json.loads(instance.state)
+        return state["tasks"][state["root"]]["data"].get("unit")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def highest_open_level(session: Session, ticket_id: int) -> str | None:
+    """The highest rung in force against any unit of the ticket."""
+    levels = session.scalars(
+        select(Escalation.level).where(Escalation.ticket_id == ticket_id, Escalation.open.is_(True))
+    )
+    return max(levels, key=rank, default=None)
 
 
 def record(
@@ -59,10 +86,10 @@ def record(
     trigger: str,
     actor: Actor,
 ) -> Escalation:
-    """Record a rung against `unit`; it supersedes the ticket's earlier open rung."""
+    """Record a rung against `unit`; it supersedes that unit's earlier open rung."""
     if level not in LEVELS:
         raise ValueError(f"unknown escalation level {level!r}")
-    resolve_open(session, ticket.id, f"superseded by {level}")
+    resolve_open(session, ticket.id, f"superseded by {level}", unit=unit)
     escalation = Escalation(
         ticket_id=ticket.id,
         unit_code=unit,
@@ -75,18 +102,18 @@ def record(
         created_at=clock.now(),
     )
     session.add(escalation)
-    ticket.escalation_level = level
     session.flush()
+    # The ticket shows the highest rung in force: another unit's lower rung never lowers it.
+    ticket.escalation_level = highest_open_level(session, ticket.id)
     return escalation
 
 
-def resolve_open(session: Session, ticket_id: int, resolution: str) -> list[Escalation]:
-    """Close the ticket's open escalations with a resolution; returns them."""
-    rows = list(
-        session.scalars(
-            select(Escalation).where(Escalation.ticket_id == ticket_id, Escalation.open.is_(True))
-        )
-    )
+def resolve_open(
+    session: Session, ticket_id: int, resolution: str, *, unit: Any = ANY_UNIT
+) -> list[Escalation]:
+    """Close the ticket's open escalations (against `unit` only, if given); returns them."""
+    query = select(Escalation).where(Escalation.ticket_id == ticket_id, Escalation.open.is_(True))
+    rows = list(session.scalars(_of_unit(query, unit)))
     now = clock.now()
     for row in rows:
         row.open, row.resolved_at, row.resolution = False, now, resolution
@@ -119,23 +146,17 @@ def request(
     unit: str | None,
     automatic: bool,
 ) -> bool:
-    """Put the ticket on rung `level`: start the supervision process or message the running one.
+    """Put `unit` on rung `level`: start its supervision ladder or message the running one.
 
-    An automatic request (a profile trigger) only ever climbs: it is dropped when the rung in
-    force (against any unit: one ladder per ticket) is as high, or when the leader already
-    has the ticket.
+    Each unit climbs its own ladder (one supervision instance per ticket and unit), so a late
+    lead unit is urged even while an assisting unit is higher up. An automatic request (a
+    profile trigger) only ever climbs: it is dropped when that unit's rung in force is as
+    high, or when the leader already has the ticket (any ladder at government review).
     Returns whether an escalation was requested.
     """
     lock_ticket(session, ticket.id)  # two requests at once must not start two ladders
     running = instances_of(session, ticket.id, SUPERVISION_PROCESS)
-    variables = {"level": level, "reason": reason, "trigger": trigger, "unit": unit}
-    if not running:
-        runtime.start(
-            session, SUPERVISION_PROCESS, actor=actor, ticket_id=ticket.id, variables=variables
-        )
-        return True
-    instance = running[-1]
-    if at_government_review(session, instance.id):
+    if any(at_government_review(session, other.id) for other in running):
         if automatic:
             return False
         raise Conflict(
@@ -143,7 +164,14 @@ def request(
             "the leader's decision is awaited",
             fields={"level": ["the ticket is at government_review"]},
         )
-    current = open_escalation(session, ticket.id)
+    variables = {"level": level, "reason": reason, "trigger": trigger, "unit": unit}
+    instance = next((i for i in running if ladder_unit(i) == unit), None)
+    if instance is None:
+        runtime.start(
+            session, SUPERVISION_PROCESS, actor=actor, ticket_id=ticket.id, variables=variables
+        )
+        return True
+    current = open_escalation(session, ticket.id, unit)
     if automatic and current is not None and rank(level) <= rank(current.level):
         return False
     return runtime.send_message(

@@ -224,6 +224,13 @@ def mark_overdue(part: JointPart) -> bool:
     return True
 
 
+def is_part_overdue(part: JointPart, now: datetime) -> bool:
+    """Overdue: flagged by its timer, or its due time passed while the part is still open."""
+    if part.overdue:
+        return True
+    return part.due_at is not None and part.due_at <= now and part.status in LIVE_STATUSES
+
+
 def cancel_open_parts(session: Session, ticket_id: int) -> list[JointPart]:
     """Parts still being worked on end as cancelled (the joint process was stopped)."""
     cancelled = []

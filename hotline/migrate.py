@@ -22,6 +22,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database schema up to `revision`."""
     cfg = alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # A data migration may run long; the service's 10 s statement limit is for requests.
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
 

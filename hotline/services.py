@@ -44,6 +44,6 @@ def build_services(settings: Settings | None = None) -> Services:
     if settings.clock == "manual" and not isinstance(clock.get_clock(), clock.ManualClock):
         clock.set_clock(clock.ManualClock())
     profile = load_profile(settings.profile)  # a malformed profile stops start-up here
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.db_timeouts)
     runtime = Runtime(extras={"profile": profile})
     return Services(settings, engine, make_session_factory(engine), runtime)

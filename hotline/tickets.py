@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select, update
+from sqlalchemy import Select, and_, exists, func, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,6 +40,12 @@ STATUSES = (
 )  # fmt: skip
 CLOSED_STATUSES = ("closed", "closed_with_note", "declined", "merged", "terminated")
 OPEN_STATUSES = tuple(s for s in STATUSES if s not in CLOSED_STATUSES)
+# Not yet handled: the handling deadline still runs whatever step the ticket is at (a unit
+# acknowledging, handling, awaiting an extension or an objection, or given back to the
+# center). in_review and callback are delivered: the unit handled it.
+UNHANDLED_STATUSES = (
+    "dispatched", "handling", "returned", "extension_requested", "objection_raised",
+)  # fmt: skip
 INTAKE_ROLES = ("operator", "center", "admin")
 TICKET_PROCESS = "ticket"
 NEVER = "9999-12-31T00:00:00+00:00"  # a timer date for a rule the profile does not have
@@ -52,9 +59,21 @@ class Intake:
     replayed: bool
 
 
-def next_number(session: Session, prefix: str) -> str:
-    """Profile prefix + Shanghai date + 6-digit daily sequence, e.g. GY20261122000123."""
-    day = clock.now().astimezone(clock.SHANGHAI).strftime("%Y%m%d")
+PENDING_NUMBER = "~"  # starts a ticket's placeholder number until intake takes the real one
+
+
+def pending_number() -> str:
+    """A unique stand-in for the number while intake runs (31 characters, never shown)."""
+    return PENDING_NUMBER + uuid.uuid4().hex[:30]
+
+
+def next_number(session: Session, prefix: str, at: datetime | None = None) -> str:
+    """Profile prefix + Shanghai date + 6-digit daily sequence, e.g. GY20261122000123.
+
+    Locks today's sequence row until commit: call it last in a transaction, so
+    concurrent intakes (and a stalled session) queue on it for the shortest time.
+    """
+    day = (at or clock.now()).astimezone(clock.SHANGHAI).strftime("%Y%m%d")
     key = prefix + day
     for _ in range(3):
         last = session.execute(
@@ -99,7 +118,9 @@ def create_ticket(
     now = clock.now()
     requester = data["requester"]
     ticket = Ticket(
-        number=next_number(session, prefix),
+        # The real number last, just before commit: its row lock is then held for the
+        # commit alone, not for the whole intake (issue 11 §3, stalled sessions).
+        number=pending_number(),
         channel=data["channel"],
         category=data["category"],
         urgency=data.get("urgency") or "normal",
@@ -150,6 +171,8 @@ def create_ticket(
             "dispatch_due_at": dispatch_due_at(session, runtime, ticket),
         },
     )
+    ticket.number = next_number(session, prefix, at=now)  # the day it was created on
+    session.flush()
     return Intake(ticket, replayed=False)
 
 
@@ -205,6 +228,28 @@ def visible_tickets(actor: Actor) -> Select[tuple[Ticket]]:
     return query
 
 
+def is_overdue(ticket: Ticket, now: datetime) -> bool:
+    """Overdue: flagged by a timer, or its handling deadline passed while it is not handled.
+
+    Computed at read time too, so a ticket never shows `overdue: false` with a past due time
+    while a timer has yet to fire (or no timer watches its current step).
+    """
+    if ticket.overdue:
+        return True
+    due = ticket.due_at
+    return due is not None and due <= now and ticket.status in UNHANDLED_STATUSES
+
+
+def overdue_clause(now: datetime) -> Any:
+    """SQL twin of `is_overdue`, for `?overdue=true|false`."""
+    late = and_(
+        Ticket.due_at.is_not(None),
+        Ticket.due_at <= now,
+        Ticket.status.in_(UNHANDLED_STATUSES),
+    )
+    return or_(Ticket.overdue.is_(True), late)
+
+
 def get_ticket(session: Session, actor: Actor, number: str) -> Ticket:
     """One ticket by number, if the actor may see it (else NotFound, never a hint)."""
     ticket = session.scalars(visible_tickets(actor).where(Ticket.number == number)).first()
@@ -228,7 +273,8 @@ def list_tickets(
     """A page of visible tickets, newest first, and the total count."""
     query = visible_tickets(actor)
     if overdue is not None:
-        query = query.where(Ticket.overdue.is_(overdue))
+        late = overdue_clause(clock.now())
+        query = query.where(late if overdue else not_(late))
     if due_before is not None:
         query = query.where(Ticket.due_at < due_before, Ticket.status.in_(OPEN_STATUSES))
     if status:

@@ -66,6 +66,7 @@ class TimerService:
         self._wakes = 0
         self._backoff: dict[int, float] = {}  # failing instance -> monotonic retry time
         self._stopping = False
+        self.database_failures = 0  # rounds that failed because the database did not answer
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -134,6 +135,16 @@ class TimerService:
                         self._backoff[instance_id] = retry_at
                     if not result.more:
                         break
+            except Exception as exc:
+                # The database is down or stalled: say so, keep the loop, try again later.
+                self.database_failures += 1
+                log.error(
+                    "%s: could not fire timers (%s: %s); retrying in %g s",
+                    self.owner,
+                    type(exc).__name__,
+                    str(exc).splitlines()[0] if str(exc) else "",
+                    self.retry_seconds,
+                )
             finally:
                 self._schedule_next(wakes_before)
             return fired
@@ -143,8 +154,16 @@ class TimerService:
             return
         try:
             due = next_due(self.services, exclude=self._backing_off())
-        except Exception:  # database away: the sweep tries again
-            log.exception("%s: could not read the next due timer", self.owner)
+        except Exception as exc:  # database away: wake again after the retry delay
+            log.error(
+                "%s: could not read the next due timer (%s); retrying in %g s",
+                self.owner,
+                type(exc).__name__,
+                self.retry_seconds,
+            )
+            retry = clock.now() + timedelta(seconds=self.retry_seconds)
+            with self._wake_lock:
+                self._set_wake(retry, only_if_earlier=True)
             return
         now = clock.now()
         if due is not None and due <= now:

@@ -149,7 +149,8 @@ def test_objection_upheld_then_authority_designates_finally(hotline: Hotline) ->
     assert ticket["objection_count"] == 2
     hotline.third_unit.complete(number, "acknowledge", ACK)
     refused = hotline.third_unit.complete(number, "handle", OBJECT, expect=422)
-    assert "第十三条" in " ".join(refused.json["error"]["fields"]["outcome"])
+    # guangyuan 第十二条(四): a unit named after coordination (批办) may not object again.
+    assert "第十二条(四)" in " ".join(refused.json["error"]["fields"]["outcome"])
     stages = [e["data"]["stage"] for e in ticket["events"] if e["kind"] == "dispatch_objected"]
     assert stages == ["coordinate", "authority"]
     assert "unit_designated" in kinds(ticket)

@@ -155,9 +155,8 @@ def test_redispatched_ticket_leaves_the_first_units_inbox(hotline: Hotline) -> N
     number = hotline.new_ticket()["number"]
     hotline.center.complete(number, "triage", DISPATCH_ZJJ)
     hotline.unit.complete(number, "acknowledge", {"contacted": True})
-    hotline.unit.complete(
-        number, "handle", {"outcome": "return", "return_reason": "属地", "suggested_unit": "LZQ"}
-    )
+    back = {"return_reason": "属地", "return_basis": "属地管理", "suggested_unit": "LZQ"}
+    hotline.unit.complete(number, "handle", {"outcome": "return", **back})
     hotline.center.complete(number, "triage", DISPATCH_LZQ)
     assert inbox_of(hotline.unit, number) == []
     task = hotline.other_unit.task_for(number, "acknowledge")

@@ -7,10 +7,12 @@ has 3 working days (due 24:00 Thursday 26); assisting units report 1 working day
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hotline.policy.loader import load_profile
 from tests.conftest import Caller, Hotline
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -37,6 +39,14 @@ def move_clock(h: Hotline, when: str) -> None:
     now = datetime.fromisoformat(when).replace(tzinfo=SH).isoformat()
     response = h.admin.post("/api/v1/admin/clock", json={"now": now})
     assert response.status_code == 200, response.json
+
+
+def allow_joint_returns(h: Hotline) -> None:
+    """Run with meizhou's [returns]: 第十六条 lets any unit, a joint one too, return a ticket
+    outside its remit (guangyuan 第十二条(三) forbids it: tests/test_return_rules.py)."""
+    extras = h.services.runtime.extras
+    meizhou = load_profile("meizhou").returns
+    extras["profile"] = dataclasses.replace(extras["profile"], returns=meizhou)  # type: ignore[index]
 
 
 def joint_ticket(h: Hotline, units: str = "ZJJ,HBJ,LZQ", lead: str = "ZJJ") -> str:
@@ -160,6 +170,7 @@ def test_only_the_owning_unit_completes_its_part(hotline: Hotline) -> None:
 def test_returned_part_is_reassigned_to_another_unit(hotline: Hotline) -> None:
     """HBJ returns its part; the center gives it to LZQ, which acknowledges and handles it."""
     h = hotline
+    allow_joint_returns(h)
     number = joint_ticket(h, units="ZJJ,HBJ")
     h.third_unit.complete(number, "acknowledge_part", ACK)
     back = {"outcome": "return", "return_reason": "噪声属属地街道管理，不属我局职责"}
@@ -197,6 +208,7 @@ def test_returned_part_is_reassigned_to_another_unit(hotline: Hotline) -> None:
 def test_returned_part_is_dropped(hotline: Hotline) -> None:
     """The center may drop a returned assisting part (with a reason); the rest goes on."""
     h = hotline
+    allow_joint_returns(h)
     number = joint_ticket(h)
     h.other_unit.complete(number, "acknowledge_part", ACK)
     h.other_unit.complete(number, "handle_part", {"outcome": "return", "return_reason": "无关"})
@@ -214,6 +226,7 @@ def test_returned_part_is_dropped(hotline: Hotline) -> None:
 def test_returned_lead_part_moves_the_lead(hotline: Hotline) -> None:
     """The lead's part cannot be dropped; reassigned, the new unit merges and is sent back to."""
     h = hotline
+    allow_joint_returns(h)
     number = joint_ticket(h, units="HBJ")
     h.unit.complete(number, "acknowledge_part", ACK)
     h.unit.complete(number, "handle_part", {"outcome": "return", "return_reason": "属地管理"})
@@ -315,6 +328,7 @@ def test_bad_input_names_the_field(hotline: Hotline) -> None:
         caller.complete(number, "acknowledge_part", ACK)
     response = h.unit.complete(number, "handle_part", {"outcome": "done"}, expect=422)
     assert set(response.json["error"]["fields"]) == {"findings", "opinion"}
+    allow_joint_returns(h)
     response = h.unit.complete(number, "handle_part", {"outcome": "return"}, expect=422)
     assert "return_reason" in response.json["error"]["fields"]
     for caller in (h.unit, h.third_unit):
@@ -331,6 +345,7 @@ def test_lead_returns_after_review_and_the_parts_units_lose_sight(hotline: Hotli
     """Sent back to the lead, the lead may return the ticket; re-dispatched alone, it is no
     longer joint and the former part units no longer see it."""
     h = hotline
+    allow_joint_returns(h)
     number = joint_ticket(h, units="ZJJ,HBJ")
     for caller in (h.unit, h.third_unit):
         caller.complete(number, "acknowledge_part", ACK)
@@ -375,6 +390,7 @@ def test_returned_parts_count_as_returns_on_the_supervision_ladder(hotline: Hotl
     """Handing a part back is a return (退回) by that unit: the ticket's second return is a
     supervision order (guangyuan 第二十八条(三)) against the unit that returned it."""
     h = hotline
+    allow_joint_returns(h)
     number = joint_ticket(h)
     back = {"outcome": "return", "return_reason": "不属本单位职责"}
     for caller in (h.third_unit, h.other_unit):

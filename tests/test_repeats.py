@@ -1,4 +1,6 @@
-"""Repeats over HTTP: possible repeats flagged at intake, merge (并单), terminate (终结办理).
+"""Repeats over HTTP: possible repeats flagged at intake, merge (并单).
+
+终结办理 (terminate) is tested in tests/test_termination.py.
 
 Clock: Monday 2026-11-23 09:00 Asia/Shanghai, moved only through POST /api/v1/admin/clock.
 The window and the similarity threshold come from the active profile's [repeats] rules.
@@ -15,10 +17,6 @@ from tests.conftest import START, Hotline
 
 SH = ZoneInfo("Asia/Shanghai")
 NOISE = "小区夜间施工噪音扰民，晚上十一点后仍在作业"
-OPINION = (
-    "该诉求已于本月依法办结并答复，诉求人再次反映同一事项且无新的事实和理由，"
-    "依据第十四条(三)终结办理"
-)
 DONE = {
     "outcome": "done",
     "basis": "《城市建筑垃圾管理规定》第十条",
@@ -218,49 +216,3 @@ def test_merge_into_a_closed_ticket_or_itself_is_refused(hotline: Hotline) -> No
         assert words in response.json["error"]["fields"]["merge_into"][0]
     assert hotline.ticket(repeat)["status"] == "new"
     assert [t["key"] for t in hotline.ticket(repeat)["tasks"]] == ["triage"]
-
-
-def test_repeat_of_a_handled_ticket_is_terminated_with_an_opinion(hotline: Hotline) -> None:
-    """终结办理 (guangyuan 第十四条(三)): closed with its written opinion, linked to the first."""
-    original = hotline.new_ticket()["number"]
-    hotline.center.complete(original, "triage", {"disposition": "answer", "answer": "已答复"})
-    repeat = hotline.new_ticket()["number"]
-    hotline.center.complete(
-        repeat,
-        "triage",
-        {"disposition": "terminate", "repeat_of": original, "termination_opinion": OPINION},
-    )
-    ticket = hotline.ticket(repeat)
-    assert ticket["status"] == "terminated"
-    assert ticket["close_note"] == OPINION
-    assert ticket["closed_at"] is not None
-    assert ticket["tasks"] == []
-    assert [(x["kind"], x["direction"], x["number"]) for x in ticket["links"]] == [
-        ("terminated_as_repeat_of", "outgoing", original)
-    ]
-    event = next(e for e in ticket["events"] if e["kind"] == "ticket_terminated")
-    assert event["data"] == {"repeat_of": original, "opinion": OPINION}
-    assert [(x["kind"], x["direction"]) for x in hotline.ticket(original)["links"]] == [
-        ("terminated_as_repeat_of", "incoming")
-    ]
-
-
-def test_termination_needs_a_detailed_opinion_and_a_handled_ticket(hotline: Hotline) -> None:
-    """A short opinion, or a repeat_of still open, is refused naming the field."""
-    original = hotline.new_ticket()["number"]
-    repeat = hotline.new_ticket()["number"]
-    response = hotline.center.complete(
-        repeat,
-        "triage",
-        {"disposition": "terminate", "repeat_of": original, "termination_opinion": "重复诉求"},
-        expect=422,
-    )
-    fields = response.json["error"]["fields"]
-    assert "at least 20 characters" in fields["termination_opinion"][0]
-    assert "handled" in fields["repeat_of"][0]  # the original is still at triage
-    hotline.center.complete(original, "triage", {"disposition": "answer", "answer": "已答复"})
-    response = hotline.center.complete(
-        repeat, "triage", {"disposition": "terminate", "repeat_of": original}, expect=422
-    )
-    assert list(response.json["error"]["fields"]) == ["termination_opinion"]
-    assert hotline.ticket(repeat)["status"] == "new"

@@ -230,7 +230,12 @@ def test_returned_twice_is_a_supervision_order_in_guangyuan_and_guizhou(
         for unit, caller in (("ZJJ", h.unit), ("LZQ", h.other_unit)):
             h.center.complete(number, "triage", {"disposition": "dispatch", "unit": unit})
             caller.complete(number, "acknowledge", {"contacted": True})
-            ret = {"outcome": "return", "return_reason": "非本单位职责", "suggested_unit": "HBJ"}
+            ret = {
+                "outcome": "return",
+                "return_reason": "非本单位职责",
+                "return_basis": "三定方案",
+                "suggested_unit": "HBJ",
+            }
             caller.complete(number, "handle", ret)
             if unit == "ZJJ":
                 assert escalated(h, number) == [], profile
@@ -344,8 +349,8 @@ def test_a_decision_deadline_beyond_a_year_is_refused(hotline: Hotline) -> None:
 
 
 def test_an_assisting_unit_late_on_its_part_climbs_its_own_ladder(hotline: Hotline) -> None:
-    """HBJ's part is overdue: the ladder runs against HBJ while its part stays open, and a
-    later trigger against another unit never lowers the rung."""
+    """HBJ's part is overdue: the ladder runs against HBJ while its part stays open; the lead
+    late too climbs its own ladder (issue 11 §2), which never lowers the ticket's rung."""
     h = hotline
     number = h.new_ticket()["number"]
     h.center.complete(
@@ -357,9 +362,10 @@ def test_an_assisting_unit_late_on_its_part_climbs_its_own_ladder(hotline: Hotli
     assert [(e["level"], e["unit"]) for e in escalations(h)] == [("urge", "HBJ")]
     move_clock(h, "2026-11-28 00:10")  # an urge without effect for a working day climbs
     rungs = [(e["level"], e["unit"]) for e in escalations(h)]
-    # The lead's part went late on Friday too: its automatic urge did not undo the order.
+    # The lead's part went late on Friday too: it is urged on its own ladder, and HBJ's
+    # order stands.
     late = [e["data"]["unit"] for e in h.ticket(number)["events"] if e["kind"] == "part_overdue"]
     assert late == ["HBJ", "ZJJ"]
-    assert rungs == [("urge", "HBJ"), ("supervision_order", "HBJ")]
-    assert [e["open"] for e in escalations(h)] == [False, True]
+    assert rungs == [("urge", "HBJ"), ("urge", "ZJJ"), ("supervision_order", "HBJ")]
+    assert [e["open"] for e in escalations(h)] == [False, True, True]
     assert h.ticket(number)["escalation_level"] == "supervision_order"

@@ -15,6 +15,9 @@ from tests.conftest import Hotline
 SH = ZoneInfo("Asia/Shanghai")
 DISPATCH_ZJJ = {"disposition": "dispatch", "unit": "ZJJ"}
 
+# A return as guangyuan 第十三条(二) requires it: 退回理由、依据，提出转送建议.
+RETURN = {"outcome": "return", "return_reason": "非本单位职责", "return_basis": "三定方案"}
+
 
 def at(text: str) -> str:
     """ISO time in Shanghai, e.g. at("2026-11-23 09:31")."""
@@ -228,7 +231,7 @@ def test_late_return_counts_as_overdue(hotline: Hotline) -> None:
     hotline.center.complete(number, "triage", DISPATCH_ZJJ)
     hotline.unit.complete(number, "acknowledge", {"contacted": True})
     move_clock(hotline, "2026-11-23 10:00")
-    ret = {"outcome": "return", "return_reason": "非本单位职责", "suggested_unit": "LZQ"}
+    ret = {**RETURN, "suggested_unit": "LZQ"}
     hotline.unit.complete(number, "handle", ret)
     ticket = hotline.ticket(number)
     assert ticket["overdue"] is True
@@ -241,7 +244,7 @@ def test_timely_return_is_not_overdue(hotline: Hotline) -> None:
     number = hotline.new_ticket()["number"]
     hotline.center.complete(number, "triage", DISPATCH_ZJJ)
     hotline.unit.complete(number, "acknowledge", {"contacted": True})
-    ret = {"outcome": "return", "return_reason": "非本单位职责", "suggested_unit": "LZQ"}
+    ret = {**RETURN, "suggested_unit": "LZQ"}
     hotline.unit.complete(number, "handle", ret)
     assert hotline.ticket(number)["overdue"] is False
     assert events(hotline, number, "late_return") == []

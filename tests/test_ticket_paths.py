@@ -99,7 +99,12 @@ def test_return_goes_back_to_triage_for_redispatch(hotline: Hotline) -> None:
     response = hotline.unit.complete(
         number,
         "handle",
-        {"outcome": "return", "return_reason": "属地街道职责", "suggested_unit": "LZQ"},
+        {
+            "outcome": "return",
+            "return_reason": "属地街道职责",
+            "return_basis": "属地管理原则",
+            "suggested_unit": "LZQ",
+        },
     )
     assert response.status_code == 200, response.json
     ticket = hotline.ticket(number)
@@ -110,6 +115,7 @@ def test_return_goes_back_to_triage_for_redispatch(hotline: Hotline) -> None:
     returned = next(e for e in ticket["events"] if e["kind"] == "ticket_returned")
     assert returned["data"] == {
         "unit": "ZJJ", "return_reason": "属地街道职责", "suggested_unit": "LZQ",
+        "return_basis": "属地管理原则",
     }  # fmt: skip
     hotline.center.complete(number, "triage", {"disposition": "dispatch", "unit": "LZQ"})
     assert hotline.other_unit.task_for(number, "acknowledge")["candidate_group"] == "unit:LZQ"

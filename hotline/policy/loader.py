@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from hotline.policy import model as m
-from hotline.policy import oversight
+from hotline.policy import oversight, termination
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
 # "<seed file> <article>", e.g. "000_27d936bb79493c2c.txt 第十三条(一)".
@@ -236,7 +236,26 @@ def _returns(top: _Table) -> m.Returns:
         if late_default and limit.note is None:
             w.fail("note", "late_counts_as_default = true needs a note saying why")
         windows.append(m.ReturnWindow(match, str(after), limit, str(late), ordered, late_default))
-    result = m.Returns(tuple(windows), _provenance(t))
+    refused: dict[str, m.ReturnRefusal] = {}
+    for r in t.tables("refused"):
+        assignment = str(r.choice("assignment", m.ASSIGNMENTS))
+        if assignment in refused:
+            r.fail("assignment", f"{assignment!r} is refused twice")
+        refused[assignment] = m.ReturnRefusal(assignment, _provenance(r))
+        r.done()
+    without = t.table("without_window", required=False)
+    fields = None
+    if without is not None:
+        requires = without.choices("requires", m.RETURN_FIELDS, "return field") or frozenset()
+        ordered = tuple(f for f in m.RETURN_FIELDS if f in requires)
+        fields = m.ReturnFields(ordered, _provenance(without))
+        without.done()
+    result = m.Returns(
+        tuple(windows),
+        _provenance(t),
+        tuple(refused[a] for a in m.ASSIGNMENTS if a in refused),
+        fields,
+    )
     t.done()
     return result
 
@@ -362,6 +381,7 @@ def _profile(file: str, data: dict[str, Any], expected_name: str) -> m.Profile:
         repeats=oversight.read_repeats(top, _provenance),
         supervision=oversight.read_supervision(top, _limit, _provenance),
         knowledge=oversight.read_knowledge(top, _limit_table, _provenance),
+        termination=termination.read_termination(top, _provenance),
     )
     top.done()
     return profile

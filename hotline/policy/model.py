@@ -18,6 +18,11 @@ STATUTORY = ("shortest", "replaces")
 RETURN_AFTER = ("acknowledge", "receipt", "dispatch")
 LATE_RETURN = ("overdue", "warning", "refused")
 RETURN_FIELDS = ("reason", "basis", "suggested_unit", "leader_opinion", "phone")
+# How a unit came to hold a ticket, when it matters for returning it (hotline.returns):
+# leader = 批办; authority = named after a dispatch objection; government = named by the
+# government on the supervision ladder's last rung; joint = a 会签/牵办 ticket or its part.
+# Designations come first: a refusal names the most specific way the unit holds the ticket.
+ASSIGNMENTS = ("leader", "authority", "government", "joint")
 APPROVERS = ("center", "authority", "platform", "unit_leader")
 
 _UNIT_WORDS = {"minutes": "min", "hours": "h", "working_days": "working day(s)", "factor": "×"}
@@ -152,11 +157,33 @@ class ReturnWindow:
 
 
 @dataclass(frozen=True)
+class ReturnRefusal:
+    """A unit that holds a ticket this way may not return it (nor object to its dispatch)."""
+
+    assignment: str  # one of ASSIGNMENTS
+    origin: Provenance
+
+
+@dataclass(frozen=True)
+class ReturnFields:
+    """The fields a return must carry when no window of the profile applies."""
+
+    requires: tuple[str, ...]  # of RETURN_FIELDS
+    origin: Provenance
+
+
+@dataclass(frozen=True)
 class Returns:
-    """Return rules of the profile (possibly none)."""
+    """Return rules of the profile (possibly none): windows, refusals, required fields."""
 
     windows: tuple[ReturnWindow, ...]
     origin: Provenance
+    refused: tuple[ReturnRefusal, ...] = ()
+    without_window: ReturnFields | None = None  # None: a return needs no field then
+
+    def refusal(self, assignments: frozenset[str] | set[str]) -> ReturnRefusal | None:
+        """The first refusal (in ASSIGNMENTS order) matching how the unit holds the ticket."""
+        return next((r for r in self.refused if r.assignment in assignments), None)
 
 
 @dataclass(frozen=True)
@@ -249,6 +276,7 @@ class Profile:
     repeats: Any = None
     supervision: Any = None
     knowledge: Any = None
+    termination: Any = None  # hotline.policy.termination.Termination
 
     @property
     def reminder_lead(self) -> timedelta:

@@ -1,0 +1,94 @@
+"""Returns (退单): who may hand a ticket back, and what the return must say, per profile.
+
+Both the single-unit `handle` form (ticket.bpmn) and a joint part's `handle_part` form
+(joint.bpmn) ask these functions, so a profile's [returns] rules hold wherever a unit
+returns. guangyuan 第十二条 (000_27d936bb79493c2c.txt, last paragraph): units named through
+牵办 (12(三), joint tickets included) or 批办 (12(四)) may not return; guangyuan 13(二) and
+puyang 附件 四(三)2 (004_b7797ffbb60d21c4.txt) list what a return must carry.
+"""
+
+from __future__ import annotations
+
+from hotline.policy.model import Profile, ReturnWindow
+
+# Profile return field → form field id in ticket.bpmn `handle` and joint.bpmn `handle_part`.
+FORM_FIELDS = {
+    "reason": "return_reason",
+    "basis": "return_basis",
+    "suggested_unit": "suggested_unit",
+    "leader_opinion": "return_leader_opinion",
+    "phone": "return_phone",
+}
+_HOLDING = {
+    "joint": "a joint ticket (会签/牵办)",
+    "leader": "a ticket a leader designated (批办)",
+    "authority": "a ticket the authority designated after an objection",
+    "government": "a ticket the government designated",
+}
+
+
+def assignments(*, joint: bool, designated_by: str | None) -> frozenset[str]:
+    """How a unit holds a ticket, in the profile's terms (model.ASSIGNMENTS)."""
+    kinds = {"joint"} if joint else set()
+    if designated_by:
+        kinds.add(designated_by)
+    return frozenset(kinds)
+
+
+def return_refusal(profile: Profile, *, joint: bool, designated_by: str | None) -> str | None:
+    """Why this unit may not return (or object to) the ticket, citing the article; else None.
+
+    guangyuan 第十二条 last paragraph: 通过第十二条第三款、第四款确定的承办单位…不得退回.
+    """
+    refusal = profile.returns.refusal(assignments(joint=joint, designated_by=designated_by))
+    if refusal is None:
+        return None
+    origin = refusal.origin
+    default = ", a default not from the regulation" if origin.default_not_from_regulation else ""
+    note = f": {origin.note}" if origin.note else ""
+    return (
+        f"the unit of {_HOLDING[refusal.assignment]} may not return it or object to it "
+        f"under {profile.name} ({origin.source}{default}{note})"
+    )
+
+
+def return_window(
+    profile: Profile, *, category: str, urgency: str, channel: str
+) -> ReturnWindow | None:
+    """The return window for the ticket: the most specific matching one (None: no window)."""
+    windows = [w for w in profile.returns.windows if w.match.applies(category, urgency, channel)]
+    return max(windows, key=lambda w: w.match.specificity, default=None)
+
+
+def required_return_fields(
+    profile: Profile, *, category: str, urgency: str, channel: str
+) -> tuple[tuple[str, ...], str]:
+    """The profile fields a return must carry for this ticket, and the article requiring them.
+
+    guangyuan 第十三条(二): 理由、依据、转送建议; puyang 附件 四(三)2: 回退理由、领导意见、建议、
+    联系电话; guangxi 第二十六条(三) and meizhou 第十六条: a reason.
+    """
+    window = return_window(profile, category=category, urgency=urgency, channel=channel)
+    if window is not None:
+        return window.requires, window.limit.source
+    fallback = profile.returns.without_window
+    if fallback is None:
+        return (), profile.returns.origin.source
+    origin = fallback.origin
+    default = ", default not from the regulation" if origin.default_not_from_regulation else ""
+    return fallback.requires, origin.source + default
+
+
+def missing_return_fields(
+    profile: Profile, data: dict[str, object], *, category: str, urgency: str, channel: str
+) -> dict[str, list[str]]:
+    """Form field → message for every required return field left blank."""
+    required, source = required_return_fields(
+        profile, category=category, urgency=urgency, channel=channel
+    )
+    errors = {}
+    for name in required:
+        value = data.get(FORM_FIELDS[name])
+        if value is None or (isinstance(value, str) and not value.strip()):
+            errors[FORM_FIELDS[name]] = [f"required for a return under {profile.name} ({source})"]
+    return errors

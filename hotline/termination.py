@@ -1,0 +1,121 @@
+"""终结办理: whether a repeat may be terminated, by whom and against which earlier ticket.
+
+The profile's [termination] rule (hotline.policy.termination) decides. guangyuan 第十四条(三)
+(000_27d936bb79493c2c.txt): 同一诉求人就同一事项多次反映投诉，承办单位依法依规办理的，承办单位
+可…认定终结办理 — the handling unit, the same requester, an earlier ticket the unit handled
+(closed with a result). guizhou 第十条(三) and guangxi 第二十一条(四) leave it to the center.
+The opinion must be written (详细书面意见); no article gives it a minimum length.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.models import Ticket
+from hotline.policy.termination import Termination, termination_of
+
+HANDLED_STATUSES = ("closed", "closed_with_note")  # handled lawfully: closed with a result
+_WHO = {"center": "the center at triage (disposition terminate)", "unit": "the handling unit"}
+
+
+def _cite(rule: Termination) -> str:
+    origin = rule.origin
+    default = ", a default not from the regulation" if origin.default_not_from_regulation else ""
+    return f"{origin.source}{default}"
+
+
+def _digits(phone: str | None) -> str:
+    return re.sub(r"\D", "", phone or "")
+
+
+def same_requester(a: Ticket, b: Ticket) -> bool:
+    """Same phone number (digits only) or the same name: 同一诉求人 (guangyuan 第十四条(三))."""
+    phone = _digits(a.requester_phone)
+    name = (a.requester_name or "").strip()
+    return (bool(phone) and phone == _digits(b.requester_phone)) or (
+        bool(name) and name == (b.requester_name or "").strip()
+    )
+
+
+def decider_refusal(profile: Any, by: str) -> str | None:
+    """Why `by` (center or unit) may not terminate under this profile, citing it; else None."""
+    rule = termination_of(profile)
+    if rule.decided_by == by:
+        return None
+    return (
+        f"under {profile.name} a repeat is terminated by {_WHO[rule.decided_by]}, "
+        f"not by {_WHO[by]} ({_cite(rule)})"
+    )
+
+
+def find_original(
+    session: Session, profile: Any, ticket: Ticket, number: Any, *, unit: str | None = None
+) -> tuple[Ticket | None, str | None]:
+    """The earlier ticket `ticket` may be terminated against, or why `number` is not one.
+
+    `unit`: the handling unit deciding (decided_by = unit); it must have handled the original.
+    """
+    rule = termination_of(profile)
+    if not isinstance(number, str) or not number.strip():
+        return None, "required when terminating"
+    original = session.scalars(select(Ticket).where(Ticket.number == number.strip())).first()
+    if original is None:
+        return None, f"ticket {number!r} does not exist"
+    if original.id == ticket.id:
+        return None, "a ticket cannot repeat itself"
+    if original.created_at > ticket.created_at:
+        return None, f"ticket {original.number} is newer: terminate against an earlier ticket"
+    handled = original.status in HANDLED_STATUSES
+    open_ = original.closed_at is None and original.merged_into_id is None
+    if not handled and not (rule.original == "open_or_handled" and open_):
+        what = "a handled (closed) ticket" if rule.original == "handled" else "an open or handled"
+        return None, (
+            f"ticket {original.number} is {original.status}: terminate only repeats of "
+            f"{what} ticket ({_cite(rule)})"
+        )
+    if rule.same_requester and not same_requester(original, ticket):
+        return None, (
+            f"ticket {original.number} came from another requester: only the same requester's "
+            f"repeated demand is terminated ({_cite(rule)})"
+        )
+    if unit is not None and original.current_unit != unit:
+        return None, (
+            f"ticket {original.number} was not handled by {unit}: a unit terminates only a "
+            f"demand it handled lawfully itself ({_cite(rule)})"
+        )
+    return original, None
+
+
+def opinion_problem(opinion: Any) -> str | None:
+    """Why a termination opinion is missing, or None (详细书面意见; no length is given)."""
+    if isinstance(opinion, str) and opinion.strip():
+        return None
+    return "a written opinion is required (guangyuan 第十四条(三): 提出详细书面意见)"
+
+
+def termination_errors(
+    session: Session,
+    profile: Any,
+    ticket: Ticket,
+    data: dict[str, Any],
+    *,
+    by: str,
+    field: str,
+) -> dict[str, list[str]]:
+    """Form field → messages for a termination by `by`; `field` names the choosing field."""
+    refusal = decider_refusal(profile, by)
+    if refusal:
+        return {field: [refusal]}
+    errors: dict[str, list[str]] = {}
+    unit = ticket.current_unit if by == "unit" else None
+    _original, problem = find_original(session, profile, ticket, data.get("repeat_of"), unit=unit)
+    if problem:
+        errors["repeat_of"] = [problem]
+    problem = opinion_problem(data.get("termination_opinion"))
+    if problem:
+        errors["termination_opinion"] = [problem]
+    return errors
