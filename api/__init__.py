@@ -15,6 +15,7 @@ from api import (
     knowledge_questions,
     knowledge_search,
     migrations,
+    milestones,
     parts,
     processes,
     public,
@@ -52,6 +53,7 @@ def create_app(services: Services | None = None) -> Flask:
     for module in (
         health,
         tickets,
+        milestones,
         parts,
         escalations,
         tasks,

@@ -16,7 +16,7 @@ from api.schemas.tickets import (
     TicketQuerySchema,
     TicketRepeatsSchema,
 )
-from hotline import clock, repeats, tickets
+from hotline import clock, milestones, repeats, tickets
 from hotline.actors import Actor
 from hotline.calendar import WorkingCalendar
 from hotline.deadlines import remaining_working_time
@@ -138,4 +138,5 @@ def _detail(session: Any, ticket: Ticket, who: Actor) -> dict[str, Any]:
     if _sees_repeats(who):
         data["possible_repeats"] = repeats.possible_repeats(session, ticket)
     data["links"] = repeats.ticket_links(session, ticket)
+    data["milestones"] = milestones.ticket_milestones(session, ticket)
     return data

@@ -13,15 +13,18 @@ from typing import Any
 from sqlalchemy import select
 
 from handlers import supervision
-from hotline import clock
-from hotline.calendar import WorkingCalendar
+from hotline import clock, milestones
+from hotline.calendar import Deadline, WorkingCalendar
 from hotline.deadlines import (
     callback_no_answer,
     compute_deadlines,
-    extended_due,
+    dispatch_delay,
+    dispatch_rule,
     reminder_at,
     return_due,
+    upper_platform_cap,
 )
+from hotline.extensions import extended_due, extension_grant
 from hotline.models import Ticket, TicketEvent
 from hotline.tickets import NEVER, ticket_deadlines
 from processes.context import HandlerContext
@@ -56,6 +59,7 @@ def schedule_handling(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
         provisional=deadlines.provisional,
         rules=list(deadlines.rules),
     )
+    schedule_milestones(ctx, ticket, deadlines.milestones)
     return {
         "acknowledge_due_at": iso(deadlines.acknowledge_due_at),
         "handle_due_at": iso(deadlines.due_at),
@@ -63,25 +67,129 @@ def schedule_handling(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     }
 
 
+def start_on_acceptance(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
+    """The unit accepted (受理) at its acknowledgement: a limit that runs from acceptance
+    (meizhou 第十一条(二)3, 003_de7e966f0e71df8b.txt: 受理后在30个工作日时限时办结) now runs from
+    this moment instead of the assumed end of the decision window. Returns the handle timers
+    to re-arm, or {} when no handling rule of the ticket counts from acceptance."""
+    profile = profile_of(ctx)
+    if not any(
+        (rule.clock_start or profile.clock.start) == "acceptance"
+        and rule.match.applies(ticket.category, ticket.urgency, ticket.channel)
+        for rule in profile.handling
+    ):
+        return {}
+    calendar = WorkingCalendar.load(ctx.session)
+    accepted = clock.now()
+    deadlines = ticket_deadlines(profile, calendar, ticket, accepted_at=accepted)
+    ticket.due_at = deadlines.due_at
+    ticket.deadline_provisional = deadlines.provisional
+    ticket.overdue = ticket.overdue and deadlines.due_at <= accepted
+    ctx.emit(
+        "deadlines_set",
+        due_at=iso(deadlines.due_at),
+        accepted_at=iso(accepted),
+        provisional=deadlines.provisional,
+        rules=list(deadlines.rules),
+    )
+    return {"handle_due_at": iso(deadlines.due_at), "handle_remind_at": iso(deadlines.remind_at)}
+
+
+# Who approves (profile [[extensions.kind]] approver) → the candidate group of approve_extension.
+# meizhou 第十五条: 市中心管理办 or the county body, i.e. the authority; guangyuan 第十三条(三) and
+# guangxi 第二十六条(二)9: the center; puyang 附件 四(三)1 市热线平台: the platform the center runs;
+# puyang 三(四) 承办单位有关领导批办: the unit's leader, signing off in the unit's own account.
+APPROVER_GROUPS = {
+    "center": "center",
+    "platform": "center",
+    "authority": "authority",
+    "unit_leader": "unit:{unit}",
+}
+
+
+MILESTONE_PROCESS = "milestone"
+
+
+def schedule_milestones(
+    ctx: HandlerContext, ticket: Ticket, milestones: tuple[tuple[str, datetime], ...]
+) -> None:
+    """Record the ticket's milestones (guangyuan 第十三条(四): first reply within 1 h, progress
+    within 1 working day) and start one `milestone` timer process for each."""
+    if not milestones:
+        return
+    ctx.emit("milestones_set", milestones={name: iso(due) for name, due in milestones})
+    for name, due in milestones:
+        ctx.start(
+            MILESTONE_PROCESS,
+            {"ticket_id": ticket.id, "milestone": name, "milestone_due_at": iso(due)},
+        )
+
+
+@topic("deadline.milestone_overdue")
+def milestone_overdue(ctx: HandlerContext) -> None:
+    """A milestone passed without the unit's report: record milestone_overdue, once."""
+    ticket = _ticket(ctx)
+    name, due = ctx.variables.get("milestone"), ctx.variables.get("milestone_due_at")
+    if milestones.pending(ctx.session, ticket, str(name), str(due)):
+        ctx.emit("milestone_overdue", name=name, due_at=due, unit=ticket.current_unit)
+
+
+def extension_request_data(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
+    """The extension kind asked for and the candidate group that approves it."""
+    ext = profile_of(ctx).extension_kind(ctx.form.get("extension_kind") or None)
+    if ext is None:  # the form refuses this; a diagram without the rule still gets the center
+        return {"extension_kind": None, "extension_approver_group": "center"}
+    group = APPROVER_GROUPS[ext.approver].format(unit=ticket.current_unit)
+    return {"extension_kind": ext.kind, "extension_approver_group": group}
+
+
 def extend_handling(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
-    """Move the due time after an approved extension; the handle timers re-arm with it."""
+    """Move the due time after an approved extension; the handle timers re-arm with it.
+
+    The approver's `granted_length` (soft caps passed with `override_reason`) replaces the
+    rule's length; an upper-platform ticket never runs past its upper deadline − lead
+    (guangyuan 第十三条(二)).
+    """
     calendar = WorkingCalendar.load(ctx.session)
     profile = profile_of(ctx)
+    kind = ctx.variables.get("extension_kind")
+    granted, _errors = extension_grant(
+        profile,
+        kind=kind,
+        category=ticket.category,
+        urgency=ticket.urgency,
+        channel=ticket.channel,
+        granted=ctx.form.get("granted_length"),
+        extensions_so_far=ticket.extension_count,
+        override_reason=ctx.form.get("override_reason"),
+    )  # the form rule refused any errors already
     new_due = extended_due(
         profile,
         calendar,
         due_at=ticket.due_at,
+        kind=kind,
         category=ticket.category,
         urgency=ticket.urgency,
         channel=ticket.channel,
         dispatched_at=ticket.dispatched_at,
+        granted=granted,
     )
+    new_due = capped_by_upper_platform(profile, ticket, new_due)
     ticket.due_at = new_due.at
     ticket.deadline_provisional = ticket.deadline_provisional or new_due.provisional
     ticket.extension_count += 1
     ticket.overdue = ticket.overdue and new_due.at <= clock.now()
     remind = reminder_at(profile, due_at=new_due.at, started_at=clock.now())
     return {"handle_due_at": iso(new_due.at), "handle_remind_at": iso(remind)}
+
+
+def capped_by_upper_platform(profile: Any, ticket: Ticket, found: Deadline) -> Deadline:
+    """No later than the upper platform's deadline − lead (guangyuan 第十三条(二): 国家、省热线
+    平台派发的工单需在规定时限提前3小时办结), for extensions and rehandles too."""
+    cap = upper_platform_cap(profile, ticket.upper_deadline)
+    if cap is None or found.at <= cap:
+        return found
+    return Deadline(cap, found.provisional)
 
 
 def schedule_callback(ctx: HandlerContext) -> dict[str, Any]:
@@ -192,11 +300,13 @@ def judge_return(ctx: HandlerContext, ticket: Ticket) -> None:
         due_at=iso(deadline.at),
         counts_as=window.late_counts_as,
         rule=window.limit.source,
+        default_not_from_regulation=window.late_counts_as_default,
     )
 
 
 def schedule_rehandle(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
-    """A rehandle runs on the profile's rehandle limit (puyang 三(六): 5 working days)."""
+    """A rehandle runs on the profile's rehandle limit (puyang 三(六): 5 working days), never
+    past an upper-platform ticket's deadline − lead (guangyuan 第十三条(二))."""
     calendar = WorkingCalendar.load(ctx.session)
     profile = profile_of(ctx)
     deadlines = compute_deadlines(
@@ -206,6 +316,7 @@ def schedule_rehandle(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
         urgency=ticket.urgency,
         channel=ticket.channel,
         dispatched_at=clock.now(),
+        upper_deadline=ticket.upper_deadline,
         rehandle=True,
     )
     ticket.due_at, ticket.overdue = deadlines.due_at, False
@@ -221,3 +332,36 @@ def urge_dispatch(ctx: HandlerContext) -> None:
     if not _already(ctx, "dispatch_overdue", due_at=due):
         ctx.emit("dispatch_overdue", due_at=due)
         supervision.trigger(ctx, "dispatch_overdue", None)
+
+
+def dispatch_measure(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
+    """The dispatch delay for the ticket_dispatched event: from the center's receipt (intake,
+    or the last return) to now, in seconds and working seconds, with the rule it answers to.
+
+    "Immediately" rules (guizhou 第九条 即时派单, guangxi 第二十五条(二) 第一时间, puyang 三(四)
+    立即转办) have no timer; this measured delay is what statistics report for them.
+    """
+    returned = ctx.session.scalars(
+        select(TicketEvent.at)
+        .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "ticket_returned")
+        .order_by(TicketEvent.id.desc())
+        .limit(1)
+    ).first()
+    received = max(ticket.created_at, returned) if returned is not None else ticket.created_at
+    calendar = WorkingCalendar.load(ctx.session)
+    now = clock.now()
+    seconds, working = dispatch_delay(calendar, received_at=received, dispatched_at=now)
+    rule = dispatch_rule(
+        profile_of(ctx),
+        calendar,
+        category=ticket.category,
+        urgency=ticket.urgency,
+        channel=ticket.channel,
+        received_at=received,
+    )
+    return {
+        "dispatch_delay_seconds": seconds,
+        "dispatch_delay_working_seconds": working,
+        "dispatch_limit": rule.limit.describe() if rule else None,
+        "dispatch_immediately": bool(rule and rule.limit.immediately),
+    }

@@ -13,6 +13,7 @@ from handlers import knowledge_forms  # noqa: F401  (registers the form rules)
 from hotline import clock, knowledge, search
 from hotline.history import record_article_event
 from hotline.models import Article, ArticleVersion
+from hotline.policy.oversight import knowledge_of
 from processes.context import HandlerContext
 from processes.topics import topic
 
@@ -73,15 +74,37 @@ def publish(ctx: HandlerContext) -> dict[str, Any]:
     if previous is not None and previous.id != version.id:
         previous.status = "superseded"
         _emit(ctx, previous, "version_superseded", by_version=version.version)
-    knowledge.mark_published(article, version)
+    rules = knowledge_of(ctx.extras.get("profile"))
+    knowledge.mark_published(article, version, rules.review.amount)
     ctx.session.flush()
     _emit(ctx, version, "article_published", review_at=version.review_at)
+    _check_policy_push(ctx, version, rules.new_policy)
     # The superseded version's instance waits for its review date: it ends now.
     knowledge.end_publication(
         ctx.session, ctx.runtime, ctx.actor, article.id, "superseded", keep=ctx.instance.id
     )
     search.reindex_article(ctx.session, article.id)
     return {"review_remind_at": knowledge.remind_at(version.review_at)}
+
+
+def _check_policy_push(ctx: HandlerContext, version: ArticleVersion, rule: Any) -> None:
+    """A new policy (type policy) live later than the profile allows is recorded late
+    (puyang 附件 四(一): 新政策、新规定…一周内完成更新并推送…每超过一天扣1分)."""
+    if rule is None or version.type != "policy":
+        return
+    due = knowledge.policy_push_due(version, rule.amount)
+    now = clock.now()
+    if now <= due:
+        return
+    days_late = -((due - now).days)  # every started day counts (每超过一天)
+    _emit(
+        ctx,
+        version,
+        "policy_pushed_late",
+        due_at=due.isoformat(),
+        days_late=days_late,
+        rule=rule.origin.source,
+    )
 
 
 @topic("knowledge.reject")
@@ -126,11 +149,13 @@ def remind_review(ctx: HandlerContext) -> None:
 
 @topic("knowledge.record_review")
 def record_review(ctx: HandlerContext) -> dict[str, Any]:
-    """Still valid: next review a year on. Outdated: recorded, and brought up again in 30 days."""
+    """Still valid: next review after the profile's period ([knowledge.review], default 12
+    months). Outdated: recorded, and brought up again in 30 days."""
     version = _version(ctx)
     comment = ctx.form.get("comment")
     if ctx.variables.get("still_valid"):
-        version.review_at = knowledge.one_year_after(knowledge.today())
+        months = knowledge_of(ctx.extras.get("profile")).review.amount
+        version.review_at = knowledge.months_after(knowledge.today(), months)
         _emit(ctx, version, "article_review_confirmed", next_review_at=version.review_at)
         return {"review_remind_at": knowledge.remind_at(version.review_at)}
     follow_up = knowledge.follow_up_at()

@@ -8,8 +8,8 @@ from marshmallow import ValidationError
 
 from hotline import clock, returns
 from hotline.calendar import WorkingCalendar
-from hotline.deadlines import extension_check
 from hotline.directory import active_unit, parse_unit_codes
+from hotline.extensions import extension_check, extension_grant
 from hotline.knowledge_questions import parse_article_ids, published_articles
 from hotline.models import Ticket
 from processes.forms import FormContext, form_rule
@@ -144,9 +144,14 @@ def handle_fields(data: dict[str, Any], ctx: FormContext) -> None:
     if errors:
         raise ValidationError(errors)
     if outcome == "extension":
-        refusal = extension_refusal(ctx)
+        kind = data.get("extension_kind") or None
+        refusal = extension_refusal(ctx, kind)
         if refusal:
-            raise ValidationError({"outcome": [refusal]})
+            field = "extension_kind" if kind and "no extension kind" in refusal else "outcome"
+            raise ValidationError({field: [refusal]})
+        errors = extension_request_errors(ctx.extras["profile"], kind, data)
+        if errors:
+            raise ValidationError(errors)
 
 
 def return_errors(ctx: FormContext, ticket: Ticket, data: dict[str, Any]) -> dict[str, list[str]]:
@@ -160,8 +165,27 @@ def return_errors(ctx: FormContext, ticket: Ticket, data: dict[str, Any]) -> dic
     )
 
 
-def extension_refusal(ctx: FormContext) -> str | None:
-    """Why the profile does not allow an extension now (category, timing, count), or None."""
+def extension_request_errors(profile: Any, kind: str | None, data: dict[str, Any]) -> dict:
+    """What the extension kind demands of the request: the requester told (guangyuan
+    第十三条(三) 同时要向诉求人说明延期情况, guangxi 第二十六条(二)9 向诉求人反馈并说明情况) and a
+    written statement (puyang 附件 四(三)1 向市热线平台书面说明)."""
+    ext = profile.extension_kind(kind)
+    errors: dict[str, list[str]] = {}
+    if ext is None:
+        return errors
+    if ext.tell_requester and data.get("requester_told") is not True:
+        why = f"tell the requester of the extension first ({ext.origin.source})"
+        errors["requester_told"] = [why]
+    if ext.in_writing and _blank(data.get("extension_statement")):
+        errors["extension_statement"] = [f"a written statement is required ({ext.origin.source})"]
+    return errors
+
+
+def extension_refusal(ctx: FormContext, kind: str | None = None) -> str | None:
+    """Why the profile does not allow an extension now (category, timing, count), or None.
+
+    A soft count cap (原则上) does not refuse the request: the approver decides, with a reason.
+    """
     ticket = ctx.session.get(Ticket, ctx.ticket_id)
     if ticket is None or ticket.due_at is None:
         return None
@@ -172,7 +196,33 @@ def extension_refusal(ctx: FormContext) -> str | None:
         due_at=ticket.due_at,
         now=clock.now(),
         extensions_so_far=ticket.extension_count,
+        kind=kind,
+        allow_soft=True,
     )
+
+
+@form_rule("ticket", "approve_extension")
+def extension_grant_fields(data: dict[str, Any], ctx: FormContext) -> None:
+    """Granting beyond a soft cap (原则上/一般) needs `override_reason`; beyond a hard cap, never
+    (guangyuan 第十三条(三): the center, when approving, may pass 原则上只能申请一次 and 一般不超过
+    2个工作日 with a written reason)."""
+    if data.get("approved") is not True:
+        return
+    ticket = ctx.session.get(Ticket, ctx.ticket_id)
+    if ticket is None:
+        return
+    _granted, errors = extension_grant(
+        ctx.extras["profile"],
+        kind=ctx.variables.get("extension_kind"),
+        category=ticket.category,
+        urgency=ticket.urgency,
+        channel=ticket.channel,
+        granted=data.get("granted_length"),
+        extensions_so_far=ticket.extension_count,
+        override_reason=None if _blank(data.get("override_reason")) else data["override_reason"],
+    )
+    if errors:
+        raise ValidationError(errors)
 
 
 @form_rule("ticket", "review")

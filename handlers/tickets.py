@@ -55,6 +55,7 @@ def dispatch(ctx: HandlerContext) -> dict[str, Any]:
     """转办: the ticket goes to the unit chosen at triage, with its deadlines."""
     ticket = _ticket(ctx)
     unit = ctx.variables["unit"]
+    measured = deadlines.dispatch_measure(ctx, ticket)  # before the clock restarts below
     assign_unit(ticket, unit)
     set_status(ticket, "dispatched")
     # Re-dispatch restarts the clock only where the profile says so (meizhou 第十一条).
@@ -63,17 +64,21 @@ def dispatch(ctx: HandlerContext) -> dict[str, Any]:
         ticket.overdue = False
     # A single dispatch ends any earlier joint handling: its units lose sight of the ticket.
     ticket.joint = False
-    ctx.emit("ticket_dispatched", unit=unit)
+    ctx.emit("ticket_dispatched", unit=unit, **measured)
     # An objection counts as coordinated only for the unit it was coordinated for.
     return {**deadlines.schedule_handling(ctx, ticket), "objection_coordinated": False}
 
 
 @topic("ticket.acknowledge")
-def acknowledge(ctx: HandlerContext) -> None:
-    """签收: the unit confirmed receipt (and whether it reached the requester)."""
+def acknowledge(ctx: HandlerContext) -> dict[str, Any]:
+    """签收: the unit confirmed receipt (and whether it reached the requester).
+
+    Acknowledging is the unit's acceptance (受理): a limit counted from acceptance starts now.
+    """
     ticket = _ticket(ctx)
     set_status(ticket, "handling")
     ctx.emit("ticket_acknowledged", unit=ticket.current_unit, **_form(ctx, "contacted", "note"))
+    return deadlines.start_on_acceptance(ctx, ticket)
 
 
 def return_form(ctx: HandlerContext) -> dict[str, Any]:
@@ -100,23 +105,38 @@ def record_return(ctx: HandlerContext) -> dict[str, Any]:
 
 
 @topic("ticket.extension_request")
-def request_extension(ctx: HandlerContext) -> None:
-    """延期申请: waits for the center's approval."""
+def request_extension(ctx: HandlerContext) -> dict[str, Any]:
+    """延期申请: waits for the approval of the group the profile names (its approver)."""
     ticket = _ticket(ctx)
     set_status(ticket, "extension_requested")
-    ctx.emit("extension_requested", unit=ticket.current_unit, **_form(ctx, "extension_reason"))
+    data = deadlines.extension_request_data(ctx, ticket)
+    ctx.emit(
+        "extension_requested",
+        unit=ticket.current_unit,
+        extension_kind=data["extension_kind"],
+        approver_group=data["extension_approver_group"],
+        **_form(ctx, "extension_reason", "requester_told", "extension_statement"),
+    )
+    if ctx.form.get("requester_told"):
+        # guangyuan 第十三条(三), guangxi 第二十六条(二)9: the requester is told of the delay.
+        ctx.emit("requester_informed_of_extension", unit=ticket.current_unit)
+    return data
 
 
 @topic("ticket.extension_decision")
 def decide_extension(ctx: HandlerContext) -> dict[str, Any] | None:
-    """The center granted or refused the extension; the unit goes on handling."""
+    """The approver granted or refused the extension; the unit goes on handling."""
     ticket = _ticket(ctx)
     set_status(ticket, "handling")
     if not ctx.variables.get("approved"):
         ctx.emit("extension_refused", **_form(ctx, "comment"))
         return None
     timers = deadlines.extend_handling(ctx, ticket)
-    ctx.emit("extension_approved", due_at=timers["handle_due_at"], **_form(ctx, "comment"))
+    ctx.emit(
+        "extension_approved",
+        due_at=timers["handle_due_at"],
+        **_form(ctx, "comment", "granted_length", "override_reason"),
+    )
     return timers
 
 

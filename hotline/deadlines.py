@@ -42,6 +42,8 @@ def apply_limit(calendar: WorkingCalendar, limit: Limit, start: datetime) -> Dea
     """The end of `limit` counted from `start` (working days or round-the-clock time)."""
     if limit.unit == "working_days":
         return calendar.add_working_days(start, int(limit.amount))
+    if limit.immediately:
+        return Deadline(start, False)  # at once: due the moment it starts (never timed)
     clock_time = limit.clock_time
     if clock_time is None:
         raise ValueError(f"a {limit.unit} limit is not a length of time")
@@ -185,7 +187,8 @@ def compute_deadlines(
     if upper_deadline is not None:
         _check_ticket(category, urgency, channel, upper_deadline)
         lead = profile.upper_platform.lead
-        cap = upper_deadline - (lead.clock_time or timedelta(0))
+        cap = upper_platform_cap(profile, upper_deadline)
+        assert cap is not None
         if cap < due.at:
             due = Deadline(cap, due.provisional)
         rules.append(_text("upper platform", lead, f" before {_local(upper_deadline)}"))
@@ -208,6 +211,14 @@ def compute_deadlines(
     )
 
 
+def upper_platform_cap(profile: Profile, upper_deadline: datetime | None) -> datetime | None:
+    """The latest due time of an upper-platform ticket: its deadline − the profile's lead
+    (guangyuan 第十三条(二): 提前3小时办结); None for a ticket without an upper deadline."""
+    if upper_deadline is None:
+        return None
+    return upper_deadline - (profile.upper_platform.lead.clock_time or timedelta(0))
+
+
 def reminder_at(profile: Profile, *, due_at: datetime, started_at: datetime) -> datetime | None:
     """When to remind before `due_at`: the profile's lead, at most its fraction of the limit."""
     span = due_at - started_at
@@ -215,6 +226,23 @@ def reminder_at(profile: Profile, *, due_at: datetime, started_at: datetime) -> 
         return None
     lead = min(profile.reminder_lead, span * profile.reminder.at_most_fraction)
     return due_at - lead
+
+
+def dispatch_rule(
+    profile: Profile,
+    calendar: WorkingCalendar,
+    *,
+    category: str,
+    urgency: str,
+    channel: str,
+    received_at: datetime,
+) -> TimedRule | None:
+    """The profile's dispatch rule that governs such a ticket (None: no dispatch limit)."""
+    _check_ticket(category, urgency, channel, received_at)
+    found = _first_due(
+        profile, calendar, profile.dispatch, (category, urgency, channel), received_at
+    )
+    return None if found is None else found[0]
 
 
 def dispatch_due(
@@ -226,12 +254,28 @@ def dispatch_due(
     channel: str,
     received_at: datetime,
 ) -> Deadline | None:
-    """When the center must dispatch a ticket taken in at `received_at` (None: no limit)."""
+    """When the center must dispatch a ticket taken in at `received_at`.
+
+    None: no timed limit — either no rule, or an "immediately" rule (guizhou 第九条 即时派单,
+    guangxi 第二十五条(二) 第一时间, puyang 三(四) 立即转办), which no timer can breach: its
+    delay is measured at dispatch instead (`dispatch_delay`).
+    """
     _check_ticket(category, urgency, channel, received_at)
     found = _first_due(
         profile, calendar, profile.dispatch, (category, urgency, channel), received_at
     )
-    return None if found is None else found[1]
+    if found is None or found[0].limit.immediately:
+        return None
+    return found[1]
+
+
+def dispatch_delay(
+    calendar: WorkingCalendar, *, received_at: datetime, dispatched_at: datetime
+) -> tuple[int, int]:
+    """Seconds and working seconds from the center's receipt to dispatch, for statistics."""
+    elapsed = max(timedelta(0), dispatched_at - received_at)
+    working = max(timedelta(0), calendar.working_time_between(received_at, dispatched_at))
+    return int(elapsed.total_seconds()), int(working.total_seconds())
 
 
 def return_due(
@@ -262,117 +306,6 @@ def return_due(
     return apply_limit(calendar, window.limit, start), window
 
 
-def extension_check(
-    profile: Profile,
-    calendar: WorkingCalendar,
-    *,
-    category: str,
-    due_at: datetime,
-    now: datetime,
-    extensions_so_far: int,
-    kind: str | None = None,
-    override_reason: str | None = None,
-) -> str | None:
-    """None when an extension may be asked now, else why not, citing the article.
-
-    `override_reason` lets the center pass a soft cap (原则上) with a recorded reason.
-    """
-    ext = profile.extension_kind(kind)
-    if ext is None:
-        origin = profile.extensions.origin
-        if kind is not None and profile.extensions.kinds:
-            names = ", ".join(k.kind for k in profile.extensions.kinds)
-            return f"{profile.name} has no extension kind {kind!r} (kinds: {names})"
-        why = f": {origin.note}" if origin.note else ""
-        return f"{profile.name} provides no extension{why} ({origin.source})"
-    if ext.categories is not None and category not in ext.categories:
-        allowed = ", ".join(c for c in CATEGORIES if c in ext.categories)
-        return f"extensions are for {allowed} only, not {category} ({ext.origin.source})"
-    if now >= due_at:
-        ended = _local(due_at)
-        return f"the limit ended at {ended}; ask for extensions before due ({ext.origin.source})"
-    ask_before = ext.ask_before.clock_time or timedelta(0)
-    if now > due_at - ask_before:
-        return (
-            f"an extension must be asked at least {ext.ask_before.describe()} before due, "
-            f"by {_local(due_at - ask_before)} ({ext.ask_before.source})"
-        )
-    if ext.max_count is not None and extensions_so_far >= ext.max_count:
-        if ext.max_count_soft and override_reason:
-            return None
-        soft = "; the center may allow more with a recorded reason" if ext.max_count_soft else ""
-        cap = "in principle " if ext.max_count_soft else ""
-        return (
-            f"already extended {extensions_so_far} time(s): {cap}at most {ext.max_count}"
-            f"{soft} ({ext.origin.source})"
-        )
-    return None
-
-
-def extended_due(
-    profile: Profile,
-    calendar: WorkingCalendar,
-    *,
-    due_at: datetime,
-    kind: str | None = None,
-    category: str | None = None,
-    urgency: str = "normal",
-    channel: str = "phone",
-    dispatched_at: datetime | None = None,
-    length: Limit | None = None,
-) -> Deadline:
-    """The due time after an approved extension of the longest length the rule allows.
-
-    Rules relative to the original limit (guangxi, meizhou) need `category`; rules that
-    replace the limit from the clock start (puyang) need `dispatched_at`; an extension
-    whose length a law gives (puyang 'statutory') needs that `length`.
-    """
-    ext = profile.extension_kind(kind)
-    if ext is None:
-        raise ValueError(
-            f"{profile.name} has no extension {kind or ''} ({profile.extensions.origin.source})"
-        )
-    if ext.length is not None:
-        return _extend(calendar, due_at, ext.length)
-    if ext.length_factor is not None:
-        if category is None:
-            raise ValueError(
-                f"{profile.name} extends by a factor of the original limit: pass category"
-            )
-        original = _original_limit(profile, category, urgency, channel)
-        amount = original.amount * ext.length_factor.amount
-        if original.unit == "working_days":
-            amount = max(1, int(amount))
-        return _extend(calendar, due_at, Limit(amount, original.unit, ext.length_factor.source))
-    new_limit = ext.new_limit or length
-    if new_limit is None:
-        raise ValueError(f"the {ext.kind} extension takes its length from the law: pass length")
-    if dispatched_at is None:
-        raise ValueError(
-            f"the {ext.kind} extension counts from the clock start: pass dispatched_at"
-        )
-    replaced, _ = _run(calendar, new_limit, profile.clock.start, dispatched_at, dispatched_at)
-    return replaced if replaced.at > due_at else Deadline(due_at, replaced.provisional)
-
-
-def _original_limit(profile: Profile, category: str, urgency: str, channel: str) -> Limit:
-    _check_ticket(category, urgency, channel)
-    rules = _matching(profile.handling, category, urgency, channel)
-    if profile.several_limits.combine == "most_specific":
-        top = max(r.match.specificity for r in rules)
-        rules = [r for r in rules if r.match.specificity == top]
-    # The rule compute_deadlines would pick; with no instant at hand, compare nominal
-    # lengths (a working day weighs a day) — rules of one ticket rarely mix units.
-    return min(rules, key=lambda r: r.limit.clock_time or timedelta(days=r.limit.amount)).limit
-
-
-def _extend(calendar: WorkingCalendar, due_at: datetime, limit: Limit) -> Deadline:
-    if limit.unit == "working_days":
-        # due_at is usually 24:00 of its last day; count the extra days after that day.
-        return calendar.add_working_days(due_at - TICK, int(limit.amount))
-    return apply_limit(calendar, limit, due_at)
-
-
 def callback_no_answer(
     profile: Profile, *, callback_started: datetime
 ) -> tuple[datetime, str] | None:
@@ -388,3 +321,15 @@ def callback_no_answer(
 def remaining_working_time(calendar: WorkingCalendar, now: datetime, due_at: datetime) -> timedelta:
     """Working-day time left until `due_at`; negative once overdue."""
     return calendar.working_time_between(now, due_at)
+
+
+_MOVED_TO_EXTENSIONS = ("extension_check", "extension_grant", "extended_due", "extension_length")
+
+
+def __getattr__(name: str) -> object:
+    """Extension functions live in hotline.extensions now; old imports keep working."""
+    if name in _MOVED_TO_EXTENSIONS:
+        from hotline import extensions  # late: hotline.extensions imports this module
+
+        return getattr(extensions, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

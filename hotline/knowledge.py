@@ -7,7 +7,7 @@ passes both reviews in `knowledge_publish`, and retirement runs `knowledge_retir
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -85,30 +85,53 @@ def today() -> date:
     return clock.now().astimezone(clock.SHANGHAI).date()
 
 
+def months_after(day: date, months: int) -> date:
+    """The same day `months` on (31 January + 1 month is 28 or 29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")
+
+
 def one_year_after(day: date) -> date:
     """The same day a year on (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, day=28)
+    return months_after(day, 12)
 
 
-def default_review_date(published_on: date, valid_until: date | None) -> date:
-    """Unset review date: one year after publication, or valid_until if that is sooner."""
-    in_a_year = one_year_after(published_on)
-    return min(valid_until, in_a_year) if valid_until is not None else in_a_year
+def default_review_date(
+    published_on: date, valid_until: date | None, review_months: int = 12
+) -> date:
+    """Unset review date: the profile's review period after publication ([knowledge.review],
+    a default not from any regulation: 12 months), or valid_until if that is sooner."""
+    due = months_after(published_on, review_months)
+    return min(valid_until, due) if valid_until is not None else due
 
 
-def mark_published(article: Article, version: ArticleVersion) -> None:
+def mark_published(article: Article, version: ArticleVersion, review_months: int = 12) -> None:
     """Make `version` the article's live one, with a review date if it has none."""
     now = clock.now()
     version.status = "published"
     version.published_at = now
     if version.review_at is None:
-        version.review_at = default_review_date(today(), version.valid_until)
+        version.review_at = default_review_date(today(), version.valid_until, review_months)
     article.status = "published"
     article.published_version_id = version.id
     article.updated_at = now
+
+
+def policy_push_due(version: ArticleVersion, days: int) -> datetime:
+    """When a new policy's article must be live (puyang 附件 四(一), 004_b7797ffbb60d21c4.txt:
+    新政策一周内推送): `days` after the policy takes effect (valid_from, 00:00 Shanghai), or
+    after the article was drafted when no date is given."""
+    if version.valid_from is not None:
+        start = datetime(*version.valid_from.timetuple()[:3], tzinfo=clock.SHANGHAI)
+    else:
+        start = version.created_at
+    return start + timedelta(days=days)
 
 
 def remind_at(day: date) -> str:

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from hotline import clock
 from hotline.actors import SYSTEM
 from hotline.calendar import WorkingCalendar
-from hotline.deadlines import extended_due, reminder_at
+from hotline.deadlines import reminder_at
+from hotline.extensions import extended_due
 from hotline.history import record_event
 from hotline.models import ProcessInstance, Ticket
 from hotline.tickets import OPEN_STATUSES, ticket_deadlines

@@ -331,8 +331,15 @@ def open_tasks(session: Session, ticket: Ticket) -> list[UserTask]:
     )
 
 
-def ticket_deadlines(profile: Any, calendar: WorkingCalendar, ticket: Ticket) -> TicketDeadlines:
-    """compute_deadlines for a dispatched ticket row (category, urgency, channel, times)."""
+def ticket_deadlines(
+    profile: Any,
+    calendar: WorkingCalendar,
+    ticket: Ticket,
+    *,
+    accepted_at: datetime | None = None,
+) -> TicketDeadlines:
+    """compute_deadlines for a dispatched ticket row (category, urgency, channel, times);
+    `accepted_at`: when the unit accepted it (meizhou 第十一条(二)3 runs from acceptance)."""
     return compute_deadlines(
         profile,
         calendar,
@@ -341,4 +348,5 @@ def ticket_deadlines(profile: Any, calendar: WorkingCalendar, ticket: Ticket) ->
         channel=ticket.channel,
         dispatched_at=ticket.dispatched_at,
         upper_deadline=ticket.upper_deadline,
+        accepted_at=accepted_at,
     )

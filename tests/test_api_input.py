@@ -297,7 +297,7 @@ PATHS: dict[str, list[tuple[str, dict[str, Any]]]] = {
     "handle": HANDLE,
     "approve_extension": [
         *HANDLE,
-        ("handle", {"outcome": "extension", "extension_reason": "检测"}),
+        ("handle", {"outcome": "extension", "extension_reason": "检测", "requester_told": True}),
     ],
     "review": [*HANDLE, ("handle", DONE)],
     "callback": [*HANDLE, ("handle", DONE), ("review", {"approved": True})],

@@ -297,8 +297,11 @@ def test_supervision_rules_read_from_the_regulations() -> None:
     assert "第二十七条(三)" in summons.origin.source
     guizhou = load_profile("guizhou").supervision
     assert guizhou.trigger_for("overdue", 1).level == "supervision_order"  # 第十七条(一)
-    sent_back = guizhou.trigger_for("sent_back", 2)  # 第十六条: count configurable
-    assert sent_back.level == "supervision_order" and sent_back.origin.default_not_from_regulation
+    # 第十六条: 退回…继续办理，仍不符合要求的予以督办 — the second failed review, from the article
+    assert guizhou.trigger_for("sent_back", 1) is None
+    sent_back = guizhou.trigger_for("sent_back", 2)
+    assert sent_back.level == "supervision_order"
+    assert not sent_back.origin.default_not_from_regulation
     assert guizhou.climb("summons").after is None  # hot spots only: by hand
     assert load_profile("puyang").supervision.trigger_for("overdue", 1).level == "yellow_card"
     assert load_profile("guangxi").supervision.climb("summons").after is None

@@ -26,7 +26,11 @@ DISPATCH = {"disposition": "dispatch", "unit": "ZJJ"}
 LIFECYCLE: list[tuple[str, str, dict[str, Any]]] = [
     ("center", "triage", DISPATCH),
     ("unit", "acknowledge", {"contacted": True, "note": "已联系"}),
-    ("unit", "handle", {"outcome": "extension", "extension_reason": "需现场检测"}),
+    (
+        "unit",
+        "handle",
+        {"outcome": "extension", "extension_reason": "需现场检测", "requester_told": True},
+    ),
     ("center", "approve_extension", {"approved": True, "comment": "同意"}),
     ("unit", "handle", DONE),
     ("center", "review", {"approved": False, "comment": "结论不完整"}),

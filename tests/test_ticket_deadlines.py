@@ -97,7 +97,7 @@ def test_extension_too_close_to_due_is_refused(hotline: Hotline) -> None:
     hotline.center.complete(number, "triage", DISPATCH_ZJJ)
     hotline.unit.complete(number, "acknowledge", {"contacted": True})
     move_clock(hotline, "2026-11-26 22:30")
-    ask = {"outcome": "extension", "extension_reason": "需要检测"}
+    ask = {"outcome": "extension", "extension_reason": "需要检测", "requester_told": True}
     response = hotline.unit.complete(number, "handle", ask, expect=422)
     assert "at least 2 h before due" in response.json["error"]["fields"]["outcome"][0]
 
@@ -107,7 +107,7 @@ def test_consultation_extension_is_refused_by_category(hotline: Hotline) -> None
     number = hotline.new_ticket(category="help")["number"]
     hotline.center.complete(number, "triage", DISPATCH_ZJJ)
     hotline.unit.complete(number, "acknowledge", {"contacted": True})
-    ask = {"outcome": "extension", "extension_reason": "需要协调"}
+    ask = {"outcome": "extension", "extension_reason": "需要协调", "requester_told": True}
     response = hotline.unit.complete(number, "handle", ask, expect=422)
     assert "complaint" in response.json["error"]["fields"]["outcome"][0]
 
@@ -117,7 +117,11 @@ def test_approved_extension_rearms_the_overdue_timer(hotline: Hotline) -> None:
     number = hotline.new_ticket()["number"]
     hotline.center.complete(number, "triage", DISPATCH_ZJJ)
     hotline.unit.complete(number, "acknowledge", {"contacted": True})
-    hotline.unit.complete(number, "handle", {"outcome": "extension", "extension_reason": "检测"})
+    hotline.unit.complete(
+        number,
+        "handle",
+        {"outcome": "extension", "extension_reason": "检测", "requester_told": True},
+    )
     hotline.center.complete(number, "approve_extension", {"approved": True})
     assert local(hotline.ticket(number)["due_at"]) == "2026-12-01 00:00"  # +2 wd: Mon 30
     move_clock(hotline, "2026-11-28 10:00")
@@ -194,14 +198,15 @@ def test_loading_the_missing_year_recomputes_provisional_deadlines(
 
 
 def test_guangxi_urgent_fast_lane_and_no_answer_counts_as_satisfied(profile_hotline) -> None:
-    """guangxi 第二十六条(二)7: 突发 ack 30 min, close in 24 h; 第二十七条(二): 24 h → satisfied."""
+    """guangxi 第二十六条(二)7: 突发 ack 30 min, close in 24 h counted, as all of (二), from the
+    next working day (Tue 24 Nov 00:00); 第二十七条(二): 24 h → satisfied."""
     gx = profile_hotline("guangxi")
     number = gx.new_ticket(urgency="urgent")["number"]
     assert number.startswith("GX")
     gx.center.complete(number, "triage", DISPATCH_ZJJ)
     ticket = gx.ticket(number)
     assert local(ticket["acknowledge_due_at"]) == "2026-11-23 09:30"
-    assert local(ticket["due_at"]) == "2026-11-24 09:00"
+    assert local(ticket["due_at"]) == "2026-11-25 00:00"
     gx.unit.complete(number, "acknowledge", {"contacted": True})
     done = {"outcome": "done", "basis": "应急预案", "findings": "已抢修", "reply": "已恢复供水"}
     gx.unit.complete(number, "handle", done)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from api.schemas.common import PageQuerySchema, not_blank
+from api.schemas.milestones import MilestoneSchema
 from hotline.fields import StrictBoolean, Text
 from hotline.tickets import CATEGORIES, CHANNELS, STATUSES, URGENCIES
 
@@ -185,6 +186,10 @@ class TicketDetailSchema(TicketSchema):
         metadata={"description": "flagged at intake; not shown to handling units"},
     )
     links = fields.List(fields.Nested(TicketLinkSchema))
+    milestones = fields.List(
+        fields.Nested(MilestoneSchema),
+        metadata={"description": "guangyuan 第十三条(四): first reply, progress report"},
+    )
 
 
 class TicketRepeatsSchema(Schema):

@@ -133,11 +133,17 @@ def _limit(t: _Table, units: tuple[str, ...], *, positive: bool) -> m.Limit:
     unit = given[0]
     if unit not in units:
         t.fail(unit, f"not allowed here; use one of {', '.join(units)}")
-    amount = t.get(unit, (int,) if unit == "working_days" else (int, float), required=True)
+    if unit == m.IMMEDIATELY:
+        if t.get(unit, (bool,), required=True) is not True:
+            t.fail(unit, "write immediately = true, or give a length of time instead")
+        amount = 0
+    else:
+        amount = t.get(unit, (int,) if unit == "working_days" else (int, float), required=True)
     if amount < 0:
         t.fail(unit, f"must not be negative, got {amount}")
-    if (positive or unit == "working_days") and amount == 0:
-        t.fail(unit, "must be positive")
+    if (positive or unit == "working_days") and amount == 0 and unit != m.IMMEDIATELY:
+        at_once = units == DISPATCH_UNITS
+        t.fail(unit, "must be positive" + ("; for 即时/立即 write immediately = true" * at_once))
     soft = bool(t.get("soft", (bool,)))
     origin = _provenance(t)
     return m.Limit(
@@ -164,9 +170,11 @@ def _match(t: _Table) -> m.Match:
 
 ALL_UNITS = ("minutes", "hours", "working_days")
 CLOCK_UNITS = ("minutes", "hours")
+# Dispatch may be "at once" (guizhou 第九条, guangxi 第二十五条(二), puyang 三(四)).
+DISPATCH_UNITS = (*ALL_UNITS, m.IMMEDIATELY)
 
 
-def _timed(parent: _Table, name: str, *, zero_ok: bool = False) -> tuple[m.TimedRule, ...]:
+def _timed(parent: _Table, name: str) -> tuple[m.TimedRule, ...]:
     rules = []
     for t in parent.tables(name):
         match = _match(t)
@@ -177,7 +185,7 @@ def _timed(parent: _Table, name: str, *, zero_ok: bool = False) -> tuple[m.Timed
         if label is not None and name != "milestone":
             t.fail("name", "only milestones have a name")
         meaning = t.text("meaning")
-        limit = _limit(t, ALL_UNITS, positive=not zero_ok)
+        limit = _limit(t, DISPATCH_UNITS if name == "dispatch" else ALL_UNITS, positive=True)
         if clock_start == "next_working_day" and limit.unit != "working_days":
             t.fail("clock_start", "next_working_day applies to working-day limits only")
         t.done()
@@ -219,11 +227,15 @@ def _returns(top: _Table) -> m.Returns:
         match = _match(w)
         after = w.choice("after", m.RETURN_AFTER)
         late = w.choice("late_counts_as", m.LATE_RETURN)
+        # What a late return counts as, when the article does not say (guangxi, meizhou).
+        late_default = bool(w.get("late_counts_as_default", (bool,)))
         requires = w.choices("requires", m.RETURN_FIELDS, "return field") or frozenset()
         limit = _limit(w, ALL_UNITS, positive=True)
         w.done()
         ordered = tuple(f for f in m.RETURN_FIELDS if f in requires)
-        windows.append(m.ReturnWindow(match, str(after), limit, str(late), ordered))
+        if late_default and limit.note is None:
+            w.fail("note", "late_counts_as_default = true needs a note saying why")
+        windows.append(m.ReturnWindow(match, str(after), limit, str(late), ordered, late_default))
     refused: dict[str, m.ReturnRefusal] = {}
     for r in t.tables("refused"):
         assignment = str(r.choice("assignment", m.ASSIGNMENTS))
@@ -265,12 +277,15 @@ def _extension(k: _Table) -> m.ExtensionKind:
     approver = k.choice("approver", m.APPROVERS)
     tell = bool(k.get("tell_requester", (bool,)))
     writing = bool(k.get("in_writing", (bool,)))
+    total = bool(k.get("length_is_total", (bool,)))
+    if total and length is None and factor is None:
+        k.fail("length_is_total", "only a length or length_factor can cap the total")
     origin = _provenance(k)
     k.done()
     assert kind is not None and ask_before is not None
     return m.ExtensionKind(
         kind, categories, ask_before, max_count, max_soft, length, factor, new_limit,
-        from_law, str(approver), tell, writing, origin,
+        from_law, str(approver), tell, writing, origin, total,
     )  # fmt: skip
 
 
@@ -351,7 +366,7 @@ def _profile(file: str, data: dict[str, Any], expected_name: str) -> m.Profile:
         notes=tuple(notes),
         clock=clock,
         several_limits=_several(top),
-        dispatch=_timed(top, "dispatch", zero_ok=True),
+        dispatch=_timed(top, "dispatch"),
         acknowledge=_timed(top, "acknowledge"),
         handling=handling,
         milestones=_timed(top, "milestone"),

@@ -11,7 +11,7 @@ URGENCIES = ("normal", "special", "urgent", "epidemic")
 CHANNELS = ("phone", "wechat", "web", "app", "email", "mailbox", "weibo", "upper_platform")
 SATISFACTION = ("satisfied", "basically_satisfied", "unsatisfied", "no_response")
 
-LIMIT_UNITS = ("minutes", "hours", "working_days", "factor")
+LIMIT_UNITS = ("minutes", "hours", "working_days", "factor", "immediately")
 CLOCK_STARTS = ("dispatch", "next_working_day", "receipt", "acceptance")
 COMBINE = ("shortest", "most_specific")
 STATUTORY = ("shortest", "replaces")
@@ -26,6 +26,9 @@ ASSIGNMENTS = ("leader", "authority", "government", "joint")
 APPROVERS = ("center", "authority", "platform", "unit_leader")
 
 _UNIT_WORDS = {"minutes": "min", "hours": "h", "working_days": "working day(s)", "factor": "×"}
+# "immediately" (即时 / 第一时间 / 立即, guizhou 第九条, guangxi 第二十五条(二), puyang 三(四)):
+# no length of time, so no timer can be late; the delay is measured instead.
+IMMEDIATELY = "immediately"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,11 @@ class Limit:
     note: str | None = None
     default_not_from_regulation: bool = False
     soft: bool = False  # 原则上 / 一般: the center may override it with a recorded reason
+
+    @property
+    def immediately(self) -> bool:
+        """At once (即时): no breach is timed; the delay is measured and recorded."""
+        return self.unit == IMMEDIATELY
 
     @property
     def clock_time(self) -> timedelta | None:
@@ -53,6 +61,8 @@ class Limit:
         amount = int(self.amount) if float(self.amount).is_integer() else self.amount
         if self.unit == "factor":
             return f"{amount}× the original limit"
+        if self.unit == IMMEDIATELY:
+            return "immediately (no timer; the delay is measured)"
         text = f"{amount} {_UNIT_WORDS[self.unit]}"
         default = " (default, not from the regulation)" if self.default_not_from_regulation else ""
         return text + default
@@ -141,6 +151,9 @@ class ReturnWindow:
     limit: Limit
     late_counts_as: str  # one of LATE_RETURN
     requires: tuple[str, ...]
+    # late_counts_as is a default, not from the regulation (guangxi 第二十六条(三), meizhou
+    # 第十六条 give the window but not what a late return counts as)
+    late_counts_as_default: bool = False
 
 
 @dataclass(frozen=True)
@@ -186,10 +199,13 @@ class ExtensionKind:
     length_factor: Limit | None  # unit "factor": × the original handling limit
     new_limit: Limit | None  # replaces the handling limit, counted from the clock start
     length_from_law: bool  # the law that sets the longer limit gives the length
-    approver: str  # one of APPROVERS
-    tell_requester: bool
-    in_writing: bool
+    approver: str  # one of APPROVERS: whose candidate group gets approve_extension
+    tell_requester: bool  # the unit must say it told the requester (requester_told)
+    in_writing: bool  # the request needs a written statement (extension_statement)
     origin: Provenance
+    # The length caps all extensions together (guangxi 第二十六条(二)9: 延长的时限…不超过原办理
+    # 时限的1倍), not each one.
+    length_is_total: bool = False
 
 
 @dataclass(frozen=True)

@@ -72,11 +72,31 @@ def read_repeats(top: Any, provenance: Any) -> Repeats:
 
 
 @dataclass(frozen=True)
+class Period:
+    """A whole number of calendar months or days, with its source (knowledge-base periods)."""
+
+    amount: int
+    unit: str  # "months" or "days"
+    origin: m.Provenance
+
+
+DEFAULT_REVIEW = Period(
+    12,
+    "months",
+    _default("no regulation gives a review period: a published article is reviewed yearly"),
+)
+
+
+@dataclass(frozen=True)
 class Knowledge:
-    """Knowledge base (知识库): how long a unit has to answer the center's knowledge question."""
+    """Knowledge base (知识库): how long a unit has to answer the center's knowledge question,
+    how often a published article is reviewed, and how soon a new policy must be pushed."""
 
     question_limit: m.Limit  # working days (or hours) from the moment the center asks
     origin: m.Provenance
+    review: Period = DEFAULT_REVIEW  # next review of a published article (months)
+    # puyang 附件 四(一): 对新政策、新规定，承办单位应在一周内完成更新并推送 (days); None: no rule
+    new_policy: Period | None = None
 
 
 DEFAULT_KNOWLEDGE = Knowledge(
@@ -87,14 +107,29 @@ DEFAULT_KNOWLEDGE = Knowledge(
 )
 
 
+def _period(parent: Any, name: str, unit: str, provenance: Any, top: int) -> Period | None:
+    t = parent.table(name, required=False)
+    if t is None:
+        return None
+    amount = t.get(unit, (int,), required=True)
+    if not 1 <= amount <= top:
+        t.fail(unit, f"must be between 1 and {top}, got {amount}")
+    period = Period(amount, unit, provenance(t))
+    t.done()
+    return period
+
+
 def read_knowledge(top: Any, limit: Any, provenance: Any) -> Knowledge:
-    """[knowledge] with a `question_limit` limit table; defaults when absent."""
+    """[knowledge] with a `question_limit` limit table, optional `review` (months) and
+    `new_policy` (days) tables; defaults when absent."""
     t = top.table("knowledge", required=False)
     if t is None:
         return DEFAULT_KNOWLEDGE
     origin = provenance(t)
     question_limit = limit(t, "question_limit", ("hours", "working_days"), positive=True)
-    knowledge = Knowledge(question_limit, origin)
+    review = _period(t, "review", "months", provenance, 120) or DEFAULT_REVIEW
+    new_policy = _period(t, "new_policy", "days", provenance, 366)
+    knowledge = Knowledge(question_limit, origin, review, new_policy)
     t.done()
     return knowledge
 
