@@ -15,6 +15,7 @@ from tests.conftest import START, Hotline
 
 SH = ZoneInfo("Asia/Shanghai")
 NOISE = "小区夜间施工噪音扰民，晚上十一点后仍在作业"
+OTHER_WORDS = "滨河路那边工地半夜还在打桩，吵得根本睡不着"  # NOISE as another caller says it
 OPINION = (
     "该诉求已于本月依法办结并答复，诉求人再次反映同一事项且无新的事实和理由，"
     "依据第十四条(三)终结办理"
@@ -78,7 +79,8 @@ def test_same_phone_within_the_window_is_flagged(hotline: Hotline) -> None:
     repeat = flagged(second)[first["number"]]
     assert repeat["reason"] == "same_phone"
     assert repeat["status"] == "new"
-    assert 0 <= repeat["score"] < 0.5  # other words: the phone alone matched
+    # Other words for the same matter: the phone matched; the score says how alike they are.
+    assert 0 <= repeat["score"] <= 1
     assert "possible_repeat_flagged" in kinds(second)
     assert flagged(hotline.ticket(second["number"])) == flagged(second)
     listed = hotline.center.get(f"/api/v1/tickets/{second['number']}/repeats")
@@ -125,10 +127,8 @@ def test_window_and_threshold_come_from_the_profile(hotline: Hotline) -> None:
     """A 3-day window and a 0.95 threshold: older and less similar tickets are not flagged."""
     use_rules(hotline, window_days=3, similarity=0.95)
     first = hotline.new_ticket(content=NOISE)
-    close = hotline.new_ticket(
-        **other_caller(content="小区夜间施工噪音扰民，晚上十一点后仍然在作业")
-    )
-    assert first["number"] not in flagged(close)  # 0.86 < 0.95
+    close = hotline.new_ticket(**other_caller(content=OTHER_WORDS))
+    assert first["number"] not in flagged(close)  # the same matter, but below 0.95
     move_clock(hotline, shanghai_day(3, "20:00"))
     assert first["number"] in flagged(hotline.new_ticket())
     move_clock(hotline, shanghai_day(4, "08:00"))
@@ -264,3 +264,27 @@ def test_termination_needs_a_detailed_opinion_and_a_handled_ticket(hotline: Hotl
     )
     assert list(response.json["error"]["fields"]) == ["termination_opinion"]
     assert hotline.ticket(repeat)["status"] == "new"
+
+
+def test_the_same_matter_in_other_words_from_another_caller_is_flagged(hotline: Hotline) -> None:
+    """Issue 11 §2: another caller, other words, the same address: a possible repeat.
+
+    Character bigrams alone (the detector before) scored this pair 0.1 and missed it.
+    """
+    first = hotline.new_ticket(content=NOISE)
+    other = hotline.new_ticket(**other_caller(content=OTHER_WORDS, address="滨河路1号附近"))
+    repeat = flagged(other)[first["number"]]
+    assert repeat["reason"] == "similar_content"
+    assert rules(hotline).similarity <= repeat["score"] < 1
+
+
+def test_the_same_problem_at_another_place_is_not_flagged(hotline: Hotline) -> None:
+    """Same kind of matter, same district, another street: two matters, not a repeat."""
+    first = hotline.new_ticket(content=NOISE)
+    elsewhere = hotline.new_ticket(
+        **other_caller(
+            content="嘉陵街道万缘新区旁边工地晚上十一点后还在施工，噪音扰民",
+            address="利州区嘉陵街道万缘新区",
+        )
+    )
+    assert first["number"] not in flagged(elsewhere)
