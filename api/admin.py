@@ -23,7 +23,10 @@ class ClockSetSchema(Schema):
     now = fields.AwareDateTime(
         required=True,
         metadata={
-            "description": "the new time, ISO 8601 with offset; later than the current time",
+            "description": (
+                "the new time, ISO 8601 with offset; not before the current time and at "
+                "most 3653 days (10 years) after it"
+            ),
             "example": "2026-11-24T09:00:00+08:00",
         },
     )
@@ -42,6 +45,12 @@ class ClockSchema(Schema):
     now = fields.AwareDateTime(required=True)
     fired = fields.Integer(metadata={"description": "timers fired by this move"})
     failed = fields.List(fields.Nested(TimerFailureSchema))
+
+
+@blp.before_app_request
+def refresh_clock() -> None:
+    """Every request reads the shared manual clock once (another worker may have moved it)."""
+    clock.refresh()
 
 
 def manual_clock_only(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -130,10 +130,11 @@ def serve(host: str, port: int, workers: int, timers: bool) -> None:
     """Serve the API with gunicorn."""
     from hotline.server import serve as run_server
 
-    if load_settings().clock == "manual" and workers > 1:
-        # The manual clock lives in one process: several workers would disagree on the time.
-        click.echo("HOTLINE_CLOCK=manual: serving with one worker", err=True)
-        workers = 1
+    try:
+        load_settings()  # a bad variable stops here, named, before any worker boots
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    # HOTLINE_CLOCK=manual too: the manual clock lives in the database, shared by workers.
     run_server(host, port, workers, timers)
 
 

@@ -31,13 +31,8 @@ def scheduler(sweep_seconds: float, batch: int) -> None:
         settings = load_settings()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
-    if settings.clock == "manual":
-        # A manual clock lives in one process: this one would never move. The API process
-        # fires timers itself when POST /api/v1/admin/clock moves its clock.
-        raise click.ClickException(
-            "HOTLINE_CLOCK=manual: timers fire in the API process when the clock is set "
-            "(POST /api/v1/admin/clock); a separate scheduler would run on a clock of its own"
-        )
+    # HOTLINE_CLOCK=manual works too: the clock lives in the database and each run re-reads
+    # it; the API process also fires what falls due when POST /api/v1/admin/clock moves it.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     for chatty in ("apscheduler", "spiff"):  # a line per job run and per task state
         logging.getLogger(chatty).setLevel(logging.WARNING)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+
+from hotline.clock import range_problem
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,6 +80,8 @@ class Settings:
     bpmn_dir: Path
     var_dir: Path
     db_timeouts: DatabaseTimeouts = field(default_factory=DatabaseTimeouts)
+    # HOTLINE_CLOCK_START: where a manual clock starts on a database that has none yet.
+    clock_start: datetime | None = None
 
     @property
     def ticket_prefix(self) -> str:
@@ -102,6 +107,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     clock = env.get("HOTLINE_CLOCK", "system")
     if clock not in ("system", "manual"):
         raise ConfigError(f"HOTLINE_CLOCK={clock!r} must be 'system' or 'manual'")
+    clock_start = parse_clock_start(env.get("HOTLINE_CLOCK_START", ""))
     url = env.get("HOTLINE_DATABASE_URL") or default_database_url(var_dir)
     return Settings(
         database_url=normalize_database_url(url),
@@ -110,7 +116,31 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         bpmn_dir=Path(env.get("HOTLINE_BPMN_DIR", str(REPO_ROOT / "bpmn"))),
         var_dir=var_dir,
         db_timeouts=load_timeouts(env),
+        clock_start=clock_start,
     )
+
+
+def parse_clock_start(value: str) -> datetime | None:
+    """HOTLINE_CLOCK_START as an aware UTC instant; None when unset (the clock starts now)."""
+    if not value.strip():
+        return None
+    try:
+        start = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ConfigError(
+            f"HOTLINE_CLOCK_START={value!r} is not an ISO 8601 time "
+            "(e.g. 2026-11-23T09:00:00+08:00)"
+        ) from None
+    if start.tzinfo is None:
+        raise ConfigError(
+            f"HOTLINE_CLOCK_START={value!r} has no UTC offset; write e.g. "
+            f"{value.strip()}+08:00 for Beijing time"
+        )
+    start = start.astimezone(UTC)
+    problem = range_problem(start)
+    if problem:
+        raise ConfigError(f"HOTLINE_CLOCK_START={value!r}: {problem}")
+    return start
 
 
 def normalize_database_url(url: str) -> str:

@@ -1,14 +1,15 @@
 """Repeat demands: possible repeats flagged at intake, merges (并单) and terminations (终结办理).
 
 Detection narrows by indexed columns first (requester_phone; district + created_at) and
-caps the candidates before comparing texts in Python, so intake stays cheap however many
-tickets the hotline holds. Status changes are the handlers' job (hotline.tickets.set_status);
+caps the candidates before comparing texts in Python (hotline.similarity: words, matters,
+places and the address, so another caller's other words still match), so intake stays
+cheap however many tickets the hotline holds. Status changes are the handlers' job
+(hotline.tickets.set_status);
 this module keeps the links between tickets and the rules for choosing the other ticket.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from hotline.actors import Actor
 from hotline.history import record_event
 from hotline.models import Ticket, TicketLink
 from hotline.policy.oversight import DEFAULT_REPEATS, Repeats
+from hotline.similarity import FEATURE_CHARS, features, score
 
 POSSIBLE_REPEAT = "possible_repeat"
 MERGED_INTO = "merged_into"
@@ -29,7 +31,7 @@ SAME_PHONE = "same_phone"
 SIMILAR_CONTENT = "similar_content"
 CANDIDATE_CAP = 200  # newest tickets compared per criterion; older ones are not looked at
 FLAG_CAP = 20  # possible repeats kept per ticket, best first
-COMPARED_CHARS = 4000  # near-identical texts agree early; a 20 000-character text costs no more
+COMPARED_CHARS = FEATURE_CHARS  # a 20 000-character text costs no more than a short one
 
 
 @dataclass(frozen=True)
@@ -47,27 +49,6 @@ def rules_of(profile: Any) -> Repeats:
     return getattr(profile, "repeats", None) or DEFAULT_REPEATS
 
 
-def normalise(text: str) -> str:
-    """Letters and digits only, full-width folded and lower-cased: punctuation never counts."""
-    folded = unicodedata.normalize("NFKC", text).lower()
-    return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")
-
-
-def bigrams(text: str) -> frozenset[str]:
-    """Character bigrams of the normalised text (a single character stands for itself)."""
-    norm = normalise(text)[:COMPARED_CHARS]
-    if len(norm) < 2:
-        return frozenset({norm}) if norm else frozenset()
-    return frozenset(norm[i : i + 2] for i in range(len(norm) - 1))
-
-
-def similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    """Jaccard index of two bigram sets; 0 when either is empty."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)
-
-
 def window_start(window_days: int, now: datetime | None = None) -> datetime:
     """Midnight Asia/Shanghai `window_days` calendar days before today."""
     today = (now or clock.now()).astimezone(clock.SHANGHAI).date()
@@ -75,34 +56,45 @@ def window_start(window_days: int, now: datetime | None = None) -> datetime:
 
 
 def find_possible_repeats(session: Session, ticket: Ticket, rules: Repeats) -> list[Flag]:
-    """Tickets created in the window with the same phone, or near-identical text in the district.
+    """Tickets created in the window with the same phone, or the same matter in the district.
+
+    "The same matter" is hotline.similarity's score at or above the profile's threshold:
+    other words, the same place or address.
 
     Merged tickets are left out: their demand lives on in the ticket they were merged into.
     """
     since = window_start(rules.window_days, ticket.created_at)
     # Columns, not rows: 200 candidates must not drag 200 full tickets into the session.
     base = (
-        select(Ticket.id, Ticket.created_at, func.substr(Ticket.content, 1, COMPARED_CHARS))
+        select(
+            Ticket.id,
+            Ticket.created_at,
+            func.substr(Ticket.content, 1, COMPARED_CHARS),
+            Ticket.address,
+        )
         .where(Ticket.id != ticket.id, Ticket.created_at >= since, Ticket.status != "merged")
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
         .limit(CANDIDATE_CAP)
     )
-    mine = bigrams(ticket.content)
+    mine = features(ticket.content, ticket.address, ticket.district)
+
+    def alike(content: str, address: str | None) -> float:
+        return score(mine, features(content or "", address, ticket.district))
+
     flags: dict[int, Flag] = {}
-    for other_id, created_at, content in session.execute(
+    for other_id, created_at, content, address in session.execute(
         base.where(Ticket.requester_phone == ticket.requester_phone)
     ):
-        score = round(similarity(mine, bigrams(content)), 3)
-        flags[other_id] = Flag(other_id, created_at, SAME_PHONE, score)
+        flags[other_id] = Flag(other_id, created_at, SAME_PHONE, round(alike(content, address), 3))
     if ticket.district:
-        for other_id, created_at, content in session.execute(
+        for other_id, created_at, content, address in session.execute(
             base.where(Ticket.district == ticket.district)
         ):
             if other_id in flags:
                 continue
-            score = similarity(mine, bigrams(content))
-            if score >= rules.similarity:  # unrounded: 0.7996 is not 0.8
-                flags[other_id] = Flag(other_id, created_at, SIMILAR_CONTENT, round(score, 3))
+            value = alike(content, address)
+            if value >= rules.similarity:  # unrounded: 0.5496 is not 0.55
+                flags[other_id] = Flag(other_id, created_at, SIMILAR_CONTENT, round(value, 3))
     best = sorted(flags.values(), key=lambda f: (f.score, f.created_at), reverse=True)
     return best[:FLAG_CAP]
 

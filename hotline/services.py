@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import handlers
 from hotline import clock
+from hotline.clock_shared import SharedManualClock
 from hotline.config import Settings, load_settings
 from hotline.db import make_engine, make_session_factory, transaction
 from hotline.policy import load_profile
@@ -41,9 +42,16 @@ def build_services(settings: Settings | None = None) -> Services:
     """Build the services for `settings` (default: from the environment)."""
     settings = settings or load_settings()
     handlers.load()
-    if settings.clock == "manual" and not isinstance(clock.get_clock(), clock.ManualClock):
-        clock.set_clock(clock.ManualClock())
     profile = load_profile(settings.profile)  # a malformed profile stops start-up here
     engine = make_engine(settings.database_url, settings.db_timeouts)
+    current = clock.get_clock()
+    # A process-local ManualClock (tests, benchmarks) stays; otherwise the manual clock is
+    # the database's, shared by every worker and scheduler on it.
+    if settings.clock == "manual" and (
+        not isinstance(current, clock.ManualClock) or isinstance(current, SharedManualClock)
+    ):
+        shared = SharedManualClock(engine, settings.clock_start)
+        shared.refresh()  # first start on this database: the row is written now
+        clock.set_clock(shared)
     runtime = Runtime(extras={"profile": profile})
     return Services(settings, engine, make_session_factory(engine), runtime)

@@ -57,11 +57,10 @@ def advance_clock(
         raise ClockError("the new time must carry a timezone offset")
     manual = manual_clock()
     with _lock:  # two clock moves at once would interleave their steps
-        if when < manual.now():
-            raise ClockError(
-                f"the clock only moves forward: it is {manual.now().isoformat()}, "
-                f"not before {when.isoformat()} "
-            )
+        manual.refresh()  # another worker may have moved the shared clock
+        problem = clock.move_problem(manual.now(), when)
+        if problem:
+            raise ClockError(problem)
         result = Advance(now=manual.now())
         skip: set[int] = set()
         waited_since: float | None = None
@@ -70,7 +69,10 @@ def advance_clock(
             step = when
             if due is not None and due < when:
                 step = max(due + TICK, manual.now())
-            manual.set(step)
+            try:
+                manual.set(step)
+            except ValueError as exc:  # another worker moved the shared clock past `step`
+                raise ClockError(f"the clock was moved meanwhile: {exc}") from None
             fired = fire_round(
                 services, owner=owner, now=step, batch=batch, exclude=skip | set(result.failed)
             )
@@ -87,7 +89,10 @@ def advance_clock(
                 # Due but nothing claimable: another scheduler holds it; let it finish.
                 waited_since = waited_since or time.monotonic()
                 if time.monotonic() - waited_since > LOCKED_PATIENCE_SECONDS:
-                    manual.set(when)
+                    try:
+                        manual.set(when)
+                    except ValueError as exc:
+                        raise ClockError(f"the clock was moved meanwhile: {exc}") from None
                     break
                 time.sleep(0.01)
         result.now = manual.now()

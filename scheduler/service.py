@@ -121,6 +121,7 @@ class TimerService:
                 return 0
             wakes_before = self._wakes
             fired = 0
+            clock.refresh()  # a shared manual clock may have been moved by another worker
             try:
                 while True:
                     result = fire_round(

@@ -155,7 +155,12 @@ class PossibleRepeatSchema(Schema):
     status = fields.String()
     reason = fields.String(metadata={"enum": ["same_phone", "similar_content"]})
     score = fields.Float(
-        metadata={"description": "character-bigram similarity of the two texts, 0–1"}
+        metadata={
+            "description": (
+                "how alike the two demands are (words, matters, places, address), 0–1; "
+                "1: the same text"
+            )
+        }
     )
     created_at = fields.DateTime()
 

@@ -1,6 +1,7 @@
 """Tables of the service. Ticket content lives here, never in workflow data."""
 
 from hotline.models.base import NAMING, Base, UTCDateTime
+from hotline.models.clock import ManualClockRow
 from hotline.models.core import (
     CalendarDay,
     IdempotencyKey,
@@ -32,6 +33,7 @@ __all__ = [
     "IdempotencyKey",
     "JointPart",
     "KnowledgeQuestion",
+    "ManualClockRow",
     "ProcessDefinition",
     "ProcessInstance",
     "Ticket",
