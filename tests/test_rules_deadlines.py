@@ -230,3 +230,20 @@ def test_guangyuan_soft_caps_yield_only_to_the_centers_written_reason(hotline: H
     [approved] = events(hotline, number, "extension_approved")
     assert approved["data"]["override_reason"] == reason
     assert approved["data"]["granted_length"] == 3
+
+
+def test_an_absurd_granted_length_is_a_422_naming_the_field(hotline: Hotline) -> None:
+    """guangyuan 第十三条(三) lets the center pass 一般不超过2个工作日 with a reason, but no
+    article grants more than about a year: 10 million working days (a typo) was a 500, and a
+    million moved the due date to the year 5859. Both are refused naming granted_length, with
+    nothing written; the center then grants 3 working days."""
+    number = _extension_asked(hotline)
+    reason = {"approved": True, "override_reason": "需第三方检测"}
+    for length in (10**7, 10**6, 251):
+        refused = hotline.center.complete(
+            number, "approve_extension", {**reason, "granted_length": length}, expect=422
+        )
+        assert "at most 250 working days" in refused.json["error"]["fields"]["granted_length"][0]
+    assert events(hotline, number, "extension_approved") == []
+    hotline.center.complete(number, "approve_extension", {**reason, "granted_length": 3})
+    assert local(hotline.ticket(number)["due_at"]) == "2026-12-02 00:00"
