@@ -309,14 +309,18 @@ def schedule_rehandle(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     past an upper-platform ticket's deadline − lead (guangyuan 第十三条(二))."""
     calendar = WorkingCalendar.load(ctx.session)
     profile = profile_of(ctx)
+    now = clock.now()
     deadlines = compute_deadlines(
         profile,
         calendar,
         category=ticket.category,
         urgency=ticket.urgency,
         channel=ticket.channel,
-        dispatched_at=clock.now(),
+        dispatched_at=now,
         upper_deadline=ticket.upper_deadline,
+        # Back to the unit that accepted it, with no new acknowledgement: a limit run from
+        # acceptance (meizhou 第十一条(二)3) runs from now, not after a new decision window.
+        accepted_at=now,
         rehandle=True,
     )
     ticket.due_at, ticket.overdue = deadlines.due_at, False

@@ -247,3 +247,25 @@ def test_an_absurd_granted_length_is_a_422_naming_the_field(hotline: Hotline) ->
     assert events(hotline, number, "extension_approved") == []
     hotline.center.complete(number, "approve_extension", {**reason, "granted_length": 3})
     assert local(hotline.ticket(number)["due_at"]) == "2026-12-02 00:00"
+
+
+def test_meizhou_rehandled_report_runs_30_working_days_from_the_rehandle(profile_hotline) -> None:
+    """meizhou 第十一条(二)3 (受理后在30个工作日时限时办结) and 第十三条 (责成其重办): a rehandled
+    report is already accepted and is not acknowledged again, so its 30 working days run from
+    the rehandle (Tue 24 Nov 09:00 → 24:00 Tue 5 Jan), not from an assumed acceptance at the
+    end of a new 1-working-day decision window (24:00 Wed 6 Jan)."""
+    h = profile_hotline("meizhou")
+    number = h.new_ticket(category="report")["number"]
+    h.center.complete(number, "triage", DISPATCH_ZJJ)
+    h.unit.complete(number, "acknowledge", {"contacted": True})
+    move_clock(h, "2026-11-24 09:00")
+    done = {"outcome": "done", "basis": "规定", "findings": "属实", "reply": "已处理"}
+    h.unit.complete(number, "handle", done)
+    h.center.complete(number, "review", {"approved": True})
+    h.center.complete(number, "callback", {"satisfaction": "unsatisfied", "reasonable": True})
+    ticket = h.ticket(number)
+    assert ticket["status"] == "handling"
+    assert local(ticket["due_at"]) == "2027-01-06 00:00"
+    assert h.unit.task_for(number, "handle")["due_at"] == ticket["due_at"]
+    rules = events(h, number, "deadlines_set")[-1]["data"]["rules"]
+    assert not any("assumed" in rule for rule in rules)
