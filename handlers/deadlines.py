@@ -340,14 +340,18 @@ def urge_dispatch(ctx: HandlerContext) -> None:
 
 def dispatch_measure(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     """The dispatch delay for the ticket_dispatched event: from the center's receipt (intake,
-    or the last return) to now, in seconds and working seconds, with the rule it answers to.
+    or the last return or dispatch objection, which hand the ticket back to the center) to
+    now, in seconds and working seconds, with the rule it answers to.
 
     "Immediately" rules (guizhou 第九条 即时派单, guangxi 第二十五条(二) 第一时间, puyang 三(四)
     立即转办) have no timer; this measured delay is what statistics report for them.
     """
     returned = ctx.session.scalars(
         select(TicketEvent.at)
-        .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "ticket_returned")
+        .where(
+            TicketEvent.ticket_id == ticket.id,
+            TicketEvent.kind.in_(("ticket_returned", "dispatch_objected")),
+        )
         .order_by(TicketEvent.id.desc())
         .limit(1)
     ).first()

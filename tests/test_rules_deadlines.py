@@ -269,3 +269,34 @@ def test_meizhou_rehandled_report_runs_30_working_days_from_the_rehandle(profile
     assert h.unit.task_for(number, "handle")["due_at"] == ticket["due_at"]
     rules = events(h, number, "deadlines_set")[-1]["data"]["rules"]
     assert not any("assumed" in rule for rule in rules)
+
+
+def test_dispatch_delay_after_an_objection_counts_from_the_objection(hotline: Hotline) -> None:
+    """The dispatch delay statistics (issue 11 §1 item 4) count the center's own time: ZJJ
+    objects on Tuesday 10:00 (派单异议), the center reassigns at 10:30 — a 30-minute delay,
+    not the day since intake on Monday 09:00."""
+    number = hotline.new_ticket()["number"]
+    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
+    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    move_clock(hotline, "2026-11-24 10:00")
+    objection = {"outcome": "objection", "objection_reason": "该路段属利州区管辖，不属我局职责"}
+    hotline.unit.complete(number, "handle", objection)
+    move_clock(hotline, "2026-11-24 10:30")
+    reassign = {"decision": "reassign", "unit": "LZQ", "comment": "经核实属利州区管辖"}
+    hotline.center.complete(number, "coordinate_objection", reassign)
+    again = events(hotline, number, "ticket_dispatched")[-1]
+    assert again["data"]["unit"] == "LZQ"
+    assert again["data"]["dispatch_delay_seconds"] == 30 * 60
+
+
+def test_a_joint_dispatch_carries_its_dispatch_delay(hotline: Hotline) -> None:
+    """guangyuan 第十二条(三) 牵办 is a dispatch too: its delay (intake 09:00 → 09:07) is on
+    ticket_dispatched_jointly, like a single dispatch's on ticket_dispatched."""
+    number = hotline.new_ticket()["number"]
+    move_clock(hotline, "2026-11-23 09:07")
+    joint = {"disposition": "joint", "lead_unit": "ZJJ", "units": "ZJJ,LZQ"}
+    hotline.center.complete(number, "triage", joint)
+    [dispatched] = events(hotline, number, "ticket_dispatched_jointly")
+    assert dispatched["data"]["dispatch_delay_seconds"] == 7 * 60
+    assert dispatched["data"]["dispatch_delay_working_seconds"] == 7 * 60
+    assert dispatched["data"]["dispatch_immediately"] is False
