@@ -321,4 +321,3 @@ def callback_no_answer(
 def remaining_working_time(calendar: WorkingCalendar, now: datetime, due_at: datetime) -> timedelta:
     """Working-day time left until `due_at`; negative once overdue."""
     return calendar.working_time_between(now, due_at)
-
