@@ -309,14 +309,18 @@ def schedule_rehandle(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     past an upper-platform ticket's deadline − lead (guangyuan 第十三条(二))."""
     calendar = WorkingCalendar.load(ctx.session)
     profile = profile_of(ctx)
+    now = clock.now()
     deadlines = compute_deadlines(
         profile,
         calendar,
         category=ticket.category,
         urgency=ticket.urgency,
         channel=ticket.channel,
-        dispatched_at=clock.now(),
+        dispatched_at=now,
         upper_deadline=ticket.upper_deadline,
+        # Back to the unit that accepted it, with no new acknowledgement: a limit run from
+        # acceptance (meizhou 第十一条(二)3) runs from now, not after a new decision window.
+        accepted_at=now,
         rehandle=True,
     )
     ticket.due_at, ticket.overdue = deadlines.due_at, False
@@ -336,14 +340,18 @@ def urge_dispatch(ctx: HandlerContext) -> None:
 
 def dispatch_measure(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     """The dispatch delay for the ticket_dispatched event: from the center's receipt (intake,
-    or the last return) to now, in seconds and working seconds, with the rule it answers to.
+    or the last return or dispatch objection, which hand the ticket back to the center) to
+    now, in seconds and working seconds, with the rule it answers to.
 
     "Immediately" rules (guizhou 第九条 即时派单, guangxi 第二十五条(二) 第一时间, puyang 三(四)
     立即转办) have no timer; this measured delay is what statistics report for them.
     """
     returned = ctx.session.scalars(
         select(TicketEvent.at)
-        .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "ticket_returned")
+        .where(
+            TicketEvent.ticket_id == ticket.id,
+            TicketEvent.kind.in_(("ticket_returned", "dispatch_objected")),
+        )
         .order_by(TicketEvent.id.desc())
         .limit(1)
     ).first()

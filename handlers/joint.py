@@ -70,13 +70,14 @@ def start_joint(ctx: HandlerContext) -> dict[str, Any]:
     codes = parts.part_units(lead, ctx.variables.get("units"))
     cancel_joint(ctx, "joint handling started again")
     profile = deadlines.profile_of(ctx)
+    measured = deadlines.dispatch_measure(ctx, ticket)  # before the clock restarts below
     ticket.joint = True
     assign_unit(ticket, lead)
     set_status(ticket, "dispatched")
     if ticket.dispatched_at is None or profile.redispatch.restarts_clock:
         ticket.dispatched_at = clock.now()
         ticket.overdue = False
-    ctx.emit("ticket_dispatched_jointly", lead_unit=lead, units=codes)
+    ctx.emit("ticket_dispatched_jointly", lead_unit=lead, units=codes, **measured)
     timers = deadlines.schedule_handling(ctx, ticket)
     assisting, rule = parts.assist_due(
         profile,

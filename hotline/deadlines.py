@@ -321,15 +321,3 @@ def callback_no_answer(
 def remaining_working_time(calendar: WorkingCalendar, now: datetime, due_at: datetime) -> timedelta:
     """Working-day time left until `due_at`; negative once overdue."""
     return calendar.working_time_between(now, due_at)
-
-
-_MOVED_TO_EXTENSIONS = ("extension_check", "extension_grant", "extended_due", "extension_length")
-
-
-def __getattr__(name: str) -> object:
-    """Extension functions live in hotline.extensions now; old imports keep working."""
-    if name in _MOVED_TO_EXTENSIONS:
-        from hotline import extensions  # late: hotline.extensions imports this module
-
-        return getattr(extensions, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

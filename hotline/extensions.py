@@ -9,6 +9,11 @@ from hotline.calendar import Deadline, WorkingCalendar
 from hotline.deadlines import TICK, _check_ticket, _local, _matching, _run, apply_limit
 from hotline.policy.model import CATEGORIES, Limit, Profile
 
+# The longest length an approver may grant, in the rule's unit: about a year. No article
+# grants more (default_not_from_regulation); beyond it a typo would push the due date
+# centuries ahead or past what date arithmetic can hold.
+MAX_GRANTED = {"working_days": 250, "hours": 24 * 365, "minutes": 60 * 24 * 365}
+
 
 def extension_check(
     profile: Profile,
@@ -124,6 +129,10 @@ def extension_grant(
     errors: dict[str, list[str]] = {}
     if granted is not None and granted < 1:
         return None, {"granted_length": ["must be at least 1"]}
+    unit = rule.unit if rule is not None else "working_days"
+    most = MAX_GRANTED.get(unit, MAX_GRANTED["working_days"])
+    if granted is not None and granted > most:
+        return None, {"granted_length": [f"at most {most} {unit.replace('_', ' ')}"]}
     if rule is None:
         if granted is None:
             why = f"the law gives the length: state it in working days ({ext.origin.source})"

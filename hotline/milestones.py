@@ -19,7 +19,7 @@ from hotline.actors import Actor
 from hotline.errors import Conflict, Forbidden, NotFound
 from hotline.history import record_event
 from hotline.models import Ticket, TicketEvent
-from hotline.tickets import CLOSED_STATUSES
+from hotline.tickets import CLOSED_STATUSES, UNHANDLED_STATUSES
 
 KINDS = ("milestones_set", "milestone_reported", "milestone_overdue")
 
@@ -56,8 +56,13 @@ def _instant(text: str) -> datetime:
 
 
 def pending(session: Session, ticket: Ticket, name: str, due_at: str) -> bool:
-    """Whether milestone `name` due at `due_at` is still unreported on an open ticket."""
-    if ticket.status in CLOSED_STATUSES:
+    """Whether milestone `name` due at `due_at` is still owed by the unit handling the ticket.
+
+    Only while the unit still has the matter unhandled: a ticket returned to the center left
+    the unit (the next dispatch sets new milestones), and a result submitted for review or a
+    closed ticket is more than the first reply or progress report the milestones ask for.
+    """
+    if ticket.status not in UNHANDLED_STATUSES:
         return False
     for entry in ticket_milestones(session, ticket):
         if entry["name"] == name and entry["due_at"].isoformat() == due_at:
@@ -69,6 +74,8 @@ def report(session: Session, actor: Actor, ticket: Ticket, name: str, note: str)
     """The handling unit reports milestone `name` (初步处置意见, 处理进度); late reports count."""
     if actor.role != "admin" and (actor.role != "unit" or actor.unit_code != ticket.current_unit):
         raise Forbidden("only the unit handling the ticket reports its milestones")
+    if ticket.status in CLOSED_STATUSES:  # an archived ticket's history is final
+        raise Conflict(f"ticket {ticket.number} is {ticket.status}: its milestones are closed")
     entries = {e["name"]: e for e in ticket_milestones(session, ticket)}
     if name not in entries:
         known = ", ".join(entries) or "none"

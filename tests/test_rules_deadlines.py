@@ -230,3 +230,73 @@ def test_guangyuan_soft_caps_yield_only_to_the_centers_written_reason(hotline: H
     [approved] = events(hotline, number, "extension_approved")
     assert approved["data"]["override_reason"] == reason
     assert approved["data"]["granted_length"] == 3
+
+
+def test_an_absurd_granted_length_is_a_422_naming_the_field(hotline: Hotline) -> None:
+    """guangyuan 第十三条(三) lets the center pass 一般不超过2个工作日 with a reason, but no
+    article grants more than about a year: 10 million working days (a typo) was a 500, and a
+    million moved the due date to the year 5859. Both are refused naming granted_length, with
+    nothing written; the center then grants 3 working days."""
+    number = _extension_asked(hotline)
+    reason = {"approved": True, "override_reason": "需第三方检测"}
+    for length in (10**7, 10**6, 251):
+        refused = hotline.center.complete(
+            number, "approve_extension", {**reason, "granted_length": length}, expect=422
+        )
+        assert "at most 250 working days" in refused.json["error"]["fields"]["granted_length"][0]
+    assert events(hotline, number, "extension_approved") == []
+    hotline.center.complete(number, "approve_extension", {**reason, "granted_length": 3})
+    assert local(hotline.ticket(number)["due_at"]) == "2026-12-02 00:00"
+
+
+def test_meizhou_rehandled_report_runs_30_working_days_from_the_rehandle(profile_hotline) -> None:
+    """meizhou 第十一条(二)3 (受理后在30个工作日时限时办结) and 第十三条 (责成其重办): a rehandled
+    report is already accepted and is not acknowledged again, so its 30 working days run from
+    the rehandle (Tue 24 Nov 09:00 → 24:00 Tue 5 Jan), not from an assumed acceptance at the
+    end of a new 1-working-day decision window (24:00 Wed 6 Jan)."""
+    h = profile_hotline("meizhou")
+    number = h.new_ticket(category="report")["number"]
+    h.center.complete(number, "triage", DISPATCH_ZJJ)
+    h.unit.complete(number, "acknowledge", {"contacted": True})
+    move_clock(h, "2026-11-24 09:00")
+    done = {"outcome": "done", "basis": "规定", "findings": "属实", "reply": "已处理"}
+    h.unit.complete(number, "handle", done)
+    h.center.complete(number, "review", {"approved": True})
+    h.center.complete(number, "callback", {"satisfaction": "unsatisfied", "reasonable": True})
+    ticket = h.ticket(number)
+    assert ticket["status"] == "handling"
+    assert local(ticket["due_at"]) == "2027-01-06 00:00"
+    assert h.unit.task_for(number, "handle")["due_at"] == ticket["due_at"]
+    rules = events(h, number, "deadlines_set")[-1]["data"]["rules"]
+    assert not any("assumed" in rule for rule in rules)
+
+
+def test_dispatch_delay_after_an_objection_counts_from_the_objection(hotline: Hotline) -> None:
+    """The dispatch delay statistics (issue 11 §1 item 4) count the center's own time: ZJJ
+    objects on Tuesday 10:00 (派单异议), the center reassigns at 10:30 — a 30-minute delay,
+    not the day since intake on Monday 09:00."""
+    number = hotline.new_ticket()["number"]
+    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
+    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    move_clock(hotline, "2026-11-24 10:00")
+    objection = {"outcome": "objection", "objection_reason": "该路段属利州区管辖，不属我局职责"}
+    hotline.unit.complete(number, "handle", objection)
+    move_clock(hotline, "2026-11-24 10:30")
+    reassign = {"decision": "reassign", "unit": "LZQ", "comment": "经核实属利州区管辖"}
+    hotline.center.complete(number, "coordinate_objection", reassign)
+    again = events(hotline, number, "ticket_dispatched")[-1]
+    assert again["data"]["unit"] == "LZQ"
+    assert again["data"]["dispatch_delay_seconds"] == 30 * 60
+
+
+def test_a_joint_dispatch_carries_its_dispatch_delay(hotline: Hotline) -> None:
+    """guangyuan 第十二条(三) 牵办 is a dispatch too: its delay (intake 09:00 → 09:07) is on
+    ticket_dispatched_jointly, like a single dispatch's on ticket_dispatched."""
+    number = hotline.new_ticket()["number"]
+    move_clock(hotline, "2026-11-23 09:07")
+    joint = {"disposition": "joint", "lead_unit": "ZJJ", "units": "ZJJ,LZQ"}
+    hotline.center.complete(number, "triage", joint)
+    [dispatched] = events(hotline, number, "ticket_dispatched_jointly")
+    assert dispatched["data"]["dispatch_delay_seconds"] == 7 * 60
+    assert dispatched["data"]["dispatch_delay_working_seconds"] == 7 * 60
+    assert dispatched["data"]["dispatch_immediately"] is False

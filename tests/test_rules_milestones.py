@@ -121,3 +121,44 @@ def test_a_rehandle_never_runs_past_the_upper_deadline_less_3_hours(hotline: Hot
     ticket = hotline.ticket(number)
     assert ticket["status"] == "handling"
     assert local(ticket["due_at"]) == "2026-11-30 09:00"
+
+
+# --- milestones end with the unit's part in the ticket (review) ----------------------------
+
+RETURN = {
+    "outcome": "return",
+    "return_reason": "非本单位职责",
+    "return_basis": "三定方案",
+    "suggested_unit": "LZQ",
+}
+
+
+def test_a_returned_ticket_owes_no_milestone_to_the_unit_it_left(hotline: Hotline) -> None:
+    """ZJJ returns the urgent ticket at 09:10 (第十三条(二): within 30 min of acknowledging);
+    the first reply due 10:00 is no longer ZJJ's, and nobody else's: no milestone_overdue."""
+    number = _urgent(hotline)
+    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    move_clock(hotline, "2026-11-23 09:10")
+    hotline.unit.complete(number, "handle", RETURN)
+    move_clock(hotline, "2026-11-23 10:30")
+    assert events(hotline, number, "milestone_overdue") == []
+    hotline.center.complete(number, "triage", {"disposition": "dispatch", "unit": "LZQ"})
+    assert not _milestones(hotline, number)["first_reply"]["overdue"]
+
+
+def test_a_unit_that_delivered_its_result_misses_no_milestone(hotline: Hotline) -> None:
+    """ZJJ submits its full result at 09:30, before the first reply (10:00) and the progress
+    report (24:00 Tue) fall due: neither is recorded overdue; a report after closing is 409."""
+    number = _urgent(hotline)
+    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    move_clock(hotline, "2026-11-23 09:30")
+    hotline.unit.complete(number, "handle", DONE)
+    move_clock(hotline, "2026-11-25 10:00")
+    assert events(hotline, number, "milestone_overdue") == []
+    hotline.center.complete(number, "review", {"approved": True})
+    hotline.center.complete(number, "callback", {"satisfaction": "satisfied"})
+    assert hotline.ticket(number)["status"] == "closed"
+    url = f"/api/v1/tickets/{number}/milestones/first_reply"
+    late = hotline.unit.post(url, json={"note": "补报"})
+    assert late.status_code == 409, late.json
+    assert events(hotline, number, "milestone_reported") == []
