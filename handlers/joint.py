@@ -242,6 +242,27 @@ def parts_done(ctx: HandlerContext) -> dict[str, Any]:
     return {"lead_unit": lead.unit_code, "merge_due_at": _iso(lead.due_at)}
 
 
+@topic("joint.merge_overdue")
+def urge_merge(ctx: HandlerContext) -> None:
+    """超期: the lead has not merged the parts by its due time, the ticket's due (guangyuan
+    第二十六条(二): 承办单位超期未办理的 → 督促). The ticket is overdue and the lead urged and
+    its ladder hears `overdue`, once per due time: a lead already marked overdue on its own
+    part for that due time (`joint.part_overdue`) is not urged again."""
+    ticket = _ticket(ctx)
+    lead = ctx.variables.get("lead_unit")
+    due = ctx.variables.get("merge_due_at")
+    # The deadline moved since the merge began (a later limit): not overdue against it.
+    if ticket.due_at is not None and ticket.due_at > clock.now():
+        return
+    ticket.overdue = True
+    if not deadlines.already_recorded(ctx, "ticket_overdue", due_at=due):
+        ctx.emit("ticket_overdue", unit=lead, due_at=due)
+    if deadlines.already_recorded(ctx, "ticket_urged", stage="handle", unit=lead, due_at=due):
+        return
+    ctx.emit("ticket_urged", stage="handle", unit=lead, role=parts.LEAD, due_at=due)
+    supervision.trigger(ctx, "overdue", lead)
+
+
 @topic("joint.merge")
 def record_merge(ctx: HandlerContext) -> None:
     """主办单位汇总各方意见统一答复 (guangyuan 第十二条(三)): the merged reply goes to review."""

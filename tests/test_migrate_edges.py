@@ -3,6 +3,10 @@ to a task that had none, and instances inside a running multi-instance."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from hotline.models import ProcessDefinition, ProcessInstance, Ticket
+from processes.registry import deploy
 from tests.conftest import REPO, Hotline
 from tests.test_joint import ACK, MERGE, joint_ticket, part_done
 from tests.test_migrate_instances import DONE, at_handle, by_number, deploy_v2, migrate, ticket_xml
@@ -63,3 +67,59 @@ def test_joint_instance_migrated_mid_parts_still_reaches_merge(hotline: Hotline)
     hotline.unit.complete(number, "handle_part", part_done("施工"))
     hotline.unit.complete(number, "merge", MERGE)
     assert hotline.ticket(number)["status"] == "in_review"
+
+
+def joint_version_of(hotline: Hotline, number: str) -> int:
+    """The version of joint.bpmn the ticket's running joint instance is on."""
+    with hotline.services.transaction() as session:
+        return session.scalars(
+            select(ProcessDefinition.version)
+            .join(ProcessInstance, ProcessInstance.definition_id == ProcessDefinition.id)
+            .join(Ticket, Ticket.id == ProcessInstance.ticket_id)
+            .where(
+                Ticket.number == number,
+                ProcessDefinition.process_id == "joint",
+                ProcessInstance.status == "running",
+            )
+        ).one()
+
+
+def test_joint_instances_of_the_diagram_before_the_merge_timer(hotline: Hotline) -> None:
+    """joint.bpmn gained `merge_overdue` (issue 11 §2). A joint ticket started on the previous
+    version whose parts are open moves and its lead is urged when it merges late; one already
+    at `merge` is refused naming `merge` (its task tree has no place for the timer) and can
+    still be merged on the old version."""
+    move_clock(hotline, "2026-11-23 09:00")
+    old = (REPO / "tests" / "data" / "joint_before_merge_timer.bpmn").read_bytes()
+    new = (REPO / "bpmn" / "joint.bpmn").read_bytes()
+    with hotline.services.transaction() as session:
+        [before] = deploy(session, old, "joint.bpmn")
+    merging = joint_ticket(hotline, units="ZJJ,HBJ")
+    for caller, what in ((hotline.unit, "施工"), (hotline.third_unit, "围挡")):
+        caller.complete(merging, "acknowledge_part", ACK)
+        caller.complete(merging, "handle_part", part_done(what))
+    parting = joint_ticket(hotline, units="ZJJ,HBJ")
+    assert (
+        joint_version_of(hotline, merging) == joint_version_of(hotline, parting) == before.version
+    )
+    with hotline.services.transaction() as session:
+        [after] = deploy(session, new, "joint.bpmn")
+    response = hotline.admin.post(
+        "/api/v1/processes/joint/migrations",
+        json={"from_version": before.version, "to_version": after.version},
+    )
+    assert response.status_code == 200, response.json
+    rows = by_number(response.json)
+    assert rows[parting]["moved"] and not rows[merging]["moved"]
+    [reason] = rows[merging]["reasons"]
+    assert reason["element_id"] == "merge" and "boundary event" in reason["message"]
+    assert joint_version_of(hotline, parting) == after.version
+
+    hotline.unit.complete(merging, "merge", MERGE)
+    assert hotline.ticket(merging)["status"] == "in_review"
+    for caller, what in ((hotline.unit, "施工"), (hotline.third_unit, "围挡")):
+        caller.complete(parting, "acknowledge_part", ACK)
+        caller.complete(parting, "handle_part", part_done(what))
+    move_clock(hotline, "2026-11-27 00:01")  # the lead's due, 24:00 Thursday, has passed
+    urged = hotline.ticket(parting)["events"]
+    assert [e["data"]["unit"] for e in urged if e["kind"] == "ticket_overdue"] == ["ZJJ"]

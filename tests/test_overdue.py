@@ -246,3 +246,91 @@ def test_a_ticket_returned_to_the_center_is_not_overdue_against_the_unit_it_left
     assert number in listed(h, overdue="false")
     h.center.complete(number, "triage", {"disposition": "dispatch", "unit": "LZQ"})
     assert h.ticket(number)["overdue"] is False
+
+
+def joint_zjj_hbj(h: Hotline) -> str:
+    """A complaint dispatched jointly now: lead ZJJ (due 24:00 Thu), assisting HBJ (24:00 Wed)."""
+    number = h.new_ticket()["number"]
+    h.center.complete(
+        number, "triage", {"disposition": "joint", "lead_unit": "ZJJ", "units": "ZJJ,HBJ"}
+    )
+    return number
+
+
+def part_done(what: str) -> dict[str, str]:
+    """A unit's result for its part."""
+    return {"outcome": "done", "findings": f"{what}：现场核查属实", "opinion": f"{what}：已处理"}
+
+
+def handle_urges(h: Hotline, number: str) -> list[str]:
+    """Units urged for handling, oldest first."""
+    urged = events(h, number, "ticket_urged")
+    return [e["data"]["unit"] for e in urged if e["data"]["stage"] == "handle"]
+
+
+def test_a_lead_that_does_not_merge_by_its_due_time_is_urged_and_climbs(hotline: Hotline) -> None:
+    """Both parts done on Monday, the lead ZJJ never merges: at 24:00 Thursday (the lead's
+    due, the ticket's) the ticket is overdue, recorded once, and ZJJ urged once with an `urge`
+    rung (guangyuan 第二十六条(二): 承办单位超期未办理的 → 督促)."""
+    h = hotline
+    number = joint_zjj_hbj(h)
+    for caller, what in ((h.unit, "住建"), (h.third_unit, "环保")):
+        caller.complete(number, "acknowledge_part", ACK)
+        caller.complete(number, "handle_part", part_done(what))
+    assert h.unit.task_for(number, "merge")
+    move_clock(h, "2026-11-26 23:59")
+    assert events(h, number, "ticket_overdue") == []
+    move_clock(h, "2026-11-27 00:01")
+    ticket = h.ticket(number)
+    assert ticket["overdue"] is True
+    assert [e["data"]["unit"] for e in events(h, number, "ticket_overdue")] == ["ZJJ"]
+    assert handle_urges(h, number) == ["ZJJ"]
+    assert [(r["level"], r["trigger"]) for r in escalations(h, unit="ZJJ")] == [("urge", "overdue")]
+    assert escalations(h, unit="HBJ") == []
+    assert ticket["escalation_level"] == "urge"
+    move_clock(h, "2026-11-27 12:00")
+    assert len(events(h, number, "ticket_overdue")) == 1
+    assert handle_urges(h, number) == ["ZJJ"]  # once per due time
+
+
+def test_a_lead_waiting_on_a_late_part_past_its_due_is_urged_at_the_merge(
+    hotline: Hotline,
+) -> None:
+    """ZJJ finished its part Monday; HBJ's part (due 24:00 Wed) is finished only on Friday,
+    past the lead's due (24:00 Thu). When the merge falls to ZJJ the ticket is recorded
+    overdue against the lead and ZJJ is urged and climbs, besides HBJ for its part."""
+    h = hotline
+    number = joint_zjj_hbj(h)
+    h.unit.complete(number, "acknowledge_part", ACK)
+    h.unit.complete(number, "handle_part", part_done("住建"))
+    h.third_unit.complete(number, "acknowledge_part", ACK)
+    move_clock(h, "2026-11-27 10:00")
+    assert [e["data"]["unit"] for e in events(h, number, "part_overdue")] == ["HBJ"]
+    h.third_unit.complete(number, "handle_part", part_done("环保"))
+    move_clock(h, "2026-11-27 10:01")
+    assert [e["data"]["unit"] for e in events(h, number, "ticket_overdue")] == ["ZJJ"]
+    assert handle_urges(h, number) == ["HBJ", "ZJJ"]
+    assert [(r["level"], r["trigger"]) for r in escalations(h, unit="ZJJ")] == [("urge", "overdue")]
+    assert h.ticket(number)["overdue"] is True
+
+
+def test_a_lead_already_overdue_on_its_part_is_not_urged_again_at_the_merge(
+    hotline: Hotline,
+) -> None:
+    """ZJJ's own part is overdue at 24:00 Thursday (marked, urged once); it finishes its part
+    Friday morning and the merge, due at the same time, is late too: still one
+    `ticket_overdue`, one urge of ZJJ and one `urge` rung for that due time."""
+    h = hotline
+    number = joint_zjj_hbj(h)
+    h.third_unit.complete(number, "acknowledge_part", ACK)
+    h.third_unit.complete(number, "handle_part", part_done("环保"))
+    h.unit.complete(number, "acknowledge_part", ACK)
+    move_clock(h, "2026-11-27 00:01")
+    assert [e["data"]["unit"] for e in events(h, number, "part_overdue")] == ["ZJJ"]
+    assert handle_urges(h, number) == ["ZJJ"]
+    h.unit.complete(number, "handle_part", part_done("住建"))
+    assert h.unit.task_for(number, "merge")
+    move_clock(h, "2026-11-27 10:00")
+    assert [e["data"]["unit"] for e in events(h, number, "ticket_overdue")] == ["ZJJ"]
+    assert handle_urges(h, number) == ["ZJJ"]
+    assert [(r["level"], r["trigger"]) for r in escalations(h, unit="ZJJ")] == [("urge", "overdue")]
