@@ -237,7 +237,12 @@ def test_a_ticket_returned_to_the_center_is_not_overdue_against_the_unit_it_left
     number = dispatched(h)
     due = due_of(h, number)
     h.unit.complete(number, "acknowledge", ACK)
-    ret = {"outcome": "return", "return_reason": "非本单位职责", "suggested_unit": "LZQ"}
+    ret = {
+        "outcome": "return",
+        "return_reason": "非本单位职责",
+        "suggested_unit": "LZQ",
+        "return_basis": "三定方案",
+    }
     h.unit.complete(number, "handle", ret)
     move_clock(h, due + timedelta(hours=1))
     ticket = h.ticket(number)

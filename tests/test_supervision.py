@@ -407,7 +407,12 @@ def test_the_tickets_level_follows_the_rungs_still_in_force(hotline: Hotline) ->
     h.unit.complete(number, "acknowledge", {"contacted": True})
     body = {"level": "yellow_card", "reason": "群众反映强烈"}
     assert h.supervisor.post(f"/api/v1/tickets/{number}/escalations", json=body).status_code == 201
-    ret = {"outcome": "return", "return_reason": "非本单位职责", "suggested_unit": "LZQ"}
+    ret = {
+        "outcome": "return",
+        "return_reason": "非本单位职责",
+        "suggested_unit": "LZQ",
+        "return_basis": "三定方案",
+    }
     h.unit.complete(number, "handle", ret)
     h.center.complete(number, "triage", {"disposition": "dispatch", "unit": "LZQ"})
     move_clock(h, "2026-11-25 00:05")  # LZQ urged at 09:30 Monday, an order at 24:00 Tuesday
