@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
 
-from tests.conftest import Hotline
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+from werkzeug.test import TestResponse
+
+from hotline.cli import main
+from hotline.config import Settings
+from hotline.models import ProcessDefinition
+from hotline.services import Services
+from tests.conftest import REPO, Hotline
 from tests.test_concurrency import BODY
 
 # guangyuan 第十一条: an upper-platform ticket is due 3 hours before the upper platform's limit.
@@ -41,3 +52,98 @@ def test_upper_deadline_retry_with_idempotency_key_returns_the_same_ticket(
     refused = hotline.operator.post("/api/v1/tickets", json=other, headers=headers)
     assert refused.status_code in (409, 422), refused.json
     assert _tickets(hotline) == 1
+
+
+# --- Diagrams with a DOCTYPE: refused before any parser reads the DTD (defusedxml's policy) ---
+
+TICKET_BPMN = (REPO / "bpmn" / "ticket.bpmn").read_text(encoding="utf-8")
+DOCTYPES = {
+    "xxe_file": '<!DOCTYPE bpmn:definitions [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+    "xxe_http": '<!DOCTYPE bpmn:definitions [<!ENTITY x SYSTEM "http://127.0.0.1:9/x.dtd">]>',
+    "billion_laughs": (
+        '<!DOCTYPE bpmn:definitions [<!ENTITY a "hahahahaha">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">'
+        '<!ENTITY x "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+    ),
+    "plain": "<!DOCTYPE bpmn:definitions>",
+}
+
+
+def hostile(kind: str) -> str:
+    """ticket.bpmn, changed, with a DOCTYPE on line 3 and `&x;` in the process documentation."""
+    declaration, _, rest = TICKET_BPMN.partition("?>")
+    start = rest.index(">", rest.index("<bpmn:process ")) + 1
+    used = "<bpmn:documentation>&x;</bpmn:documentation>" if "ENTITY" in DOCTYPES[kind] else ""
+    body = rest[:start] + used + rest[start:]
+    return f"{declaration}?>\n<!-- a comment -->\n{DOCTYPES[kind]}{body}".replace(
+        'label="处置方式"', 'label="处置方式（改）"'
+    )
+
+
+def _versions(h: Hotline) -> list[int]:
+    response = h.admin.get("/api/v1/processes/ticket/versions")
+    assert response.status_code == 200, response.json
+    return [v["version"] for v in response.json]
+
+
+def _refused_at_line_3(response: TestResponse, filename: str) -> None:
+    assert response.status_code == 422, response.get_data(as_text=True)[:500]
+    assert response.json["error"]["code"] == "validation_error"
+    assert filename in response.json["error"]["message"]
+    (problem,) = response.json["error"]["fields"]["problems"]
+    assert (problem["file"], problem["line"]) == (filename, 3)
+    assert "DOCTYPE" in problem["message"]
+    assert "root:" not in response.get_data(as_text=True)  # /etc/passwd was never read
+
+
+@pytest.mark.parametrize("kind", sorted(DOCTYPES))
+def test_processes_upload_with_a_doctype_is_refused_naming_file_and_line(
+    hotline: Hotline, kind: str
+) -> None:
+    """POST /api/v1/processes: 422 naming the file and the DOCTYPE's line; nothing stored."""
+    data = {"files": [(io.BytesIO(hostile(kind).encode()), f"{kind}.bpmn")]}
+    response = hotline.admin.post(
+        "/api/v1/processes", data=data, content_type="multipart/form-data"
+    )
+    _refused_at_line_3(response, f"{kind}.bpmn")
+    assert _versions(hotline) == [1]
+
+
+@pytest.mark.parametrize("kind", sorted(DOCTYPES))
+def test_definitions_upload_with_a_doctype_is_refused_naming_file_and_line(
+    hotline: Hotline, kind: str
+) -> None:
+    """The older POST /api/v1/definitions (raw body): the same 422; nothing stored."""
+    response = hotline.admin.post(
+        f"/api/v1/definitions?filename={kind}.bpmn",
+        data=hostile(kind).encode(),
+        content_type="application/xml",
+    )
+    _refused_at_line_3(response, f"{kind}.bpmn")
+    assert _versions(hotline) == [1]
+
+
+@pytest.mark.parametrize("kind", sorted(DOCTYPES))
+def test_deploy_check_with_a_doctype_prints_refused_and_exits_1(
+    services: Services, settings: Settings, tmp_path: Path, kind: str
+) -> None:
+    """`hotline deploy --check` and `hotline deploy`: `refused: FILE:3: …`, exit 1, no traceback."""
+    path = tmp_path / f"{kind}.bpmn"
+    path.write_text(hostile(kind), encoding="utf-8")
+    env = {
+        "HOTLINE_DATABASE_URL": settings.database_url,
+        "HOTLINE_VAR_DIR": str(settings.var_dir),
+        "HOTLINE_PROFILE": settings.profile,
+        "HOTLINE_BPMN_DIR": str(settings.bpmn_dir),
+    }
+    for args in (["deploy", "--check", str(path)], ["deploy", str(path)]):
+        result = CliRunner().invoke(main, args, env=env)
+        assert result.exit_code == 1, (result.stdout, result.stderr, result.exception)
+        assert result.stderr.startswith(f"refused: {kind}.bpmn:3: "), result.stderr
+        assert "DOCTYPE" in result.stderr
+        assert "Traceback" not in result.stderr
+    with services.transaction() as session:
+        stored = session.scalars(
+            select(ProcessDefinition.version).where(ProcessDefinition.process_id == "ticket")
+        )
+        assert list(stored) == [1]
