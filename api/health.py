@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 from sqlalchemy import text
 
 from api.context import services
@@ -11,7 +12,16 @@ from hotline.provisional import missing_years
 blp = Blueprint("health", __name__, url_prefix="/api", description="Service health")
 
 
+class HealthSchema(Schema):
+    """What /api/health answers while the service and its database work."""
+
+    status = fields.String(required=True, metadata={"example": "ok"})
+    profile = fields.String(required=True, metadata={"description": "the policy profile in force"})
+    warnings = fields.List(fields.String(), required=True)
+
+
 @blp.route("/health")
+@blp.response(200, HealthSchema)
 @blp.doc(security=[])
 def health() -> dict:
     """Whether the service and its database answer."""
