@@ -175,7 +175,7 @@ def versions(process_id: str) -> Any:
         ]
 
 
-@blp.route("/<process_id>/versions/<int:version>/xml")
+@blp.route("/<process_id>/versions/<int(max=2147483647):version>/xml")
 @blp.doc(
     security=[{"bearer": []}],
     responses={
