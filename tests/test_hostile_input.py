@@ -320,3 +320,12 @@ def test_live_server_answers_long_urls_and_headers_in_json(gunicorn: Gunicorn) -
     status, headers, body = gunicorn.request("GET", "/nowhere")
     assert status == 404
     assert _json_error(status, headers, body)["code"] == "not_found"
+    with socket.create_connection(("127.0.0.1", gunicorn.port), timeout=10) as raw:
+        raw.sendall(b"NOT AN HTTP REQUEST\r\n\r\n")  # gunicorn's own 400
+        answer = b""
+        while chunk := raw.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 "), answer[:300]
+    assert b"Content-Type: application/json" in head
+    assert json.loads(body)["error"]["code"] == "bad_request"
