@@ -44,6 +44,10 @@ class RedactTokens(logging.Filter):
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:  # a traceback may quote a URL too
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
         return True
 
 
@@ -55,6 +59,14 @@ class RedactingLogger(glogging.Logger):
         for logger in (self.error_log, self.access_log):
             if not any(isinstance(f, RedactTokens) for f in logger.filters):
                 logger.addFilter(RedactTokens())
+        root = logging.getLogger()
+        if not root.handlers:  # the app's own loggers (errors, timers): stderr, redacted
+            handler = logging.StreamHandler()
+            handler.setFormatter(
+                logging.Formatter("[%(asctime)s] %(levelname)s %(name)s: %(message)s")
+            )
+            handler.addFilter(RedactTokens())
+            root.addHandler(handler)
 
 
 def write_json_error(sock: Any, status_int: int, reason: str, mesg: str) -> None:

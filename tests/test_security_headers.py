@@ -6,6 +6,8 @@ requesters' names and phone numbers (never cached by a browser or proxy).
 
 from __future__ import annotations
 
+import io
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +16,7 @@ import pytest
 from werkzeug.test import TestResponse
 
 from hotline.config import Settings
+from hotline.server import RedactTokens
 from tests.conftest import Hotline
 from tests.test_hostile_input import Gunicorn
 
@@ -88,3 +91,22 @@ def test_tokens_in_query_strings_never_reach_the_log(live: Gunicorn, hotline: Ho
     assert "access_token=[redacted]" in log and "api_key=[redacted]" in log
     assert "q=noise" in log
     assert secret not in log
+
+
+def test_app_log_lines_and_tracebacks_are_redacted_too() -> None:
+    """The filter gunicorn's logs use also cleans an app error's message and traceback."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactTokens())
+    logger = logging.getLogger("tests.redaction")
+    logger.addHandler(handler)
+    try:
+        try:
+            raise ValueError("GET /api/v1/tickets?access_token=s3cr3t-value failed")
+        except ValueError:
+            logger.exception("request %s", "/public/knowledge/search?q=电梯&token=s3cr3t-value")
+    finally:
+        logger.removeHandler(handler)
+    written = stream.getvalue()
+    assert "s3cr3t-value" not in written
+    assert "q=电梯&token=[redacted]" in written and "access_token=[redacted]" in written
