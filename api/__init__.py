@@ -19,6 +19,7 @@ from api import (
     parts,
     processes,
     public,
+    security,
     tasks,
     tickets,
     units,
@@ -32,7 +33,8 @@ API_SPEC = {
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",
-    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+    "OPENAPI_SWAGGER_UI_URL": security.SWAGGER_UI_URL,  # pinned local copy, no CDN
+    "OPENAPI_SWAGGER_UI_CONFIG": security.SWAGGER_UI_CONFIG,
     "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,  # BPMN uploads fit; megabyte JSON does not
 }
 
@@ -49,6 +51,7 @@ def create_app(services: Services | None = None) -> Flask:
         "bearer", {"type": "http", "scheme": "bearer", "description": "API token"}
     )
     errors.install(app)  # first: NUL checks run before the token lookup
+    security.install(app)
     auth.install(app)
     for module in (
         health,

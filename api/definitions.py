@@ -64,7 +64,8 @@ def create() -> Any:
         try:
             return deploy(session, xml, filename)
         except DeploymentRefused as exc:
+            first = exc.problems[0] if exc.problems else None
             raise Invalid(
-                "the diagram was refused",
+                f"the diagram was refused: {first}" if first else "the diagram was refused",
                 fields={"problems": [p.as_dict() for p in exc.report]},
             ) from None

@@ -31,6 +31,15 @@ class ErrorSchema(Schema):
     error = fields.Nested(ErrorBodySchema, required=True)
 
 
+def documented_errors(described: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """OpenAPI responses {status: description} with the error body, for `@blp.doc(responses=…)`.
+
+    A bare string there would be a reference to a response component that does not exist.
+    """
+    body = {"application/json": {"schema": ErrorSchema}}
+    return {status: {"description": text, "content": body} for status, text in described.items()}
+
+
 def error_response(status: int, code: str, message: str, field_errors: Any = None) -> Response:
     """Build the JSON error body."""
     response = jsonify({"error": {"code": code, "message": message, "fields": field_errors or {}}})

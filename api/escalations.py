@@ -7,6 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api.context import actor, require_role, services, unit_of_work
+from api.errors import documented_errors
 from api.schemas.escalations import (
     EscalationCreateSchema,
     EscalationPageSchema,
@@ -33,7 +34,9 @@ def present(row: Escalation, ticket_number: str) -> dict[str, Any]:
 @blp.response(201, EscalationSchema)
 @blp.doc(
     security=[{"bearer": []}],
-    responses={"403": "not center or supervisor", "409": "ticket closed or at government review"},
+    responses=documented_errors(
+        {"403": "not center or supervisor", "409": "ticket closed or at government review"}
+    ),
 )
 def create(body: dict[str, Any], number: str) -> dict[str, Any]:
     """Escalate an open ticket to `level` (center, supervisors); the ladder climbs on from there."""
@@ -47,7 +50,10 @@ def create(body: dict[str, Any], number: str) -> dict[str, Any]:
 @blp.route("/escalations", methods=["GET"])
 @blp.arguments(EscalationQuerySchema, location="query")
 @blp.response(200, EscalationPageSchema)
-@blp.doc(security=[{"bearer": []}], responses={"403": "operators, or a unit asking for another"})
+@blp.doc(
+    security=[{"bearer": []}],
+    responses=documented_errors({"403": "operators, or a unit asking for another"}),
+)
 def list_(query: dict[str, Any]) -> dict[str, Any]:
     """Escalations visible to the caller, newest first: units see those against themselves."""
     with unit_of_work() as session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -14,7 +15,16 @@ from hotline.provisional import missing_years
 blp = Blueprint("health", __name__, url_prefix="/api", description="Service health")
 
 
+class HealthSchema(Schema):
+    """What /api/health answers while the service and its database work."""
+
+    status = fields.String(required=True, metadata={"example": "ok"})
+    profile = fields.String(required=True, metadata={"description": "the policy profile in force"})
+    warnings = fields.List(fields.String(), required=True)
+
+
 @blp.route("/health")
+@blp.response(200, HealthSchema)
 @blp.doc(security=[])
 @blp.alt_response(503, schema=ErrorSchema, description="the database is down, stalled or too slow")
 def health() -> dict | Response:

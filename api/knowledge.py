@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
 from api.context import actor, services, unit_of_work
+from api.errors import documented_errors
 from api.schemas.knowledge import (
     ArticleCreateSchema,
     ArticleDetailSchema,
@@ -95,7 +96,10 @@ def detail(session: Session, article: Article) -> dict[str, Any]:
 @blp.route("", methods=["POST"])
 @blp.arguments(ArticleCreateSchema)
 @blp.response(201, ArticleDetailSchema)
-@blp.doc(**DOC, responses={"403": "not a writer of this unit", "422": "invalid fields"})
+@blp.doc(
+    **DOC,
+    responses=documented_errors({"403": "not a writer of this unit", "422": "invalid fields"}),
+)
 def create(data: dict[str, Any]) -> Any:
     """Draft an article (version 1): a unit for itself, the center or an admin for any `unit`."""
     with unit_of_work() as session:
@@ -128,7 +132,9 @@ def get(article_id: int) -> dict[str, Any]:
 @blp.route("/<int(max=2147483647):article_id>", methods=["PUT"])
 @blp.arguments(ArticleUpdateSchema)
 @blp.response(200, ArticleDetailSchema)
-@blp.doc(**DOC, responses={"409": "a version is in review, or the article is retired"})
+@blp.doc(
+    **DOC, responses=documented_errors({"409": "a version is in review, or the article is retired"})
+)
 def update(data: dict[str, Any], article_id: int) -> dict[str, Any]:
     """Edit: the draft or rejected version in place; a published article gets a new draft."""
     with unit_of_work() as session:
@@ -138,7 +144,7 @@ def update(data: dict[str, Any], article_id: int) -> dict[str, Any]:
 
 @blp.route("/<int(max=2147483647):article_id>/submit", methods=["POST"])
 @blp.response(200, ArticleDetailSchema)
-@blp.doc(**DOC, responses={"409": "nothing to submit, or already in review"})
+@blp.doc(**DOC, responses=documented_errors({"409": "nothing to submit, or already in review"}))
 def submit(article_id: int) -> dict[str, Any]:
     """Send the draft to review: the unit's reviewer, then the center (knowledge_publish)."""
     with unit_of_work() as session:
@@ -149,7 +155,7 @@ def submit(article_id: int) -> dict[str, Any]:
 @blp.route("/<int(max=2147483647):article_id>/retire", methods=["POST"])
 @blp.arguments(RetireSchema)
 @blp.response(200, ArticleDetailSchema)
-@blp.doc(**DOC, responses={"409": "not published, or a review is running"})
+@blp.doc(**DOC, responses=documented_errors({"409": "not published, or a review is running"}))
 def retire(data: dict[str, Any], article_id: int) -> dict[str, Any]:
     """Ask to retire (下架) a published article: the unit's reviewer and the center approve."""
     with unit_of_work() as session:

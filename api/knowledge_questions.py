@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
 from api.context import actor, require_role, services, unit_of_work
+from api.errors import documented_errors
 from api.schemas.knowledge_questions import (
     QuestionCreateSchema,
     QuestionPageSchema,
@@ -39,7 +40,7 @@ def present(session: Session, row: KnowledgeQuestion) -> dict[str, Any]:
 @blp.response(201, QuestionSchema)
 @blp.doc(
     security=[{"bearer": []}],
-    responses={"403": "not the center", "422": "unknown unit or blank question"},
+    responses=documented_errors({"403": "not the center", "422": "unknown unit or blank question"}),
 )
 def create(body: dict[str, Any]) -> dict[str, Any]:
     """Ask a unit a question; it must answer with an article within the profile's limit."""
@@ -53,7 +54,10 @@ def create(body: dict[str, Any]) -> dict[str, Any]:
 @blp.route("", methods=["GET"])
 @blp.arguments(QuestionQuerySchema, location="query")
 @blp.response(200, QuestionPageSchema)
-@blp.doc(security=[{"bearer": []}], responses={"403": "other roles, or a unit asking for another"})
+@blp.doc(
+    security=[{"bearer": []}],
+    responses=documented_errors({"403": "other roles, or a unit asking for another"}),
+)
 def list_(query: dict[str, Any]) -> dict[str, Any]:
     """Questions visible to the caller, newest first: units see those asked of themselves."""
     with unit_of_work() as session:
@@ -64,7 +68,9 @@ def list_(query: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/<int(max=2147483647):question_id>", methods=["GET"])
 @blp.response(200, QuestionSchema)
-@blp.doc(security=[{"bearer": []}], responses={"404": "not found or not visible"})
+@blp.doc(
+    security=[{"bearer": []}], responses=documented_errors({"404": "not found or not visible"})
+)
 def get(question_id: int) -> dict[str, Any]:
     """One question with its deadline, answer and the unit's open task."""
     with unit_of_work() as session:

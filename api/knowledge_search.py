@@ -7,6 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api.context import unit_of_work
+from api.errors import documented_errors
 from api.schemas.knowledge_search import SearchPageSchema, SearchQuerySchema
 from hotline import search
 from hotline.search import Hit
@@ -66,7 +67,9 @@ def run_search(query: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/search", methods=["GET"])
 @blp.arguments(SearchQuerySchema, location="query")
 @blp.response(200, SearchPageSchema)
-@blp.doc(security=[{"bearer": []}], responses={"422": "q missing, blank or too long"})
+@blp.doc(
+    security=[{"bearer": []}], responses=documented_errors({"422": "q missing, blank or too long"})
+)
 def search_articles(query: dict[str, Any]) -> dict[str, Any]:
     """Published, currently valid articles matching q (Chinese, cut by jieba), best first.
 

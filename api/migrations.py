@@ -7,6 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api.context import actor, require_role, services, unit_of_work
+from api.errors import documented_errors
 from api.schemas.migrations import MigrationReportSchema, MigrationRequestSchema
 from processes.migration import migrate
 
@@ -24,7 +25,9 @@ blp = Blueprint(
 @blp.response(200, MigrationReportSchema)
 @blp.doc(
     security=[{"bearer": []}],
-    responses={"403": "not an admin", "404": "process not deployed", "422": "unknown version"},
+    responses=documented_errors(
+        {"403": "not an admin", "404": "process not deployed", "422": "unknown version"}
+    ),
 )
 def create(body: dict[str, Any], process_id: str) -> Any:
     """Move the running instances of from_version to to_version where safe (admin)."""

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.context import actor, require_role, unit_of_work
+from api.errors import documented_errors
 from api.schemas.processes import (
     READ_ROLES,
     READERS,
@@ -91,12 +92,14 @@ def _uploads() -> list[tuple[str, bytes]]:
 @blp.doc(
     security=[{"bearer": []}],
     requestBody=UPLOAD_BODY,
-    responses={
-        "403": "not an admin",
-        "422": "refused: error.fields.problems lists every error and warning "
-        "(DeployProblemSchema, with severity); nothing was stored and the previous "
-        "versions keep running",
-    },
+    responses=documented_errors(
+        {
+            "403": "not an admin",
+            "422": "refused: error.fields.problems lists every error and warning "
+            "(DeployProblemSchema, with severity); nothing was stored and the previous "
+            "versions keep running",
+        }
+    ),
 )
 def deploy() -> Any:
     """Deploy one or more BPMN files (admin), all or nothing.
@@ -124,7 +127,7 @@ def deploy() -> Any:
 
 @blp.route("")
 @blp.response(200, ProcessSchema(many=True))
-@blp.doc(security=[{"bearer": []}], responses={"403": "not admin or center"})
+@blp.doc(security=[{"bearer": []}], responses=documented_errors({"403": "not admin or center"}))
 def list_() -> Any:
     """The newest version of every process, with version and running-instance counts."""
     _require_reader()
@@ -154,7 +157,10 @@ def list_() -> Any:
 
 @blp.route("/<process_id>/versions")
 @blp.response(200, ProcessVersionSchema(many=True))
-@blp.doc(security=[{"bearer": []}], responses={"403": "not admin or center", "404": "unknown"})
+@blp.doc(
+    security=[{"bearer": []}],
+    responses=documented_errors({"403": "not admin or center", "404": "unknown"}),
+)
 def versions(process_id: str) -> Any:
     """Every version of a process, newest first, with instances still running on each."""
     _require_reader()
@@ -169,7 +175,7 @@ def versions(process_id: str) -> Any:
         ]
 
 
-@blp.route("/<process_id>/versions/<int:version>/xml")
+@blp.route("/<process_id>/versions/<int(max=2147483647):version>/xml")
 @blp.doc(
     security=[{"bearer": []}],
     responses={
@@ -177,8 +183,7 @@ def versions(process_id: str) -> Any:
             "description": "the BPMN XML exactly as deployed, as a file download",
             "content": {"application/xml": {"schema": {"type": "string"}}},
         },
-        "403": "not admin or center",
-        "404": "unknown process or version",
+        **documented_errors({"403": "not admin or center", "404": "unknown process or version"}),
     },
 )
 def xml(process_id: str, version: int) -> Response:

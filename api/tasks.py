@@ -7,6 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api.context import actor, services, unit_of_work
+from api.errors import documented_errors
 from api.schemas.tasks import (
     CompleteSchema,
     InboxQuerySchema,
@@ -56,7 +57,9 @@ def get(task_id: str) -> dict[str, Any]:
 @blp.response(200, TaskDetailSchema)
 @blp.doc(
     security=[{"bearer": []}],
-    responses={"403": "not your task", "409": "no longer ready", "422": "invalid form data"},
+    responses=documented_errors(
+        {"403": "not your task", "409": "no longer ready", "422": "invalid form data"}
+    ),
 )
 def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     """Complete a ready task; the ticket moves on in the same transaction."""

@@ -8,6 +8,7 @@ from flask import url_for
 from flask_smorest import Blueprint
 
 from api.context import actor, require_role, services, unit_of_work
+from api.errors import documented_errors
 from api.schemas.tickets import (
     IdempotencyHeaderSchema,
     TicketCreateSchema,
@@ -108,7 +109,9 @@ def get(number: str) -> dict[str, Any]:
 
 @blp.route("/<string:number>/repeats")
 @blp.response(200, TicketRepeatsSchema)
-@blp.doc(security=[{"bearer": []}], responses={"403": "units do not judge repeats"})
+@blp.doc(
+    security=[{"bearer": []}], responses=documented_errors({"403": "units do not judge repeats"})
+)
 def repeats_of(number: str) -> dict[str, Any]:
     """Possible repeats flagged at intake, and the ticket's merges and terminations."""
     who = actor()

@@ -110,6 +110,10 @@ def _check(files: tuple[str, ...]) -> None:
             refused = True
             _echo_problems(exc.report)
             continue
+        except Exception as exc:  # a check must report, never crash on a hostile file
+            refused = True
+            click.echo(f"refused: {Path(name).name}: could not be checked: {exc}", err=True)
+            continue
         _echo_problems(warnings)
         click.echo(f"ok {Path(name).name}: would deploy {', '.join(process_ids) or 'nothing'}")
     if refused:

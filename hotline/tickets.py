@@ -6,7 +6,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, not_, or_, select, update
@@ -97,7 +97,16 @@ def next_number(session: Session, prefix: str, at: datetime | None = None) -> st
 
 def request_hash(payload: dict[str, Any]) -> str:
     """Fingerprint of a creation request, to tell a retry from a different request."""
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    text = json.dumps(payload, sort_keys=True, default=_canonical)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _canonical(value: Any) -> str:
+    """JSON for the values a schema loads that json cannot dump (e.g. `upper_deadline`)."""
+    if isinstance(value, datetime):
+        # The same instant written with another offset is the same request.
+        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+    raise TypeError(f"cannot fingerprint {type(value).__name__}")
 
 
 def create_ticket(

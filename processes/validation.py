@@ -46,16 +46,53 @@ def _line_element(root: Any, line: int | None) -> Any:
     return best
 
 
+DOCTYPE_REFUSED = (
+    "the file has a DOCTYPE declaration: BPMN files need none, and DTDs and entities "
+    "are refused so that no file is read and nothing is fetched; remove the <!DOCTYPE …>"
+)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_FIRST_ELEMENT = re.compile(r"<[^!?]")
+
+
+def _doctype_line(xml: bytes) -> int | None:
+    """The line of a <!DOCTYPE …> in the document's prolog, if it has one."""
+    if xml.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = xml.decode("utf-16", errors="replace")
+    else:
+        text = xml.decode("utf-8", errors="replace")
+    # Blank out comments but keep their newlines, so line numbers stay right.
+    text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    at = text.find("<!DOCTYPE")
+    first = _FIRST_ELEMENT.search(text)
+    if at < 0 or (first is not None and first.start() < at):
+        return None
+    return text.count("\n", 0, at) + 1
+
+
+def _refuse_doctype(xml: bytes, filename: str) -> None:
+    """defusedxml's policy: any DTD is refused before the parser reads it (no XXE, no bombs)."""
+    line = _doctype_line(xml)
+    if line is not None:
+        raise DeploymentRefused([Problem(filename, None, None, DOCTYPE_REFUSED, line=line)])
+
+
+# No DTD loaded, no entity resolved, no network; huge_tree stays off (lxml's size limits).
+_SAFE_PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False}
+
+
 def _read_xml(xml: bytes, filename: str) -> Any:
     """The document root, or a refusal for what is not a BPMN 2.0 file."""
+    _refuse_doctype(xml, filename)
     try:
-        root = etree.fromstring(
-            xml, parser=etree.XMLParser(resolve_entities=False, no_network=True)
-        )
+        root = etree.fromstring(xml, parser=etree.XMLParser(**_SAFE_PARSER_OPTIONS))
     except etree.XMLSyntaxError as exc:
         raise DeploymentRefused(
             [Problem(filename, None, None, f"not well-formed XML: {exc.msg}", line=exc.lineno)]
         ) from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.internalDTD is not None or docinfo.doctype:
+        # A DOCTYPE the text scan missed (an unusual encoding): refused all the same.
+        raise DeploymentRefused([Problem(filename, None, None, DOCTYPE_REFUSED, line=1)])
     if root.tag == f"{{{BPMN_NS}}}definitions":
         return root
     if DMN_MARK in str(root.tag).upper():

@@ -309,7 +309,7 @@ def test_every_role_may_search_and_a_token_is_required(hotline: Hotline, kb: dic
 
 @pytest.mark.parametrize(
     "args",
-    [{}, {"q": ""}, {"q": "   "}, {"q": "社" * 101}],
+    [{}, {"q": ""}, {"q": "   "}, {"q": "社" * 501}],  # Q_MAX is 500
     ids=["missing", "empty", "blank", "long"],
 )
 def test_a_missing_blank_or_long_query_is_refused_naming_q(hotline: Hotline, args: dict) -> None:

@@ -8,7 +8,7 @@ from api.schemas.common import PageQuerySchema, not_blank
 from hotline.fields import Text
 from hotline.knowledge import TYPES
 
-Q_MAX = 100
+Q_MAX = 500  # a pasted complaint fits; README "Limits and headers"
 TYPE_ERROR = f"must be one of {', '.join(TYPES)}"
 TYPE_DOC = "faq 常见问题, procedure 办事流程, policy 政策法规, organization 机构信息"
 

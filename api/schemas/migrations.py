@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+MAX_VERSION = 2**31 - 1  # a database INTEGER; larger numbers are no version
+
 
 class MigrationRequestSchema(Schema):
     """Body of POST /processes/<process_id>/migrations."""
@@ -11,13 +13,13 @@ class MigrationRequestSchema(Schema):
     from_version = fields.Integer(
         required=True,
         strict=True,
-        validate=validate.Range(min=1),
+        validate=validate.Range(min=1, max=MAX_VERSION),
         metadata={"description": "version the running instances are on"},
     )
     to_version = fields.Integer(
         required=True,
         strict=True,
-        validate=validate.Range(min=1),
+        validate=validate.Range(min=1, max=MAX_VERSION),
         metadata={"description": "version to move them to"},
     )
     dry_run = fields.Boolean(
