@@ -17,6 +17,7 @@ from hotline.calendar import WorkingCalendar
 from hotline.errors import Invalid
 from hotline.models import JointPart, Ticket
 from hotline.tickets import assign_unit, set_status
+from processes import timers
 from processes.context import HandlerContext
 from processes.runtime import instances_of
 from processes.topics import topic
@@ -122,14 +123,77 @@ def open_part(ctx: HandlerContext) -> dict[str, Any]:
 
 
 @topic("joint.part_acknowledge")
-def acknowledge_part(ctx: HandlerContext) -> None:
-    """签收: the unit took its part; the lead's acknowledgement starts the ticket's handling."""
+def acknowledge_part(ctx: HandlerContext) -> dict[str, Any] | None:
+    """签收: the unit took its part; the lead's acknowledgement starts the ticket's handling.
+
+    The lead's acknowledgement is the ticket's acceptance (受理): a limit counted from
+    acceptance starts now (`_lead_accepted`). An assisting part stays due `[joint]
+    assist_lead` before the lead's part, so its own acknowledgement moves nothing.
+    """
     ticket, part = _ticket(ctx), _part(ctx)
     parts.acknowledge(part)
     if part.role == parts.LEAD and ticket.status == "dispatched":
         set_status(ticket, "handling")
     ctx.emit(
         "part_acknowledged", unit=part.unit_code, role=part.role, **_form(ctx, "contacted", "note")
+    )
+    if part.role != parts.LEAD:
+        return None
+    return _lead_accepted(ctx, ticket, part)
+
+
+def _lead_accepted(ctx: HandlerContext, ticket: Ticket, lead: JointPart) -> dict[str, Any] | None:
+    """The lead unit accepted: where the ticket's handling limit runs from acceptance (meizhou
+    第十一条(二)3, 003_de7e966f0e71df8b.txt: 受理后在30个工作日时限时办结), the lead's part, the
+    ticket and the assisting parts move from the assumed end of the decision window to now.
+
+    The limit comes from the single-unit rule (`deadlines.start_on_acceptance`, which records
+    `deadlines_set` with `accepted_at`); the assisting parts keep `[joint] assist_lead` before
+    it. Returns the lead child's new `part_due_at` (its handle_part timer reads it); None
+    when nothing runs from acceptance.
+    """
+    timers = deadlines.start_on_acceptance(ctx, ticket)
+    if not timers:
+        return None
+    parts.move_due(lead, ticket.due_at)
+    assisting, rule = parts.assist_due(
+        deadlines.profile_of(ctx),
+        WorkingCalendar.load(ctx.session),
+        lead_due=ticket.due_at,
+        dispatched_at=ticket.dispatched_at,
+    )
+    moved = [
+        p
+        for p in parts.parts_of(ctx.session, ticket.id)
+        if p.role == parts.ASSISTING and p.status in parts.LIVE_STATUSES
+    ]
+    for part in moved:
+        parts.move_due(part, assisting.at)
+        _rearm_part(ctx, part)
+    # The ticket's own timers (the lead's `handle` after a rejected review) read these.
+    for instance in instances_of(ctx.session, ticket.id, TICKET_PROCESS):
+        ctx.runtime.update_variables(ctx.session, instance.id, timers, ctx.actor)
+    ctx.emit(
+        "part_deadlines_set",
+        parts={row.unit_code: _iso(row.due_at) for row in [lead, *moved]},
+        rule=rule,
+        provisional=ticket.deadline_provisional or assisting.provisional,
+        accepted_at=_iso(lead.acknowledged_at),
+    )
+    return {"part_due_at": _iso(lead.due_at)}
+
+
+def _rearm_part(ctx: HandlerContext, part: JointPart) -> None:
+    """Another child of this joint instance: its `part_due_at` and the timers reading it move.
+
+    That child runs in the workflow being advanced right now, so its tasks are changed in
+    place; the runtime's timer refresh and sync after this step pick the new time up.
+    """
+    workflow = ctx.task.workflow.top_workflow
+    timers.rearm(
+        workflow,
+        {"part_due_at": _iso(part.due_at)},
+        where=lambda task: task.data.get("part_id") == part.id,
     )
 
 

@@ -215,6 +215,15 @@ def drop(part: JointPart, comment: str | None) -> None:
     set_part_status(part, "dropped")
 
 
+def move_due(part: JointPart, due_at: datetime) -> None:
+    """The part's limit moved (e.g. it now runs from acceptance): a part flagged overdue
+    against the old due time is no longer overdue unless the new one has passed too."""
+    now = clock.now()
+    part.due_at = due_at
+    part.overdue = part.overdue and due_at <= now
+    part.updated_at = now
+
+
 def mark_overdue(part: JointPart) -> bool:
     """Flag an unfinished part overdue; False when it already was or has ended."""
     if part.overdue or part.status in ENDED_STATUSES:

@@ -206,14 +206,21 @@ def history_recorder(
     return record
 
 
-def rearm(workflow: BpmnWorkflow, variables: dict[str, Any]) -> int:
-    """Set `variables` on every unfinished task and its parent; re-arm date/duration timers.
+def rearm(
+    workflow: BpmnWorkflow,
+    variables: dict[str, Any],
+    where: Callable[[Any], bool] | None = None,
+) -> int:
+    """Set `variables` on every unfinished task (those `where` accepts, given) and its parent;
+    re-arm date/duration timers. `where` picks e.g. one multi-instance child's tasks by its data.
 
     Returns how many timers will re-evaluate their expression at the next refresh.
     """
     rearmed = 0
     unfinished = TaskState.READY | TaskState.WAITING | TaskState.STARTED
     for task in workflow.get_tasks(state=unfinished):
+        if where is not None and not where(task):
+            continue
         task.data.update(variables)
         if task.parent is not None:
             # A refresh re-inherits the parent's data (parent wins): update it too, or a
