@@ -113,9 +113,9 @@ def test_a_ticket_awaiting_extension_approval_is_overdue_when_its_deadline_passe
     h.unit.complete(number, "acknowledge", ACK)
     due = due_of(h, number)
     move_clock(h, due - timedelta(days=1))
-    h.unit.complete(
-        number, "handle", {"outcome": "extension", "extension_reason": "需多部门现场核查"}
-    )
+    # guangxi 第二十六条(二)9: the requester is told of the extension.
+    ask = {"outcome": "extension", "extension_reason": "需多部门现场核查", "requester_told": True}
+    h.unit.complete(number, "handle", ask)
     assert h.ticket(number)["status"] == "extension_requested"
     move_clock(h, due + timedelta(minutes=1))
     ticket = h.ticket(number)
