@@ -22,6 +22,18 @@ from tests.test_deploy import process
 from tests.test_ticket_deadlines import at, move_clock
 
 TICKET_BPMN = (REPO / "bpmn" / "ticket.bpmn").read_text(encoding="utf-8")
+DEADLINE_NONE = '<camunda:property name="deadline" value="none" />'
+
+
+def without_deadline_none(task_id: str) -> str:
+    """ticket.bpmn with `deadline = none` taken off `task_id` (a task with no timer of its own)."""
+    start = TICKET_BPMN.index(f'<bpmn:userTask id="{task_id}"')
+    end = TICKET_BPMN.index("</bpmn:userTask>", start)
+    task = TICKET_BPMN[start:end]
+    assert DEADLINE_NONE in task
+    return TICKET_BPMN[:start] + task.replace(DEADLINE_NONE, "", 1) + TICKET_BPMN[end:]
+
+
 NO_DEADLINE = "the task has no deadline"
 
 
@@ -144,13 +156,13 @@ def upload(hotline: Hotline, name: str, xml: str) -> object:
 
 def test_api_returns_warnings_with_the_deployment_and_errors_refuse(hotline: Hotline) -> None:
     """A warning rides along a 201; an unknown group gets a 422 and v1 keeps running."""
-    no_deadline = TICKET_BPMN.replace('<camunda:property name="deadline" value="none" />', "", 1)
+    no_deadline = without_deadline_none("review")
     response = upload(hotline, "ticket.bpmn", no_deadline)
     assert response.status_code == 201, response.json
     [row] = response.json
     assert row["version"] == 2
     [warning] = row["warnings"]
-    assert warning["severity"] == "warning" and warning["element_id"] == "approve_extension"
+    assert warning["severity"] == "warning" and warning["element_id"] == "review"
     assert NO_DEADLINE in warning["message"] and warning["line"]
 
     typo = TICKET_BPMN.replace(
@@ -171,12 +183,12 @@ def test_cli_deploy_prints_warnings_and_reports_every_refused_file(
     tmp_path: Path,
 ) -> None:
     """`hotline deploy` is all or nothing over its files, and lists every problem of each."""
-    no_deadline = TICKET_BPMN.replace('<camunda:property name="deadline" value="none" />', "", 1)
+    no_deadline = without_deadline_none("review")
     warned = write(tmp_path, "ticket.bpmn", no_deadline)
     result = run("deploy", warned)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.strip() == "deployed ticket v2 (ticket.bpmn)"
-    assert "warning: ticket.bpmn:" in result.stderr and "approve_extension" in result.stderr
+    assert "warning: ticket.bpmn:" in result.stderr and "review" in result.stderr
 
     typo = write(tmp_path, "typo.bpmn", TICKET_BPMN.replace('"center">', '"centre">', 1))
     broken = write(tmp_path, "broken.bpmn", TICKET_BPMN.replace('"ticket.answer"', '"ticket.nope"'))
