@@ -55,12 +55,13 @@ def _postgres_reason() -> str | None:
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Say loudly when PostgreSQL was skipped."""
-    reason = _pg_state.get("reason")
+    # Under pytest-xdist the workers probed PostgreSQL, not this process: probe here too.
+    reason = _postgres_reason()
     if reason:
         terminalreporter.write_sep("!", "POSTGRESQL SKIPPED", red=True, bold=True)
         terminalreporter.write_line(f"PostgreSQL at {PG_URL} did not answer: {reason}", red=True)
         terminalreporter.write_line("Only SQLite was tested.", red=True, bold=True)
-    elif "reason" in _pg_state:
+    else:
         terminalreporter.write_line(f"PostgreSQL tested at {PG_URL}", green=True)
 
 
