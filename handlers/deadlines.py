@@ -25,6 +25,7 @@ from hotline.deadlines import (
     upper_platform_cap,
 )
 from hotline.extensions import extended_due, extension_grant
+from hotline.history import last_event_at
 from hotline.models import Ticket, TicketEvent
 from hotline.tickets import NEVER, ticket_deadlines
 from processes.context import HandlerContext
@@ -270,15 +271,9 @@ def callback_no_answer_rule(ctx: HandlerContext) -> dict[str, Any]:
 def judge_return(ctx: HandlerContext, ticket: Ticket) -> None:
     """A return after the profile's window counts as the profile says (guangyuan: overdue)."""
     # A joint ticket's lead acknowledged its part (part_acknowledged), not the ticket.
-    acknowledged = ctx.session.scalars(
-        select(TicketEvent.at)
-        .where(
-            TicketEvent.ticket_id == ticket.id,
-            TicketEvent.kind.in_(("ticket_acknowledged", "part_acknowledged")),
-        )
-        .order_by(TicketEvent.id.desc())
-        .limit(1)
-    ).first()
+    acknowledged = last_event_at(
+        ctx.session, ticket.id, ("ticket_acknowledged", "part_acknowledged")
+    )
     if acknowledged is None:
         return  # nothing to count a return window from
     found = return_due(
@@ -346,15 +341,7 @@ def dispatch_measure(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     "Immediately" rules (guizhou 第九条 即时派单, guangxi 第二十五条(二) 第一时间, puyang 三(四)
     立即转办) have no timer; this measured delay is what statistics report for them.
     """
-    returned = ctx.session.scalars(
-        select(TicketEvent.at)
-        .where(
-            TicketEvent.ticket_id == ticket.id,
-            TicketEvent.kind.in_(("ticket_returned", "dispatch_objected")),
-        )
-        .order_by(TicketEvent.id.desc())
-        .limit(1)
-    ).first()
+    returned = last_event_at(ctx.session, ticket.id, ("ticket_returned", "dispatch_objected"))
     received = max(ticket.created_at, returned) if returned is not None else ticket.created_at
     calendar = WorkingCalendar.load(ctx.session)
     now = clock.now()

@@ -49,31 +49,24 @@ def triage_terminate(data: dict[str, Any], ctx: FormContext) -> None:
 
     Under guangyuan 第十四条(三) the handling unit decides: a 422 names `disposition`.
     """
-    if data.get("disposition") != "terminate":
-        return
-    ticket = ctx.session.get(Ticket, ctx.ticket_id)
-    if ticket is None:
-        return
-    profile = ctx.extras["profile"]
-    errors = termination.termination_errors(
-        ctx.session, profile, ticket, data, by="center", field="disposition"
-    )
-    if errors:
-        raise ValidationError(errors)
+    if data.get("disposition") == "terminate":
+        _check_termination(data, ctx, by="center", field="disposition")
 
 
 @form_rule("ticket", "handle")
 def handle_terminate(data: dict[str, Any], ctx: FormContext) -> None:
     """outcome terminate: the handling unit's 终结办理 (guangyuan 第十四条(三)), where allowed."""
-    if data.get("outcome") != "terminate":
-        return
+    if data.get("outcome") == "terminate":
+        _check_termination(data, ctx, by="unit", field="outcome")
+
+
+def _check_termination(data: dict[str, Any], ctx: FormContext, *, by: str, field: str) -> None:
+    """The profile's [termination] rule for a terminate asked by `by`; 422s name `field`."""
     ticket = ctx.session.get(Ticket, ctx.ticket_id)
     if ticket is None:
         return
     profile = ctx.extras["profile"]
-    errors = termination.termination_errors(
-        ctx.session, profile, ticket, data, by="unit", field="outcome"
-    )
+    errors = termination.termination_errors(ctx.session, profile, ticket, data, by=by, field=field)
     if errors:
         raise ValidationError(errors)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from hotline.calendar import CalendarFileError, load_calendar_file
+from hotline.calendar_file import CalendarFileError, load_calendar_file
 from hotline.config import ConfigError
 from hotline.provisional import recompute_provisional
 from hotline.services import build_services

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline import clock
@@ -83,3 +84,13 @@ def record_instance_event(
         record_event(session, instance.ticket_id, kind, actor, task=task, data=data)
     elif instance.article_id is not None:
         record_article_event(session, instance.article_id, kind, actor, task=task, data=data)
+
+
+def last_event_at(session: Session, ticket_id: int, kinds: tuple[str, ...]) -> datetime | None:
+    """When the ticket last recorded one of `kinds`, or None."""
+    return session.scalars(
+        select(TicketEvent.at)
+        .where(TicketEvent.ticket_id == ticket_id, TicketEvent.kind.in_(kinds))
+        .order_by(TicketEvent.id.desc())
+        .limit(1)
+    ).first()

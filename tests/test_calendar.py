@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from hotline.calendar import CalendarFileError, WorkingCalendar, load_calendar_file
+from hotline.calendar import WorkingCalendar
+from hotline.calendar_file import CalendarFileError, load_calendar_file
 from hotline.cli_calendar import calendar as calendar_group
 from hotline.clock import SHANGHAI
 from hotline.db import make_engine, make_session_factory, transaction

@@ -170,7 +170,7 @@ def test_loading_the_missing_year_recomputes_provisional_deadlines(
     hotline: Hotline, tmp_path: Path
 ) -> None:
     """Loading 2027 (New Year 1–3 January off) makes the deadline firm, and it moves."""
-    from hotline.calendar import load_calendar_file
+    from hotline.calendar_file import load_calendar_file
     from hotline.provisional import recompute_provisional
 
     move_clock(hotline, "2026-12-30 10:00")
