@@ -1,20 +1,11 @@
-"""Python handlers for service tasks, registered by camunda:topic, and form rules.
+"""Python handlers for service tasks and the form rules of user tasks.
 
-Importing this package registers everything; `load()` makes that explicit.
+`load()` registers the tables of handlers/registry.py; importing this package does nothing.
 """
-
-from handlers import (  # noqa: F401  (registration on import)
-    deadlines,
-    designation,
-    joint,
-    knowledge,
-    knowledge_questions,
-    repeats,
-    supervision,
-    ticket_forms,
-    tickets,
-)
 
 
 def load() -> None:
-    """Ensure every handler and form rule is registered."""
+    """Register every handler and form rule (handlers/registry.py), once."""
+    from handlers.registry import register
+
+    register()

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from handlers import supervision
+from handlers import escalation
 from hotline import clock, milestones
 from hotline.calendar import Deadline, WorkingCalendar
 from hotline.deadlines import (
@@ -29,7 +29,6 @@ from hotline.history import last_event_at
 from hotline.models import Ticket, TicketEvent
 from hotline.tickets import NEVER, ticket_deadlines
 from processes.context import HandlerContext
-from processes.topics import topic
 
 
 def iso(value: datetime | None) -> str:
@@ -37,19 +36,10 @@ def iso(value: datetime | None) -> str:
     return value.isoformat() if value is not None else NEVER
 
 
-def profile_of(ctx: Any) -> Any:
-    """The active policy profile, handed to the runtime at start-up."""
-    return ctx.extras["profile"]
-
-
-def _ticket(ctx: HandlerContext) -> Ticket:
-    return ctx.session.get(Ticket, ctx.ticket_id)
-
-
 def schedule_handling(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     """Compute acknowledge and handling deadlines at dispatch; return them as timer data."""
     calendar = WorkingCalendar.load(ctx.session)
-    deadlines = ticket_deadlines(profile_of(ctx), calendar, ticket)
+    deadlines = ticket_deadlines(ctx.profile, calendar, ticket)
     ticket.due_at = deadlines.due_at
     ticket.acknowledge_due_at = deadlines.acknowledge_due_at
     ticket.deadline_provisional = deadlines.provisional
@@ -73,7 +63,7 @@ def start_on_acceptance(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     (meizhou 第十一条(二)3, 003_de7e966f0e71df8b.txt: 受理后在30个工作日时限时办结) now runs from
     this moment instead of the assumed end of the decision window. Returns the handle timers
     to re-arm, or {} when no handling rule of the ticket counts from acceptance."""
-    profile = profile_of(ctx)
+    profile = ctx.profile
     if not any(
         (rule.clock_start or profile.clock.start) == "acceptance"
         and rule.match.applies(ticket.category, ticket.urgency, ticket.channel)
@@ -126,10 +116,9 @@ def schedule_milestones(
         )
 
 
-@topic("deadline.milestone_overdue")
 def milestone_overdue(ctx: HandlerContext) -> None:
     """A milestone passed without the unit's report: record milestone_overdue, once."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     name, due = ctx.variables.get("milestone"), ctx.variables.get("milestone_due_at")
     if milestones.pending(ctx.session, ticket, str(name), str(due)):
         ctx.emit("milestone_overdue", name=name, due_at=due, unit=ticket.current_unit)
@@ -137,7 +126,7 @@ def milestone_overdue(ctx: HandlerContext) -> None:
 
 def extension_request_data(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     """The extension kind asked for and the candidate group that approves it."""
-    ext = profile_of(ctx).extension_kind(ctx.form.get("extension_kind") or None)
+    ext = ctx.profile.extension_kind(ctx.form.get("extension_kind") or None)
     if ext is None:  # the form refuses this; a diagram without the rule still gets the center
         return {"extension_kind": None, "extension_approver_group": "center"}
     group = APPROVER_GROUPS[ext.approver].format(unit=ticket.current_unit)
@@ -152,7 +141,7 @@ def extend_handling(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     (guangyuan 第十三条(二)).
     """
     calendar = WorkingCalendar.load(ctx.session)
-    profile = profile_of(ctx)
+    profile = ctx.profile
     kind = ctx.variables.get("extension_kind")
     granted, _errors = extension_grant(
         profile,
@@ -195,7 +184,7 @@ def capped_by_upper_platform(profile: Any, ticket: Ticket, found: Deadline) -> D
 
 def schedule_callback(ctx: HandlerContext) -> dict[str, Any]:
     """When a callback nobody answers counts as a rating (if the profile says so)."""
-    rule = callback_no_answer(profile_of(ctx), callback_started=clock.now())
+    rule = callback_no_answer(ctx.profile, callback_started=clock.now())
     if rule is None:
         return {"callback_no_answer_at": NEVER, "no_answer_counts_as": None}
     when, counts_as = rule
@@ -219,30 +208,27 @@ def already_recorded(ctx: HandlerContext, kind: str, **match: Any) -> bool:
     return _already(ctx, kind, **match)
 
 
-@topic("deadline.acknowledge_overdue")
 def urge_acknowledge(ctx: HandlerContext) -> None:
     """签收超时: urge the unit once per dispatch."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     due = ctx.variables.get("acknowledge_due_at")
     if not _already(ctx, "ticket_urged", stage="acknowledge", due_at=due):
         ctx.emit("ticket_urged", stage="acknowledge", unit=ticket.current_unit, due_at=due)
-        supervision.trigger(ctx, "acknowledge_overdue", ticket.current_unit)
+        escalation.trigger(ctx, "acknowledge_overdue", ticket.current_unit)
 
 
-@topic("deadline.remind")
 def remind(ctx: HandlerContext) -> None:
     """到期提醒: remind the unit once per due time and reminder element, before it passes.
 
     Several reminders may use this topic in one diagram (e.g. an extra one for urgent tickets).
     """
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     due = ctx.variables.get("handle_due_at")
     if ticket.overdue or _already(ctx, "deadline_reminder", ctx.element_id, due_at=due):
         return
     ctx.emit("deadline_reminder", unit=ticket.current_unit, due_at=due)
 
 
-@topic("deadline.overdue")
 def overdue(ctx: HandlerContext) -> None:
     """超期: flag the ticket overdue and urge the unit, once per due time.
 
@@ -250,17 +236,16 @@ def overdue(ctx: HandlerContext) -> None:
     (acknowledge, handle, the extension decision) run this: overdue is a property of the
     deadline, not of the step (guangyuan 第二十六条(二): 承办单位超期未办理的 → 督促).
     """
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     due = ctx.variables.get("handle_due_at")
     if _already(ctx, "ticket_overdue", due_at=due):
         return
     ticket.overdue = True
     ctx.emit("ticket_overdue", unit=ticket.current_unit, due_at=due)
     ctx.emit("ticket_urged", stage="handle", unit=ticket.current_unit, due_at=due)
-    supervision.trigger(ctx, "overdue", ticket.current_unit)
+    escalation.trigger(ctx, "overdue", ticket.current_unit)
 
 
-@topic("ticket.callback_no_answer")
 def callback_no_answer_rule(ctx: HandlerContext) -> dict[str, Any]:
     """No answer within the window counts as the profile says (guangxi 第二十七条: satisfied)."""
     counts_as = ctx.variables.get("no_answer_counts_as") or "no_response"
@@ -277,7 +262,7 @@ def judge_return(ctx: HandlerContext, ticket: Ticket) -> None:
     if acknowledged is None:
         return  # nothing to count a return window from
     found = return_due(
-        profile_of(ctx),
+        ctx.profile,
         WorkingCalendar.load(ctx.session),
         category=ticket.category,
         urgency=ticket.urgency,
@@ -303,7 +288,7 @@ def schedule_rehandle(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     """A rehandle runs on the profile's rehandle limit (puyang 三(六): 5 working days), never
     past an upper-platform ticket's deadline − lead (guangyuan 第十三条(二))."""
     calendar = WorkingCalendar.load(ctx.session)
-    profile = profile_of(ctx)
+    profile = ctx.profile
     now = clock.now()
     deadlines = compute_deadlines(
         profile,
@@ -324,13 +309,12 @@ def schedule_rehandle(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     return {"handle_due_at": iso(deadlines.due_at), "handle_remind_at": iso(deadlines.remind_at)}
 
 
-@topic("deadline.dispatch_overdue")
 def urge_dispatch(ctx: HandlerContext) -> None:
     """派单超时: the center has not dispatched in time; record it once per deadline."""
     due = ctx.variables.get("dispatch_due_at")
     if not _already(ctx, "dispatch_overdue", due_at=due):
         ctx.emit("dispatch_overdue", due_at=due)
-        supervision.trigger(ctx, "dispatch_overdue", None)
+        escalation.trigger(ctx, "dispatch_overdue", None)
 
 
 def dispatch_measure(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
@@ -347,7 +331,7 @@ def dispatch_measure(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     now = clock.now()
     seconds, working = dispatch_delay(calendar, received_at=received, dispatched_at=now)
     rule = dispatch_rule(
-        profile_of(ctx),
+        ctx.profile,
         calendar,
         category=ticket.category,
         urgency=ticket.urgency,

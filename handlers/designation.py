@@ -10,23 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from hotline.directory import parse_unit_codes
-from hotline.models import Ticket
 from hotline.tickets import set_status
 from processes.context import HandlerContext
-from processes.topics import topic
 
 
-def _ticket(ctx: HandlerContext) -> Ticket:
-    ticket = ctx.session.get(Ticket, ctx.ticket_id)
-    if ticket is None:
-        raise LookupError(f"instance {ctx.instance.id} has no ticket")
-    return ticket
-
-
-@topic("ticket.leader_instruction")
 def leader_instruction(ctx: HandlerContext) -> dict[str, Any]:
     """批办: the leader's instruction names the lead unit; assisting units make it joint."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     lead = str(ctx.variables["lead_unit"]).strip()
     assisting = [u for u in parse_unit_codes(ctx.variables.get("units")) if u != lead]
     ticket.designated_by = "leader"
@@ -46,10 +36,9 @@ def leader_instruction(ctx: HandlerContext) -> dict[str, Any]:
     }
 
 
-@topic("ticket.objection")
 def record_objection(ctx: HandlerContext) -> dict[str, Any]:
     """派单异议: the first objection goes to the center; one after coordination to the authority."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     ticket.objection_count += 1
     coordinated = bool(ctx.variables.get("objection_coordinated"))
     stage = "authority" if coordinated else "coordinate"
@@ -63,10 +52,9 @@ def record_objection(ctx: HandlerContext) -> dict[str, Any]:
     return {"objection_stage": stage}
 
 
-@topic("ticket.coordinate")
 def record_coordination(ctx: HandlerContext) -> dict[str, Any]:
     """The center reassigned the ticket or upheld the dispatch; later objections go higher."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     decision = ctx.variables.get("decision")
     held_by = ticket.current_unit
     ctx.emit(
@@ -83,10 +71,9 @@ def record_coordination(ctx: HandlerContext) -> dict[str, Any]:
     return {"objection_coordinated": True, "unit": held_by}
 
 
-@topic("ticket.designate")
 def record_designation(ctx: HandlerContext) -> dict[str, Any]:
     """The authority named the handling unit: final, no return and no further objection."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     ticket.designated_by = "authority"
     ctx.emit(
         "unit_designated",

@@ -10,13 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from handlers.joint import cancel_joint
 from hotline import clock
 from hotline.calendar import WorkingCalendar
 from hotline.deadlines import reminder_at
-from hotline.models import Ticket
 from hotline.tickets import NEVER, assign_unit, set_status, ticket_deadlines
 from processes.context import HandlerContext
-from processes.topics import topic
 
 
 def iso(value: datetime | None) -> str:
@@ -24,15 +23,12 @@ def iso(value: datetime | None) -> str:
     return value.isoformat() if value is not None else NEVER
 
 
-@topic("ticket.government_decision")
 def apply_government_decision(ctx: HandlerContext) -> dict[str, Any]:
     """Redirect the ticket to the designated unit with the decided deadline."""
     decision = ctx.variables.get("government_decision") or {}
-    ticket = ctx.session.get(Ticket, ctx.ticket_id)
+    ticket = ctx.ticket
     unit, due = decision["unit"], datetime.fromisoformat(decision["due_at"])
     # A joint handling in progress gives way to the designated unit.
-    from handlers.joint import cancel_joint  # here: joint → deadlines → supervision → us
-
     cancel_joint(ctx, "government decision")
     now = clock.now()
     assign_unit(ticket, unit)
@@ -43,12 +39,12 @@ def apply_government_decision(ctx: HandlerContext) -> dict[str, Any]:
     set_status(ticket, "dispatched")
     # The acknowledge limit runs from now as for any dispatch; the decision sets the due time.
     acknowledge_due = ticket_deadlines(
-        ctx.extras["profile"], WorkingCalendar.load(ctx.session), ticket
+        ctx.profile, WorkingCalendar.load(ctx.session), ticket
     ).acknowledge_due_at
     ticket.acknowledge_due_at, ticket.due_at = acknowledge_due, due
     # The decided date is absolute: a later calendar load must not recompute it.
     ticket.deadline_provisional = False
-    remind = reminder_at(ctx.extras["profile"], due_at=due, started_at=now)
+    remind = reminder_at(ctx.profile, due_at=due, started_at=now)
     ctx.emit(
         "government_decision_applied",
         unit=unit,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from handlers import deadlines, joint_forms, supervision, tickets  # noqa: F401  (joint_forms: rules)
+from handlers import deadlines, escalation, tickets
 from hotline import clock
 from hotline import joint as parts
 from hotline.calendar import WorkingCalendar
@@ -20,18 +20,10 @@ from hotline.tickets import assign_unit, set_status
 from processes import timers
 from processes.context import HandlerContext
 from processes.runtime import instances_of
-from processes.topics import topic
 
 JOINT_PROCESS = "joint"
 TICKET_PROCESS = "ticket"
 COMPLETED_MESSAGE = "joint_completed"
-
-
-def _ticket(ctx: HandlerContext) -> Ticket:
-    ticket = ctx.session.get(Ticket, ctx.ticket_id)
-    if ticket is None:
-        raise LookupError(f"instance {ctx.instance.id} has no ticket")
-    return ticket
 
 
 def _part(ctx: HandlerContext) -> JointPart:
@@ -39,10 +31,6 @@ def _part(ctx: HandlerContext) -> JointPart:
     if part is None:
         raise LookupError(f"no joint part {ctx.variables.get('part_id')!r} in {ctx.element_id}")
     return part
-
-
-def _form(ctx: HandlerContext, *names: str) -> dict[str, Any]:
-    return {name: ctx.form.get(name) for name in names}
 
 
 def _iso(value: datetime | None) -> str:
@@ -60,17 +48,16 @@ def _part_variables(part: JointPart, acknowledge_due_at: datetime | None) -> dic
     }
 
 
-@topic("joint.start")
 def start_joint(ctx: HandlerContext) -> dict[str, Any]:
     """牵办 (guangyuan 第十二条(三)): parts for the lead and assisting units, then joint.bpmn."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     lead = ctx.variables.get("lead_unit")
     errors = parts.unit_errors(ctx.session, lead, ctx.variables.get("units"))
     if errors:
         raise Invalid("joint handling needs a lead unit and assisting units", fields=errors)
     codes = parts.part_units(lead, ctx.variables.get("units"))
     cancel_joint(ctx, "joint handling started again")
-    profile = deadlines.profile_of(ctx)
+    profile = ctx.profile
     measured = deadlines.dispatch_measure(ctx, ticket)  # before the clock restarts below
     ticket.joint = True
     assign_unit(ticket, lead)
@@ -111,7 +98,6 @@ def start_joint(ctx: HandlerContext) -> dict[str, Any]:
     return {"unit": lead, **timers}
 
 
-@topic("joint.open_part")
 def open_part(ctx: HandlerContext) -> dict[str, Any]:
     """One multi-instance child takes its unit's part and that part's deadlines."""
     part_id = (ctx.variables.get("part_ids") or {}).get(ctx.variables.get("part_unit"))
@@ -119,10 +105,9 @@ def open_part(ctx: HandlerContext) -> dict[str, Any]:
     if part is None:
         raise LookupError(f"no joint part for unit {ctx.variables.get('part_unit')!r}")
     part.instance_id = ctx.instance.id
-    return _part_variables(part, _ticket(ctx).acknowledge_due_at)
+    return _part_variables(part, ctx.ticket.acknowledge_due_at)
 
 
-@topic("joint.part_acknowledge")
 def acknowledge_part(ctx: HandlerContext) -> dict[str, Any] | None:
     """签收: the unit took its part; the lead's acknowledgement starts the ticket's handling.
 
@@ -130,12 +115,15 @@ def acknowledge_part(ctx: HandlerContext) -> dict[str, Any] | None:
     acceptance starts now (`_lead_accepted`). An assisting part stays due `[joint]
     assist_lead` before the lead's part, so its own acknowledgement moves nothing.
     """
-    ticket, part = _ticket(ctx), _part(ctx)
+    ticket, part = ctx.ticket, _part(ctx)
     parts.acknowledge(part)
     if part.role == parts.LEAD and ticket.status == "dispatched":
         set_status(ticket, "handling")
     ctx.emit(
-        "part_acknowledged", unit=part.unit_code, role=part.role, **_form(ctx, "contacted", "note")
+        "part_acknowledged",
+        unit=part.unit_code,
+        role=part.role,
+        **ctx.form_values("contacted", "note"),
     )
     if part.role != parts.LEAD:
         return None
@@ -157,7 +145,7 @@ def _lead_accepted(ctx: HandlerContext, ticket: Ticket, lead: JointPart) -> dict
         return None
     parts.move_due(lead, ticket.due_at)
     assisting, rule = parts.assist_due(
-        deadlines.profile_of(ctx),
+        ctx.profile,
         WorkingCalendar.load(ctx.session),
         lead_due=ticket.due_at,
         dispatched_at=ticket.dispatched_at,
@@ -172,7 +160,7 @@ def _lead_accepted(ctx: HandlerContext, ticket: Ticket, lead: JointPart) -> dict
         _rearm_part(ctx, part)
     # The ticket's own timers (the lead's `handle` after a rejected review) read these.
     for instance in instances_of(ctx.session, ticket.id, TICKET_PROCESS):
-        ctx.runtime.update_variables(ctx.session, instance.id, timers, ctx.actor)
+        ctx.update_variables(instance.id, timers)
     ctx.emit(
         "part_deadlines_set",
         parts={row.unit_code: _iso(row.due_at) for row in [lead, *moved]},
@@ -189,7 +177,7 @@ def _rearm_part(ctx: HandlerContext, part: JointPart) -> None:
     That child runs in the workflow being advanced right now, so its tasks are changed in
     place; the runtime's timer refresh and sync after this step pick the new time up.
     """
-    workflow = ctx.task.workflow.top_workflow
+    workflow = ctx.workflow
     timers.rearm(
         workflow,
         {"part_due_at": _iso(part.due_at)},
@@ -197,34 +185,31 @@ def _rearm_part(ctx: HandlerContext, part: JointPart) -> None:
     )
 
 
-@topic("joint.part_result")
 def record_part_result(ctx: HandlerContext) -> None:
     """The unit's result for its part, kept per unit for the lead to merge."""
     part = _part(ctx)
-    result = _form(ctx, "findings", "opinion")
+    result = ctx.form_values("findings", "opinion")
     parts.complete(part, result)
     ctx.emit("part_completed", unit=part.unit_code, role=part.role, **result)
 
 
-@topic("joint.part_return")
 def record_part_return(ctx: HandlerContext) -> None:
     """退回: the part is outside the unit's remit; the center reassigns or drops it."""
     part = _part(ctx)
     reason = ctx.form.get("return_reason")
     parts.give_back(part, reason)
     # A part handed back is a return of the ticket by that unit: it counts on the ladder.
-    _ticket(ctx).return_count += 1
+    ctx.ticket.return_count += 1
     # The profile's return fields (hotline.returns): the reason always, the others if given.
     given = tickets.return_form(ctx).items()
     fields = {k: v for k, v in given if k == "return_reason" or v is not None}
     ctx.emit("part_returned", unit=part.unit_code, role=part.role, **fields)
-    supervision.trigger(ctx, "returned", part.unit_code)
+    escalation.trigger(ctx, "returned", part.unit_code)
 
 
-@topic("joint.part_reassign")
 def reassign_part(ctx: HandlerContext) -> dict[str, Any]:
     """The center gives the returned part to another unit, which acknowledges it anew."""
-    ticket, old = _ticket(ctx), _part(ctx)
+    ticket, old = ctx.ticket, _part(ctx)
     unit = ctx.variables.get("unit")
     new = parts.reassign(ctx.session, ticket, old, unit)
     new.instance_id = ctx.instance.id
@@ -236,9 +221,9 @@ def reassign_part(ctx: HandlerContext) -> dict[str, Any]:
         unit=unit,
         role=new.role,
         due_at=_iso(new.due_at),
-        **_form(ctx, "comment"),
+        **ctx.form_values("comment"),
     )
-    profile = deadlines.profile_of(ctx)
+    profile = ctx.profile
     ack = parts.acknowledge_due(profile, WorkingCalendar.load(ctx.session), ticket, clock.now())
     return _part_variables(new, ack)
 
@@ -247,10 +232,9 @@ def _move_lead(ctx: HandlerContext, ticket: Ticket, unit: str) -> None:
     """A reassigned lead part makes `unit` the lead: it merges, and review sends back to it."""
     assign_unit(ticket, unit)
     for instance in instances_of(ctx.session, ticket.id, TICKET_PROCESS):
-        ctx.runtime.update_variables(ctx.session, instance.id, {"unit": unit}, ctx.actor)
+        ctx.update_variables(instance.id, {"unit": unit})
 
 
-@topic("joint.part_drop")
 def drop_part(ctx: HandlerContext) -> None:
     """The center ends a returned part: no other unit takes it."""
     part = _part(ctx)
@@ -259,7 +243,6 @@ def drop_part(ctx: HandlerContext) -> None:
     ctx.emit("part_dropped", unit=part.unit_code, role=part.role, comment=comment)
 
 
-@topic("joint.part_acknowledge_overdue")
 def urge_part_acknowledge(ctx: HandlerContext) -> None:
     """签收超时: the part was not acknowledged by its acknowledge limit (guangyuan 第十三条(一):
     30 minutes); urge its unit once per limit and let that unit's ladder hear it."""
@@ -272,14 +255,13 @@ def urge_part_acknowledge(ctx: HandlerContext) -> None:
     ):
         return
     ctx.emit("ticket_urged", stage="acknowledge", unit=part.unit_code, role=part.role, due_at=due)
-    supervision.trigger(ctx, "acknowledge_overdue", part.unit_code)
+    escalation.trigger(ctx, "acknowledge_overdue", part.unit_code)
 
 
-@topic("joint.part_overdue")
 def mark_part_overdue(ctx: HandlerContext) -> None:
     """A part not finished by its due time is overdue (once): its unit, lead or assisting, is
     urged and its own supervision ladder hears it (guangyuan 第二十六条(二))."""
-    ticket, part = _ticket(ctx), _part(ctx)
+    ticket, part = ctx.ticket, _part(ctx)
     if not parts.mark_overdue(part):
         return
     due = _iso(part.due_at)
@@ -288,13 +270,12 @@ def mark_part_overdue(ctx: HandlerContext) -> None:
         ticket.overdue = True  # the lead's due is the ticket's due
         ctx.emit("ticket_overdue", unit=part.unit_code, due_at=due)
     ctx.emit("ticket_urged", stage="handle", unit=part.unit_code, role=part.role, due_at=due)
-    supervision.trigger(ctx, "overdue", part.unit_code)
+    escalation.trigger(ctx, "overdue", part.unit_code)
 
 
-@topic("joint.parts_done")
 def parts_done(ctx: HandlerContext) -> dict[str, Any]:
     """Every part is done or dropped: the lead unit (possibly reassigned) merges them."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     lead = parts.lead_part(ctx.session, ticket.id)
     if lead is None:
         raise LookupError(f"joint ticket {ticket.number} has no lead part")
@@ -306,13 +287,12 @@ def parts_done(ctx: HandlerContext) -> dict[str, Any]:
     return {"lead_unit": lead.unit_code, "merge_due_at": _iso(lead.due_at)}
 
 
-@topic("joint.merge_overdue")
 def urge_merge(ctx: HandlerContext) -> None:
     """超期: the lead has not merged the parts by its due time, the ticket's due (guangyuan
     第二十六条(二): 承办单位超期未办理的 → 督促). The ticket is overdue and the lead urged and
     its ladder hears `overdue`, once per due time: a lead already marked overdue on its own
     part for that due time (`joint.part_overdue`) is not urged again."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     lead = ctx.variables.get("lead_unit")
     due = ctx.variables.get("merge_due_at")
     # The deadline moved since the merge began (a later limit): not overdue against it.
@@ -324,17 +304,18 @@ def urge_merge(ctx: HandlerContext) -> None:
     if deadlines.already_recorded(ctx, "ticket_urged", stage="handle", unit=lead, due_at=due):
         return
     ctx.emit("ticket_urged", stage="handle", unit=lead, role=parts.LEAD, due_at=due)
-    supervision.trigger(ctx, "overdue", lead)
+    escalation.trigger(ctx, "overdue", lead)
 
 
-@topic("joint.merge")
 def record_merge(ctx: HandlerContext) -> None:
     """主办单位汇总各方意见统一答复 (guangyuan 第十二条(三)): the merged reply goes to review."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     ticket.reply = ctx.form.get("reply")
     set_status(ticket, "in_review")
     lead = ctx.variables.get("lead_unit")
-    ctx.emit("result_submitted", unit=lead, joint=True, **_form(ctx, "basis", "findings", "reply"))
+    ctx.emit(
+        "result_submitted", unit=lead, joint=True, **ctx.form_values("basis", "findings", "reply")
+    )
     for instance in instances_of(ctx.session, ticket.id, TICKET_PROCESS)[:1]:
         ctx.send(instance.id, COMPLETED_MESSAGE, {"lead_unit": lead}, required=True)
 
@@ -348,7 +329,7 @@ def cancel_joint(ctx: HandlerContext, reason: str) -> int:
         return 0
     running = instances_of(ctx.session, ctx.ticket_id, JOINT_PROCESS)
     for instance in running:
-        ctx.runtime.cancel(ctx.session, instance.id, ctx.actor, reason)
+        ctx.cancel(instance.id, reason)
     for part in parts.cancel_open_parts(ctx.session, ctx.ticket_id):
         ctx.emit("part_cancelled", unit=part.unit_code, role=part.role, reason=reason)
     return len(running)

@@ -14,7 +14,8 @@ from hotline import joint as parts
 from hotline import returns
 from hotline.directory import active_unit
 from hotline.models import JointPart, Ticket
-from processes.forms import FormContext, form_rule
+from hotline.policy import active_profile
+from processes.forms import FormContext
 
 
 def _blank(value: Any) -> bool:
@@ -25,7 +26,6 @@ def _require(data: dict[str, Any], names: tuple[str, ...], when: str) -> dict[st
     return {name: [f"required when {when}"] for name in names if _blank(data.get(name))}
 
 
-@form_rule("joint", "handle_part")
 def handle_part_fields(data: dict[str, Any], ctx: FormContext) -> None:
     """done needs findings and opinion; a return obeys the profile's [returns] rule.
 
@@ -37,7 +37,7 @@ def handle_part_fields(data: dict[str, Any], ctx: FormContext) -> None:
     ticket = ctx.session.get(Ticket, ctx.ticket_id)
     if outcome == "return" and ticket is not None:
         refusal = returns.return_refusal(
-            ctx.extras["profile"], joint=True, designated_by=ticket.designated_by
+            active_profile(ctx.extras), joint=True, designated_by=ticket.designated_by
         )
         if refusal:
             raise ValidationError({"outcome": [refusal]})
@@ -46,7 +46,6 @@ def handle_part_fields(data: dict[str, Any], ctx: FormContext) -> None:
         raise ValidationError(errors)
 
 
-@form_rule("joint", "reassign_part")
 def reassign_part_fields(data: dict[str, Any], ctx: FormContext) -> None:
     """reassign needs another active unit without a part in hand; the lead's part is not dropped."""
     decision = data.get("decision")
@@ -74,7 +73,6 @@ def reassign_part_fields(data: dict[str, Any], ctx: FormContext) -> None:
         raise ValidationError({"unit": [f"{unit} already has a part of this ticket"]})
 
 
-@form_rule("joint", "merge")
 def merge_fields(data: dict[str, Any], ctx: FormContext) -> None:
     """The merged reply (统一答复) states basis, findings and reply; blanks do not count."""
     errors = {

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import knowledge_forms  # noqa: F401  (registers the form rules)
 from hotline import clock, knowledge, search
 from hotline.history import record_article_event
 from hotline.models import Article, ArticleVersion
 from hotline.policy.oversight import knowledge_of
 from processes.context import HandlerContext
-from processes.topics import topic
 
 LEVELS = {"unit_review": "unit", "center_review": "center"}
 
@@ -65,7 +63,6 @@ def _unpublished_status(article: Article, status: str) -> None:
 # -- knowledge_publish ------------------------------------------------------------------------
 
 
-@topic("knowledge.publish")
 def publish(ctx: HandlerContext) -> dict[str, Any]:
     """发布: the version goes live, the previous one is superseded, the index follows."""
     article = _article(ctx)
@@ -74,7 +71,7 @@ def publish(ctx: HandlerContext) -> dict[str, Any]:
     if previous is not None and previous.id != version.id:
         previous.status = "superseded"
         _emit(ctx, previous, "version_superseded", by_version=version.version)
-    rules = knowledge_of(ctx.extras.get("profile"))
+    rules = knowledge_of(ctx.profile)
     knowledge.mark_published(article, version, rules.review.amount)
     ctx.session.flush()
     _emit(ctx, version, "article_published", review_at=version.review_at)
@@ -107,7 +104,6 @@ def _check_policy_push(ctx: HandlerContext, version: ArticleVersion, rule: Any) 
     )
 
 
-@topic("knowledge.reject")
 def reject(ctx: HandlerContext) -> None:
     """审核退回: back to the editor with the reviewer's comment."""
     article = _article(ctx)
@@ -118,7 +114,6 @@ def reject(ctx: HandlerContext) -> None:
     _emit(ctx, version, "article_rejected", level=_level(ctx), comment=version.comment)
 
 
-@topic("knowledge.resubmit")
 def resubmit(ctx: HandlerContext) -> None:
     """重新提交: the revised version goes to the unit's reviewer again."""
     article = _article(ctx)
@@ -129,7 +124,6 @@ def resubmit(ctx: HandlerContext) -> None:
     _emit(ctx, version, "article_resubmitted", note=ctx.form.get("note"))
 
 
-@topic("knowledge.withdraw")
 def withdraw(ctx: HandlerContext) -> None:
     """撤回: the rejected version becomes a plain draft again; submit starts over."""
     article = _article(ctx)
@@ -139,7 +133,6 @@ def withdraw(ctx: HandlerContext) -> None:
     _emit(ctx, version, "submission_withdrawn", note=ctx.form.get("note"))
 
 
-@topic("knowledge.remind_review")
 def remind_review(ctx: HandlerContext) -> None:
     """复核提醒: the review date has come; the unit's `review_article` task follows."""
     article = _article(ctx)
@@ -147,14 +140,13 @@ def remind_review(ctx: HandlerContext) -> None:
     _emit(ctx, version, "article_review_due", unit=article.unit_code, review_at=version.review_at)
 
 
-@topic("knowledge.record_review")
 def record_review(ctx: HandlerContext) -> dict[str, Any]:
     """Still valid: next review after the profile's period ([knowledge.review], default 12
     months). Outdated: recorded, and brought up again in 30 days."""
     version = _version(ctx)
     comment = ctx.form.get("comment")
     if ctx.variables.get("still_valid"):
-        months = knowledge_of(ctx.extras.get("profile")).review.amount
+        months = knowledge_of(ctx.profile).review.amount
         version.review_at = knowledge.months_after(knowledge.today(), months)
         _emit(ctx, version, "article_review_confirmed", next_review_at=version.review_at)
         return {"review_remind_at": knowledge.remind_at(version.review_at)}
@@ -167,7 +159,6 @@ def record_review(ctx: HandlerContext) -> dict[str, Any]:
 # -- knowledge_retire -------------------------------------------------------------------------
 
 
-@topic("knowledge.retire")
 def retire(ctx: HandlerContext) -> None:
     """下架: the article and its published version retire; drafts in progress are dropped."""
     article = _article(ctx)
@@ -190,7 +181,6 @@ def retire(ctx: HandlerContext) -> None:
     search.reindex_article(ctx.session, article.id)
 
 
-@topic("knowledge.retire_rejected")
 def retire_rejected(ctx: HandlerContext) -> None:
     """驳回下架: the article stays published; the requester reads the comment in the history."""
     version = _version(ctx)

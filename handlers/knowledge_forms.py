@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from hotline.knowledge import retirement_running, today
 from hotline.models import Article, ArticleEvent, ArticleVersion
-from processes.forms import FormContext, form_rule
+from processes.forms import FormContext, FormRule
 
 # Free-text answers in these forms are history, not essays.
 MAX_COMMENT = 2000
@@ -33,10 +33,6 @@ def _too_long(data: dict[str, Any], name: str) -> None:
         raise ValidationError({name: [f"at most {MAX_COMMENT} characters"]})
 
 
-@form_rule("knowledge_publish", "unit_review")
-@form_rule("knowledge_publish", "center_review")
-@form_rule("knowledge_retire", "unit_review")
-@form_rule("knowledge_retire", "center_review")
 def refusal_needs_comment(data: dict[str, Any], ctx: FormContext) -> None:
     """A rejection tells the editor (or the requester) why."""
     _too_long(data, "comment")
@@ -44,7 +40,6 @@ def refusal_needs_comment(data: dict[str, Any], ctx: FormContext) -> None:
         raise ValidationError({"comment": ["required when approved is false"]})
 
 
-@form_rule("knowledge_publish", "review_article")
 def outdated_needs_comment(data: dict[str, Any], ctx: FormContext) -> None:
     """An article found outdated says what is outdated, so the owner knows what to change."""
     _too_long(data, "comment")
@@ -52,7 +47,6 @@ def outdated_needs_comment(data: dict[str, Any], ctx: FormContext) -> None:
         raise ValidationError({"comment": ["required when still_valid is false"]})
 
 
-@form_rule("knowledge_publish", "revise")
 def revise_note(data: dict[str, Any], ctx: FormContext) -> None:
     """The revision note is short free text; no resubmission while a retirement runs."""
     _too_long(data, "note")
@@ -63,7 +57,6 @@ def revise_note(data: dict[str, Any], ctx: FormContext) -> None:
         )
 
 
-@form_rule("knowledge_publish", "center_review")
 def no_gap_in_publication(data: dict[str, Any], ctx: FormContext) -> None:
     """A version taking effect later would take the current answer offline until then."""
     if data.get("approved") is not True:
@@ -97,7 +90,9 @@ def _authors(ctx: FormContext, process_id: str) -> set[int]:
     return set(ctx.session.scalars(query))
 
 
-def _four_eyes(process_id: str) -> Any:
+def four_eyes(process_id: str) -> FormRule:
+    """The four-eyes rule (采集与审核分离) of `process_id`'s review tasks."""
+
     def rule(data: dict[str, Any], ctx: FormContext) -> None:
         """An approval comes from someone other than the version's author or submitter."""
         if data.get("approved") is True and ctx.actor.id in _authors(ctx, process_id):
@@ -111,8 +106,3 @@ def _four_eyes(process_id: str) -> Any:
             )
 
     return rule
-
-
-for _process in AUTHOR_EVENTS:
-    for _task in ("unit_review", "center_review"):
-        form_rule(_process, _task)(_four_eyes(_process))

@@ -8,11 +8,9 @@ from marshmallow import ValidationError
 
 from hotline.knowledge_questions import answer_refusal, get_for_process, mark_answered, mark_overdue
 from processes.context import HandlerContext
-from processes.forms import FormContext, form_rule
-from processes.topics import topic
+from processes.forms import FormContext
 
 
-@form_rule("knowledge_question", "answer_question")
 def answer_fields(data: dict[str, Any], ctx: FormContext) -> None:
     """`article_id` must be the unit's own article, submitted for review or published."""
     refusal = answer_refusal(ctx.session, ctx.variables["unit"], data["article_id"])
@@ -20,14 +18,12 @@ def answer_fields(data: dict[str, Any], ctx: FormContext) -> None:
         raise ValidationError({"article_id": [refusal]})
 
 
-@topic("knowledge_question.answered")
 def record_answer(ctx: HandlerContext) -> None:
     """The unit answered: the question is answered with the article, in the article's history."""
     question = get_for_process(ctx.session, ctx.variables["question_id"])
     mark_answered(ctx.session, question, ctx.form["article_id"], ctx.actor, ctx.element_id)
 
 
-@topic("knowledge_question.overdue")
 def urge_answer(ctx: HandlerContext) -> None:
     """答复超时: flag the question overdue and urge the unit, once; the task stays open."""
     mark_overdue(get_for_process(ctx.session, ctx.variables["question_id"]))

@@ -14,24 +14,16 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from handlers import supervision
+from handlers import escalation
 from hotline import repeats, termination
 from hotline.errors import WorkflowError
 from hotline.models import Ticket
+from hotline.policy import active_profile
 from hotline.tickets import set_status
 from processes.context import HandlerContext
-from processes.forms import FormContext, form_rule
-from processes.topics import topic
+from processes.forms import FormContext
 
 
-def _ticket(ctx: HandlerContext) -> Ticket:
-    ticket = ctx.session.get(Ticket, ctx.ticket_id)
-    if ticket is None:
-        raise LookupError(f"instance {ctx.instance.id} has no ticket")
-    return ticket
-
-
-@form_rule("ticket", "triage")
 def triage_merge(data: dict[str, Any], ctx: FormContext) -> None:
     """merge needs `merge_into`: another ticket that is still open (not closed, not merged)."""
     if data.get("disposition") != "merge":
@@ -43,7 +35,6 @@ def triage_merge(data: dict[str, Any], ctx: FormContext) -> None:
         raise ValidationError({"merge_into": [problem]})
 
 
-@form_rule("ticket", "triage")
 def triage_terminate(data: dict[str, Any], ctx: FormContext) -> None:
     """terminate at triage: only where the profile lets the center decide (guizhou 第十条(三)).
 
@@ -53,7 +44,6 @@ def triage_terminate(data: dict[str, Any], ctx: FormContext) -> None:
         _check_termination(data, ctx, by="center", field="disposition")
 
 
-@form_rule("ticket", "handle")
 def handle_terminate(data: dict[str, Any], ctx: FormContext) -> None:
     """outcome terminate: the handling unit's 终结办理 (guangyuan 第十四条(三)), where allowed."""
     if data.get("outcome") == "terminate":
@@ -65,16 +55,15 @@ def _check_termination(data: dict[str, Any], ctx: FormContext, *, by: str, field
     ticket = ctx.session.get(Ticket, ctx.ticket_id)
     if ticket is None:
         return
-    profile = ctx.extras["profile"]
+    profile = active_profile(ctx.extras)
     errors = termination.termination_errors(ctx.session, profile, ticket, data, by=by, field=field)
     if errors:
         raise ValidationError(errors)
 
 
-@topic("ticket.merge")
 def merge_ticket(ctx: HandlerContext) -> None:
     """并单: the repeat closes as `merged`, linked to the open ticket that answers it."""
-    repeat = _ticket(ctx)
+    repeat = ctx.ticket
     number = ctx.variables.get("merge_into")
     # Lock the open ticket: it must not close between the form check and the merge.
     target, problem = repeats.merge_target(ctx.session, repeat.id, number, lock=True)
@@ -83,14 +72,13 @@ def merge_ticket(ctx: HandlerContext) -> None:
     set_status(repeat, "merged")
     repeats.link_merge(ctx.session, repeat, target, ctx.actor, ctx.element_id)
     ctx.emit("ticket_merged", into=target.number)
-    supervision.ticket_finished(ctx)
+    escalation.ticket_finished(ctx)
 
 
-@topic("ticket.terminate")
 def terminate_ticket(ctx: HandlerContext) -> None:
     """终结办理: a repeat closes with a written opinion, by the center or the unit per profile."""
-    ticket = _ticket(ctx)
-    profile = ctx.extras["profile"]
+    ticket = ctx.ticket
+    profile = ctx.profile
     # The handle task's outcome says the unit decided; otherwise it was triage's disposition.
     by = "unit" if ctx.variables.get("outcome") == "terminate" else "center"
     unit = ticket.current_unit if by == "unit" else None
@@ -105,4 +93,4 @@ def terminate_ticket(ctx: HandlerContext) -> None:
     set_status(ticket, "terminated")
     repeats.link_termination(ctx.session, ticket, original, opinion)
     ctx.emit("ticket_terminated", repeat_of=original.number, opinion=ticket.close_note, by=by)
-    supervision.ticket_finished(ctx)
+    escalation.ticket_finished(ctx)

@@ -12,7 +12,8 @@ from hotline.directory import active_unit, parse_unit_codes
 from hotline.extensions import extension_check, extension_grant
 from hotline.knowledge_questions import parse_article_ids, published_articles
 from hotline.models import Ticket
-from processes.forms import FormContext, form_rule
+from hotline.policy import active_profile
+from processes.forms import FormContext
 
 # A joint ticket or leader's designation names a handful of units, never hundreds.
 MAX_UNITS = 30
@@ -26,7 +27,6 @@ def _require(data: dict[str, Any], names: tuple[str, ...], when: str) -> dict[st
     return {name: [f"required when {when}"] for name in names if _blank(data.get(name))}
 
 
-@form_rule("ticket", "triage")
 def triage_fields(data: dict[str, Any], ctx: FormContext) -> None:
     """answer needs `answer`; dispatch needs an active `unit`; decline needs a reason."""
     disposition = data.get("disposition")
@@ -45,7 +45,6 @@ def triage_fields(data: dict[str, Any], ctx: FormContext) -> None:
         raise ValidationError(errors)
 
 
-@form_rule("ticket", "triage")
 def triage_articles(data: dict[str, Any], ctx: FormContext) -> None:
     """`articles` (ids cited by a direct answer) are published articles, for answer only."""
     if _blank(data.get("articles")):
@@ -85,7 +84,6 @@ def joint_errors(
     return errors
 
 
-@form_rule("ticket", "leader_instruction")
 def leader_instruction_fields(data: dict[str, Any], ctx: FormContext) -> None:
     """The leader names an active lead unit; assisting units, if any, must be active too."""
     errors = unit_errors(ctx, "lead_unit", [data["lead_unit"]])
@@ -95,7 +93,6 @@ def leader_instruction_fields(data: dict[str, Any], ctx: FormContext) -> None:
         raise ValidationError(errors)
 
 
-@form_rule("ticket", "coordinate_objection")
 def coordination_fields(data: dict[str, Any], ctx: FormContext) -> None:
     """Reassigning needs another active unit."""
     if data.get("decision") != "reassign":
@@ -110,7 +107,6 @@ def coordination_fields(data: dict[str, Any], ctx: FormContext) -> None:
         raise ValidationError(errors)
 
 
-@form_rule("ticket", "designate_unit")
 def designation_fields(data: dict[str, Any], ctx: FormContext) -> None:
     """The authority names an active unit."""
     errors = unit_errors(ctx, "unit", [data["unit"]])
@@ -118,7 +114,6 @@ def designation_fields(data: dict[str, Any], ctx: FormContext) -> None:
         raise ValidationError(errors)
 
 
-@form_rule("ticket", "handle")
 def handle_fields(data: dict[str, Any], ctx: FormContext) -> None:
     """done: basis, findings, reply; return: the profile's fields; objection: a reason.
 
@@ -134,7 +129,7 @@ def handle_fields(data: dict[str, Any], ctx: FormContext) -> None:
     ticket = ctx.session.get(Ticket, ctx.ticket_id)
     if outcome in ("return", "objection") and ticket is not None:
         refusal = returns.return_refusal(
-            ctx.extras["profile"], joint=ticket.joint, designated_by=ticket.designated_by
+            active_profile(ctx.extras), joint=ticket.joint, designated_by=ticket.designated_by
         )
         if refusal:
             raise ValidationError({"outcome": [refusal]})
@@ -149,7 +144,7 @@ def handle_fields(data: dict[str, Any], ctx: FormContext) -> None:
         if refusal:
             field = "extension_kind" if kind and "no extension kind" in refusal else "outcome"
             raise ValidationError({field: [refusal]})
-        errors = extension_request_errors(ctx.extras["profile"], kind, data)
+        errors = extension_request_errors(active_profile(ctx.extras), kind, data)
         if errors:
             raise ValidationError(errors)
 
@@ -157,7 +152,7 @@ def handle_fields(data: dict[str, Any], ctx: FormContext) -> None:
 def return_errors(ctx: FormContext, ticket: Ticket, data: dict[str, Any]) -> dict[str, list[str]]:
     """The profile's required return fields left blank (guangyuan 13(二), puyang 附件 四(三)2)."""
     return returns.missing_return_fields(
-        ctx.extras["profile"],
+        active_profile(ctx.extras),
         data,
         category=ticket.category,
         urgency=ticket.urgency,
@@ -190,7 +185,7 @@ def extension_refusal(ctx: FormContext, kind: str | None = None) -> str | None:
     if ticket is None or ticket.due_at is None:
         return None
     return extension_check(
-        ctx.extras["profile"],
+        active_profile(ctx.extras),
         WorkingCalendar.load(ctx.session),
         category=ticket.category,
         due_at=ticket.due_at,
@@ -201,7 +196,6 @@ def extension_refusal(ctx: FormContext, kind: str | None = None) -> str | None:
     )
 
 
-@form_rule("ticket", "approve_extension")
 def extension_grant_fields(data: dict[str, Any], ctx: FormContext) -> None:
     """Granting beyond a soft cap (原则上/一般) needs `override_reason`; beyond a hard cap, never
     (guangyuan 第十三条(三): the center, when approving, may pass 原则上只能申请一次 and 一般不超过
@@ -212,7 +206,7 @@ def extension_grant_fields(data: dict[str, Any], ctx: FormContext) -> None:
     if ticket is None:
         return
     _granted, errors = extension_grant(
-        ctx.extras["profile"],
+        active_profile(ctx.extras),
         kind=ctx.variables.get("extension_kind"),
         category=ticket.category,
         urgency=ticket.urgency,
@@ -225,15 +219,12 @@ def extension_grant_fields(data: dict[str, Any], ctx: FormContext) -> None:
         raise ValidationError(errors)
 
 
-@form_rule("ticket", "review")
-@form_rule("ticket", "approve_extension")
 def refusal_needs_comment(data: dict[str, Any], ctx: FormContext) -> None:
     """A refusal tells the unit why."""
     if data.get("approved") is False and _blank(data.get("comment")):
         raise ValidationError({"comment": ["required when approved is false"]})
 
 
-@form_rule("ticket", "callback")
 def callback_fields(data: dict[str, Any], ctx: FormContext) -> None:
     """An unsatisfied rating needs `reasonable` to choose rehandle or close with note."""
     if data.get("satisfaction") == "unsatisfied" and data.get("reasonable") is None:

@@ -4,31 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import deadlines, supervision
+from handlers import deadlines, escalation
 from hotline import clock
 from hotline.knowledge_questions import parse_article_ids, published_articles
-from hotline.models import Ticket
 from hotline.returns import FORM_FIELDS
 from hotline.tickets import assign_unit, dispatch_due_at, set_status
 from processes.context import HandlerContext
-from processes.topics import topic
 
 
-def _ticket(ctx: HandlerContext) -> Ticket:
-    ticket = ctx.session.get(Ticket, ctx.ticket_id)
-    if ticket is None:
-        raise LookupError(f"instance {ctx.instance.id} has no ticket")
-    return ticket
-
-
-def _form(ctx: HandlerContext, *names: str) -> dict[str, Any]:
-    return {name: ctx.form.get(name) for name in names}
-
-
-@topic("ticket.answer")
 def answer_directly(ctx: HandlerContext) -> None:
     """直办: the operator answered from the knowledge base; the ticket closes at intake."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     ticket.reply = ctx.form.get("answer")
     set_status(ticket, "closed")
     # Which knowledge answered the ticket: ids and questions of the cited published articles.
@@ -37,29 +23,27 @@ def answer_directly(ctx: HandlerContext) -> None:
         found, _problems = published_articles(ctx.session, parse_article_ids(ctx.form["articles"]))
         cited["articles"] = [{"id": a.id, "question": v.question} for a, v in found]
     ctx.emit("ticket_answered", answer=ticket.reply, **cited)
-    supervision.ticket_finished(ctx)
+    escalation.ticket_finished(ctx)
 
 
-@topic("ticket.decline")
 def decline(ctx: HandlerContext) -> None:
     """不予受理: recorded with its reason."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     ticket.close_note = ctx.form.get("decline_reason")
     set_status(ticket, "declined")
     ctx.emit("ticket_declined", reason=ticket.close_note)
-    supervision.ticket_finished(ctx)
+    escalation.ticket_finished(ctx)
 
 
-@topic("ticket.dispatch")
 def dispatch(ctx: HandlerContext) -> dict[str, Any]:
     """转办: the ticket goes to the unit chosen at triage, with its deadlines."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     unit = ctx.variables["unit"]
     measured = deadlines.dispatch_measure(ctx, ticket)  # before the clock restarts below
     assign_unit(ticket, unit)
     set_status(ticket, "dispatched")
     # Re-dispatch restarts the clock only where the profile says so (meizhou 第十一条).
-    if ticket.dispatched_at is None or deadlines.profile_of(ctx).redispatch.restarts_clock:
+    if ticket.dispatched_at is None or ctx.profile.redispatch.restarts_clock:
         ticket.dispatched_at = clock.now()
         ticket.overdue = False
     # A single dispatch ends any earlier joint handling: its units lose sight of the ticket.
@@ -69,45 +53,44 @@ def dispatch(ctx: HandlerContext) -> dict[str, Any]:
     return {**deadlines.schedule_handling(ctx, ticket), "objection_coordinated": False}
 
 
-@topic("ticket.acknowledge")
 def acknowledge(ctx: HandlerContext) -> dict[str, Any]:
     """签收: the unit confirmed receipt (and whether it reached the requester).
 
     Acknowledging is the unit's acceptance (受理): a limit counted from acceptance starts now.
     """
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     set_status(ticket, "handling")
-    ctx.emit("ticket_acknowledged", unit=ticket.current_unit, **_form(ctx, "contacted", "note"))
+    ctx.emit(
+        "ticket_acknowledged", unit=ticket.current_unit, **ctx.form_values("contacted", "note")
+    )
     return deadlines.start_on_acceptance(ctx, ticket)
 
 
 def return_form(ctx: HandlerContext) -> dict[str, Any]:
     """A return's fields for its event: reason and suggested unit always, the others if given."""
-    given = _form(ctx, *FORM_FIELDS.values())
+    given = ctx.form_values(*FORM_FIELDS.values())
     always = ("return_reason", "suggested_unit")
     return {k: v for k, v in given.items() if k in always or v not in (None, "")}
 
 
-@topic("ticket.return")
 def record_return(ctx: HandlerContext) -> dict[str, Any]:
     """退单: back to the center for re-dispatch."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     unit = ticket.current_unit
     deadlines.judge_return(ctx, ticket)
     ticket.current_unit = None
     ticket.return_count += 1
     set_status(ticket, "returned")
     ctx.emit("ticket_returned", unit=unit, **return_form(ctx))
-    supervision.trigger(ctx, "returned", unit)
+    escalation.trigger(ctx, "returned", unit)
     # The center's dispatch limit runs again for the re-dispatch.
     due = dispatch_due_at(ctx.session, ctx, ticket)
     return {"unit": None, "dispatch_due_at": due}
 
 
-@topic("ticket.extension_request")
 def request_extension(ctx: HandlerContext) -> dict[str, Any]:
     """延期申请: waits for the approval of the group the profile names (its approver)."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     set_status(ticket, "extension_requested")
     data = deadlines.extension_request_data(ctx, ticket)
     ctx.emit(
@@ -115,7 +98,7 @@ def request_extension(ctx: HandlerContext) -> dict[str, Any]:
         unit=ticket.current_unit,
         extension_kind=data["extension_kind"],
         approver_group=data["extension_approver_group"],
-        **_form(ctx, "extension_reason", "requester_told", "extension_statement"),
+        **ctx.form_values("extension_reason", "requester_told", "extension_statement"),
     )
     if ctx.form.get("requester_told"):
         # guangyuan 第十三条(三), guangxi 第二十六条(二)9: the requester is told of the delay.
@@ -123,92 +106,86 @@ def request_extension(ctx: HandlerContext) -> dict[str, Any]:
     return data
 
 
-@topic("ticket.extension_decision")
 def decide_extension(ctx: HandlerContext) -> dict[str, Any] | None:
     """The approver granted or refused the extension; the unit goes on handling."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     set_status(ticket, "handling")
     if not ctx.variables.get("approved"):
-        ctx.emit("extension_refused", **_form(ctx, "comment"))
+        ctx.emit("extension_refused", **ctx.form_values("comment"))
         return None
     timers = deadlines.extend_handling(ctx, ticket)
     ctx.emit(
         "extension_approved",
         due_at=timers["handle_due_at"],
-        **_form(ctx, "comment", "granted_length", "override_reason"),
+        **ctx.form_values("comment", "granted_length", "override_reason"),
     )
     return timers
 
 
-@topic("ticket.result")
 def record_result(ctx: HandlerContext) -> None:
     """办理结果: basis, findings and reply go to the center's review."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     ticket.reply = ctx.form.get("reply")
     set_status(ticket, "in_review")
     ctx.emit(
-        "result_submitted", unit=ticket.current_unit, **_form(ctx, "basis", "findings", "reply")
+        "result_submitted",
+        unit=ticket.current_unit,
+        **ctx.form_values("basis", "findings", "reply"),
     )
 
 
-@topic("ticket.review_rejected")
 def send_back(ctx: HandlerContext) -> None:
     """审核退回: the result is not acceptable; the unit handles again."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     set_status(ticket, "handling")
-    ctx.emit("result_sent_back", unit=ticket.current_unit, **_form(ctx, "comment"))
-    supervision.trigger(ctx, "sent_back", ticket.current_unit)
+    ctx.emit("result_sent_back", unit=ticket.current_unit, **ctx.form_values("comment"))
+    escalation.trigger(ctx, "sent_back", ticket.current_unit)
 
 
-@topic("ticket.review_approved")
 def approve_result(ctx: HandlerContext) -> dict[str, Any]:
     """审核通过: on to the callback, whose no-answer timer follows the profile."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     set_status(ticket, "callback")
-    ctx.emit("result_approved", **_form(ctx, "comment"))
+    ctx.emit("result_approved", **ctx.form_values("comment"))
     return deadlines.schedule_callback(ctx)
 
 
-@topic("ticket.callback")
 def record_callback(ctx: HandlerContext) -> None:
     """回访: the requester's satisfaction."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     ticket.satisfaction = ctx.variables.get("satisfaction")
     if ticket.satisfaction == "unsatisfied":
         ticket.unsatisfied_count += 1
     ctx.emit(
         "callback_recorded",
         satisfaction=ticket.satisfaction,
-        **_form(ctx, "reasonable", "comment"),
+        **ctx.form_values("reasonable", "comment"),
     )
 
 
-@topic("ticket.rehandle")
 def rehandle(ctx: HandlerContext) -> dict[str, Any]:
     """重办: unsatisfied and reasonable, back to the unit with the rehandle limit."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     ticket.rehandle_count += 1
     ticket.satisfaction = None
     set_status(ticket, "handling")
-    ctx.emit("ticket_rehandled", unit=ticket.current_unit, **_form(ctx, "comment"))
-    supervision.trigger(ctx, "unsatisfied", ticket.current_unit)
+    ctx.emit("ticket_rehandled", unit=ticket.current_unit, **ctx.form_values("comment"))
+    escalation.trigger(ctx, "unsatisfied", ticket.current_unit)
     return deadlines.schedule_rehandle(ctx, ticket)
 
 
-@topic("ticket.close_with_note")
 def close_with_note(ctx: HandlerContext) -> None:
     """备注办结: unsatisfied for objective reasons; archived as is (guangyuan 第十四条(二))."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     ticket.close_note = ctx.form.get("comment")
     set_status(ticket, "closed_with_note")
     ctx.emit("ticket_closed_with_note", note=ticket.close_note)
-    supervision.ticket_finished(ctx)
+    escalation.ticket_finished(ctx)
 
 
-@topic("ticket.close")
 def close(ctx: HandlerContext) -> None:
     """办结归档."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     set_status(ticket, "closed")
     ctx.emit("ticket_closed", satisfaction=ticket.satisfaction)
-    supervision.ticket_finished(ctx)
+    escalation.ticket_finished(ctx)

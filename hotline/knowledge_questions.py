@@ -25,6 +25,7 @@ from hotline.errors import Forbidden, Invalid, NotFound
 from hotline.history import record_article_event
 from hotline.knowledge import today
 from hotline.models import Article, ArticleVersion, KnowledgeQuestion, UserTask
+from hotline.policy import active_profile
 from hotline.policy.oversight import knowledge_of
 
 QUESTION_PROCESS = "knowledge_question"
@@ -65,7 +66,7 @@ def ask(
         question=question,
         status="open",
         overdue=False,
-        due_at=question_due_at(session, runtime.extras["profile"], now),
+        due_at=question_due_at(session, active_profile(runtime.extras), now),
         asked_by=actor.id,
         asked_at=now,
     )

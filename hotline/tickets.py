@@ -27,6 +27,7 @@ from hotline.models import (
     TicketSequence,
     UserTask,
 )
+from hotline.policy import active_profile
 
 CHANNELS = ("phone", "wechat", "web", "app", "email", "mailbox", "weibo", "upper_platform")
 CATEGORIES = (
@@ -166,7 +167,7 @@ def create_ticket(
     record_event(session, ticket.id, "ticket_created", actor, data={"channel": ticket.channel})
     # Same transaction: a repeat is flagged exactly when its ticket exists.
     repeats.flag_possible_repeats(
-        session, ticket, actor, repeats.rules_of(runtime.extras.get("profile"))
+        session, ticket, actor, repeats.rules_of(active_profile(runtime.extras))
     )
     runtime.start(
         session,
@@ -188,8 +189,8 @@ def create_ticket(
 
 
 def dispatch_due_at(session: Session, context: Any, ticket: Ticket) -> str:
-    """ISO time by which the center must dispatch; `context` carries `.extras["profile"]`."""
-    profile = context.extras.get("profile")
+    """ISO time by which the center must dispatch; `context` carries the profile in `.extras`."""
+    profile = active_profile(context.extras)
     due = None
     if profile is not None:
         due = dispatch_due(

@@ -6,6 +6,7 @@ raises `PolicyError` naming the file, the key and the problem.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 
 from hotline.policy.loader import PROFILES_DIR, PolicyError, load_profile
@@ -21,6 +22,8 @@ from hotline.policy.model import (
 )
 
 PROFILE_NAMES = ("guangyuan", "guizhou", "guangxi", "meizhou", "puyang")
+# The key under which the runtime's extras carry the active profile (hotline.services).
+PROFILE_KEY = "profile"
 
 
 @cache
@@ -29,10 +32,19 @@ def shipped_profile(name: str) -> Profile:
     return load_profile(name)
 
 
+def active_profile(extras: Mapping[str, object]) -> Profile:
+    """The active policy profile the runtime was started with (its `extras`)."""
+    profile = extras.get(PROFILE_KEY)
+    if not isinstance(profile, Profile):
+        raise LookupError(f"the runtime carries no policy profile (got {type(profile).__name__})")
+    return profile
+
+
 __all__ = [
     "CATEGORIES",
     "CHANNELS",
     "PROFILES_DIR",
+    "PROFILE_KEY",
     "PROFILE_NAMES",
     "URGENCIES",
     "ExtensionKind",
@@ -41,6 +53,7 @@ __all__ = [
     "PolicyError",
     "Profile",
     "TimedRule",
+    "active_profile",
     "load_profile",
     "shipped_profile",
 ]

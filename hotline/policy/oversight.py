@@ -146,7 +146,7 @@ def knowledge_of(profile: Any) -> Knowledge:
 # The rungs in order; government_review (报同级人民政府督办) is the last and never climbs.
 LEVELS = ("urge", "supervision_order", "yellow_card", "red_card", "summons", "government_review")
 FINAL_LEVEL = LEVELS[-1]
-# Ticket events the ticket diagram's handlers report (handlers.supervision.trigger).
+# Ticket events the ticket diagram's handlers report (handlers.escalation.trigger).
 TRIGGER_EVENTS = (
     "dispatch_overdue", "acknowledge_overdue", "overdue", "returned", "sent_back", "unsatisfied",
 )  # fmt: skip

@@ -14,19 +14,17 @@ from typing import Any
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
-from handlers import government  # noqa: F401  (registers ticket.government_decision)
 from hotline import clock, escalations
 from hotline.calendar import WorkingCalendar
 from hotline.directory import active_unit
 from hotline.errors import Conflict
 from hotline.joint import LIVE_STATUSES
 from hotline.models import JointPart, Ticket, TicketEvent, UserTask
-from hotline.policy.oversight import FINAL_LEVEL, next_level, supervision_of
+from hotline.policy.oversight import next_level, supervision_of
 from hotline.tickets import NEVER, TICKET_PROCESS
 from processes.context import HandlerContext
-from processes.forms import FormContext, form_rule
+from processes.forms import FormContext
 from processes.runtime import instances_of
-from processes.topics import topic
 
 # Ticket tasks whose diagram catches `government_decision` (joint_handling waits on a joint).
 DECISION_TASKS = ("triage", "acknowledge", "handle")
@@ -42,13 +40,6 @@ TRIGGER_TEXT = {
     "sent_back": "result sent back (审核退回)",
     "unsatisfied": "requester unsatisfied (不满意)",
 }
-
-
-def _ticket(ctx: HandlerContext) -> Ticket:
-    ticket = ctx.session.get(Ticket, ctx.ticket_id)
-    if ticket is None:
-        raise LookupError(f"instance {ctx.instance.id} has no ticket")
-    return ticket
 
 
 def _count_events(ctx: HandlerContext, kind: str, **match: Any) -> int:
@@ -98,12 +89,12 @@ def occurrences(ctx: HandlerContext, ticket: Ticket, event: str, unit: str | Non
 
 def trigger(ctx: HandlerContext, trigger: str, unit: str | None) -> None:
     """A ticket event that may climb the ladder per the profile (overdue, returned, ...)."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     if not escalations.is_open(ticket):
         return
     unit = unit if unit is not None else ticket.current_unit
     count = occurrences(ctx, ticket, trigger, unit)
-    rule = supervision_of(ctx.extras.get("profile")).trigger_for(trigger, count)
+    rule = supervision_of(ctx.profile).trigger_for(trigger, count)
     if rule is None:
         return
     reason = f"{TRIGGER_TEXT.get(trigger, trigger)}, {count}×: {rule.origin.source}"
@@ -122,7 +113,7 @@ def trigger(ctx: HandlerContext, trigger: str, unit: str | None) -> None:
 
 def ticket_finished(ctx: HandlerContext) -> None:
     """The ticket closed: open escalations resolve and the supervision process ends."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     resolved = escalations.resolve_open(ctx.session, ticket.id, f"ticket {ticket.status}")
     if resolved:
         ctx.emit("escalations_resolved", levels=[e.level for e in resolved], status=ticket.status)
@@ -133,10 +124,9 @@ def ticket_finished(ctx: HandlerContext) -> None:
 # -- service tasks of supervision.bpmn -------------------------------------------------------
 
 
-@topic("supervision.escalate")
 def escalate(ctx: HandlerContext) -> dict[str, Any]:
     """Record the rung at `level` (or the one a supervisor asked for) and when it climbs."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     asked = ctx.variables.get("escalation_requested") or {}
     level = asked.get("level") or ctx.variables["level"]
     reason = asked.get("reason") or ctx.variables.get("reason") or level
@@ -169,7 +159,7 @@ def escalate(ctx: HandlerContext) -> dict[str, Any]:
 
 def _climb_at(ctx: HandlerContext, level: str) -> str:
     """When the rung climbs without effect (the profile's working days), or never."""
-    climb = supervision_of(ctx.extras.get("profile")).climb(level)
+    climb = supervision_of(ctx.profile).climb(level)
     if climb is None or climb.after is None:
         return NEVER
     calendar = WorkingCalendar.load(ctx.session)
@@ -203,10 +193,9 @@ def stalled(session: Any, ticket: Ticket, unit: str | None, stage: str | None) -
     return not (stage == "dispatched" and ticket.status != "dispatched")
 
 
-@topic("supervision.check_effect")
 def check_effect(ctx: HandlerContext) -> dict[str, Any]:
     """The rung's time is up: end if it had its effect, else take the next rung."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     level, unit = ctx.variables["level"], ctx.variables.get("unit")
     upper = next_level(level)
     if upper is None or not stalled(ctx.session, ticket, unit, ctx.variables.get("stage")):
@@ -221,10 +210,9 @@ def check_effect(ctx: HandlerContext) -> dict[str, Any]:
     }
 
 
-@topic("supervision.government_decision")
 def forward_government_decision(ctx: HandlerContext) -> dict[str, Any]:
     """The leader decided: close the rung and send the decision into the running ticket."""
-    ticket = _ticket(ctx)
+    ticket = ctx.ticket
     instruction = ctx.form.get("instruction")
     unit, due_at = ctx.variables["unit"], ctx.variables["due_at"]
     escalations.resolve_open(ctx.session, ticket.id, f"government decision: {instruction}")
@@ -269,7 +257,6 @@ def awaiting_decision(session: Any, ticket: Ticket) -> bool:
     return bool(waiting) or bool(instances_of(session, ticket.id, "joint"))
 
 
-@form_rule("supervision", FINAL_LEVEL)
 def government_review_fields(data: dict[str, Any], ctx: FormContext) -> None:
     """An active unit, a future aware due time, and a ticket that can still be redirected."""
     errors: dict[str, list[str]] = {}
