@@ -9,8 +9,8 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from api.context import require_role, services
-from hotline import clock
+from api.context import require, services
+from hotline import access, clock
 from hotline.errors import Invalid, NotFound
 from scheduler.clockdrive import ClockError, advance_clock
 
@@ -77,7 +77,7 @@ def get_clock() -> dict[str, Any]:
 
 @blp.route("/clock", methods=["POST"])
 @manual_clock_only
-@require_role("admin", message="only an admin may set the clock")
+@require(access.may_set_clock, message="only an admin may set the clock")
 @blp.arguments(ClockSetSchema)
 @blp.response(200, ClockSchema)
 @blp.doc(security=[{"bearer": []}])

@@ -34,8 +34,9 @@ def unit_of_work() -> Iterator[Session]:
         yield session
 
 
-def require_role(*roles: str, message: str) -> Callable[[View], View]:
-    """Refuse other callers with 403 before the body is read or validated.
+def require(allowed: Callable[[Actor], bool], *, message: str) -> Callable[[View], View]:
+    """Refuse callers `allowed` (a `hotline.access` decision) turns down, with 403 and `message`,
+    before the body is read or validated.
 
     Place it between `@blp.route` and `@blp.arguments`, so a caller without the role
     learns nothing about what a valid body would be.
@@ -44,7 +45,7 @@ def require_role(*roles: str, message: str) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if actor().role not in roles:
+            if not allowed(actor()):
                 raise Forbidden(message)
             return view(*args, **kwargs)
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from api.context import actor, unit_of_work
 from api.schemas.processes import DefinitionSchema
+from hotline import access
 from hotline.errors import Forbidden, Invalid
 from hotline.models import ProcessDefinition
 from processes.problems import DeploymentRefused
@@ -49,7 +50,7 @@ def create() -> Any:
     Kept for existing clients; the multipart endpoint deploys several files at once
     and reports warnings. Refusals name the file, element and problem.
     """
-    if actor().role != "admin":
+    if not access.may_deploy(actor()):
         raise Forbidden("only admins deploy diagrams")
     xml = request.get_data()
     filename = request.args.get("filename") or "upload.bpmn"

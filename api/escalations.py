@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from api.context import actor, require_role, services, unit_of_work
+from api.context import actor, require, services, unit_of_work
 from api.errors import documented_errors
 from api.schemas.escalations import (
     EscalationCreateSchema,
@@ -14,8 +14,7 @@ from api.schemas.escalations import (
     EscalationQuerySchema,
     EscalationSchema,
 )
-from hotline import escalations
-from hotline.escalations import ESCALATING_ROLES
+from hotline import access, escalations
 from hotline.models import Escalation
 
 blp = Blueprint("escalations", __name__, url_prefix="/api/v1", description="Escalations (督办)")
@@ -29,7 +28,7 @@ def present(row: Escalation, ticket_number: str) -> dict[str, Any]:
 
 
 @blp.route("/tickets/<string:number>/escalations", methods=["POST"])
-@require_role(*ESCALATING_ROLES, message="only the center and supervisors escalate tickets")
+@require(access.may_escalate, message="only the center and supervisors escalate tickets")
 @blp.arguments(EscalationCreateSchema)
 @blp.response(201, EscalationSchema)
 @blp.doc(

@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
-from api.context import actor, require_role, services, unit_of_work
+from api.context import actor, require, services, unit_of_work
 from api.errors import documented_errors
 from api.schemas.knowledge_questions import (
     QuestionCreateSchema,
@@ -15,8 +15,7 @@ from api.schemas.knowledge_questions import (
     QuestionQuerySchema,
     QuestionSchema,
 )
-from hotline import knowledge_questions
-from hotline.knowledge_questions import ASKING_ROLES
+from hotline import access, knowledge_questions
 from hotline.models import KnowledgeQuestion
 
 blp = Blueprint(
@@ -35,7 +34,7 @@ def present(session: Session, row: KnowledgeQuestion) -> dict[str, Any]:
 
 
 @blp.route("", methods=["POST"])
-@require_role(*ASKING_ROLES, message="only the center asks units knowledge questions")
+@require(access.may_ask_question, message="only the center asks units knowledge questions")
 @blp.arguments(QuestionCreateSchema)
 @blp.response(201, QuestionSchema)
 @blp.doc(

@@ -6,9 +6,10 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from api.context import actor, require_role, services, unit_of_work
+from api.context import actor, require, services, unit_of_work
 from api.errors import documented_errors
 from api.schemas.migrations import MigrationReportSchema, MigrationRequestSchema
+from hotline import access
 from processes.migration import migrate
 
 blp = Blueprint(
@@ -20,7 +21,7 @@ blp = Blueprint(
 
 
 @blp.route("/<process_id>/migrations", methods=["POST"])
-@require_role("admin", message="only admins migrate process instances")
+@require(access.may_migrate, message="only admins migrate process instances")
 @blp.arguments(MigrationRequestSchema)
 @blp.response(200, MigrationReportSchema)
 @blp.doc(

@@ -9,16 +9,16 @@ from flask_smorest import Blueprint
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.context import actor, require_role, unit_of_work
+from api.context import actor, require, unit_of_work
 from api.errors import documented_errors
 from api.schemas.processes import (
-    READ_ROLES,
     READERS,
     UPLOAD_BODY,
     DeployedProcessSchema,
     ProcessSchema,
     ProcessVersionSchema,
 )
+from hotline import access
 from hotline.errors import Forbidden, Invalid, NotFound
 from hotline.models import ProcessDefinition, ProcessInstance
 from processes.problems import DeploymentRefused
@@ -34,7 +34,7 @@ MAX_FILENAME = 200
 
 
 def _require_reader() -> None:
-    if actor().role not in READ_ROLES:
+    if not access.may_read_processes(actor()):
         raise Forbidden("only admin and center users see deployed processes")
 
 
@@ -87,7 +87,7 @@ def _uploads() -> list[tuple[str, bytes]]:
 
 
 @blp.route("", methods=["POST"])
-@require_role("admin", message="only admins deploy diagrams")
+@require(access.may_deploy, message="only admins deploy diagrams")
 @blp.response(201, DeployedProcessSchema(many=True))
 @blp.doc(
     security=[{"bearer": []}],

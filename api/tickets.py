@@ -7,7 +7,7 @@ from typing import Any
 from flask import url_for
 from flask_smorest import Blueprint
 
-from api.context import actor, require_role, services, unit_of_work
+from api.context import actor, require, services, unit_of_work
 from api.errors import documented_errors
 from api.schemas.tickets import (
     IdempotencyHeaderSchema,
@@ -17,23 +17,14 @@ from api.schemas.tickets import (
     TicketQuerySchema,
     TicketRepeatsSchema,
 )
-from hotline import clock, milestones, repeats, tickets
+from hotline import access, clock, milestones, repeats, tickets
 from hotline.actors import Actor
 from hotline.calendar import WorkingCalendar
 from hotline.deadlines import remaining_working_time
 from hotline.errors import Forbidden
 from hotline.models import Ticket
-from hotline.tickets import INTAKE_ROLES
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1/tickets", description="Tickets (工单)")
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678 for mobiles; only the last 4 digits of shorter numbers."""
-    digits = [c for c in phone if c.isdigit()]
-    if len(digits) >= 11:
-        return "".join(digits[:3]) + "****" + "".join(digits[-4:])
-    return "****" + "".join(digits[-4:]) if len(digits) >= 8 else "****"
 
 
 def present(ticket: Ticket, who: Actor, calendar: WorkingCalendar) -> dict[str, Any]:
@@ -42,10 +33,7 @@ def present(ticket: Ticket, who: Actor, calendar: WorkingCalendar) -> dict[str, 
     data["remaining_working_seconds"] = remaining_seconds(ticket, calendar)
     # Overdue is a property of the deadline, whatever step the ticket is at.
     data["overdue"] = tickets.is_overdue(ticket, clock.now())
-    requester = {"name": ticket.requester_name, "phone": ticket.requester_phone}
-    if ticket.confidential and who.role == "unit":
-        requester = {"name": "***", "phone": mask_phone(ticket.requester_phone)}
-    data["requester"] = requester
+    data["requester"] = access.requester_shown(ticket, who)
     return data
 
 
@@ -58,7 +46,7 @@ def remaining_seconds(ticket: Ticket, calendar: WorkingCalendar) -> int | None:
 
 
 @blp.route("", methods=["POST"])
-@require_role(*INTAKE_ROLES, message="only operators, the center and admins register tickets")
+@require(access.may_register, message="only operators, the center and admins register tickets")
 @blp.arguments(TicketCreateSchema)
 @blp.arguments(IdempotencyHeaderSchema, location="headers", as_kwargs=True)
 @blp.response(201, TicketDetailSchema)
@@ -117,7 +105,7 @@ def repeats_of(number: str) -> dict[str, Any]:
     who = actor()
     with unit_of_work() as session:
         ticket = tickets.get_ticket(session, who, number)
-        if not _sees_repeats(who):
+        if not access.sees_repeats(who):
             raise Forbidden("possible repeats are shown to the center, not to handling units")
         return {
             "number": ticket.number,
@@ -126,19 +114,11 @@ def repeats_of(number: str) -> dict[str, Any]:
         }
 
 
-REPEAT_READERS = ("operator", "center", "supervisor", "admin")
-
-
-def _sees_repeats(who: Actor) -> bool:
-    # Repeats name other tickets by phone or content: only those who triage or oversee see them.
-    return who.role in REPEAT_READERS
-
-
 def _detail(session: Any, ticket: Ticket, who: Actor) -> dict[str, Any]:
     data = present(ticket, who, WorkingCalendar.load(session))
     data["events"] = tickets.ticket_events(session, ticket)
     data["tasks"] = tickets.open_tasks(session, ticket)
-    if _sees_repeats(who):
+    if access.sees_repeats(who):
         data["possible_repeats"] = repeats.possible_repeats(session, ticket)
     data["links"] = repeats.ticket_links(session, ticket)
     data["milestones"] = milestones.ticket_milestones(session, ticket)

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline import clock
-from hotline.actors import ROLES, Actor
+from hotline.access import ROLES
+from hotline.actors import Actor
 from hotline.errors import Conflict, Invalid
 from hotline.models import Unit, User
 

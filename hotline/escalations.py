@@ -15,21 +15,18 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from hotline import clock
+from hotline import access, clock
 from hotline.actors import Actor
 from hotline.errors import Conflict, Forbidden, Invalid
 from hotline.models import Escalation, ProcessInstance, Ticket, UserTask
 from hotline.policy.oversight import FINAL_LEVEL, LEVELS, next_level
-from hotline.tickets import OPEN_STATUSES, get_ticket, visible_tickets
+from hotline.tickets import OPEN_STATUSES, get_ticket
 from processes.messaging import lock_ticket
 from processes.runtime import instances_of
 
 __all__ = ["FINAL_LEVEL", "LEVELS", "next_level"]
 
 SUPERVISION_PROCESS = "supervision"
-ESCALATING_ROLES = ("center", "supervisor", "admin")
-# Who reads every escalation; units read their own, the leader those of tickets brought to it.
-READ_ALL_ROLES = ("center", "supervisor", "authority", "admin")
 ANY_UNIT: Any = object()  # `unit=ANY_UNIT`: every unit's ladder of the ticket
 
 
@@ -189,7 +186,7 @@ def escalate(
     session: Session, runtime: Any, actor: Actor, number: str, level: str, reason: str
 ) -> Escalation:
     """A supervisor's (or the center's) escalation of an open ticket; the recorded rung."""
-    if actor.role not in ESCALATING_ROLES:
+    if not access.may_escalate(actor):
         raise Forbidden("only the center and supervisors escalate tickets")
     if level not in LEVELS:
         raise Invalid(
@@ -224,17 +221,9 @@ def escalate(
 
 
 def visible_escalations(actor: Actor) -> Select[tuple[Escalation, str]]:
-    """Escalations (with their ticket numbers) the actor may read."""
+    """Escalations (with their ticket numbers) the actor may read (`access.escalation_scope`)."""
     query = select(Escalation, Ticket.number).join(Ticket, Ticket.id == Escalation.ticket_id)
-    if actor.role in READ_ALL_ROLES:
-        return query
-    if actor.role == "unit":
-        return query.where(Escalation.unit_code == actor.unit_code)
-    if actor.role == "leader":
-        # Tickets brought to the leader, exactly as the ticket list decides it.
-        brought = visible_tickets(actor).with_only_columns(Ticket.id).correlate(None)
-        return query.where(Escalation.ticket_id.in_(brought))
-    raise Forbidden("operators do not read escalations")
+    return query.where(access.escalation_scope(actor))
 
 
 def list_escalations(
@@ -248,7 +237,7 @@ def list_escalations(
     per_page: int = 20,
 ) -> tuple[list[tuple[Escalation, str]], int]:
     """A page of visible escalations, newest first, and the total count."""
-    if actor.role == "unit" and unit not in (None, actor.unit_code):
+    if not access.may_filter_unit(actor, unit):
         raise Forbidden("a unit sees only the escalations against itself")
     query = visible_escalations(actor)
     if unit:

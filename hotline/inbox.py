@@ -1,25 +1,27 @@
-"""Users' view of user tasks: inboxes and single tasks, read from the task index only."""
+"""Users' view of user tasks: inboxes and single tasks, read from the task index only.
+
+Which tasks are offered to whom is `hotline.access.task_scope`, the SQL form of `may_claim`.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, literal, or_, select
+from typing import cast
+
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from hotline import access
 from hotline.actors import Actor
 from hotline.errors import NotFound
 from hotline.models import Ticket, UserTask
 
+OfferedRows = Select[tuple[UserTask, str | None]]
 
-def _offered_to(actor: Actor) -> Select[tuple[UserTask, str | None]]:
+
+def _offered_to(actor: Actor) -> OfferedRows:
     query = select(UserTask, Ticket.number).outerjoin(Ticket, Ticket.id == UserTask.ticket_id)
-    if actor.role == "admin":
-        return query
-    padded = literal(",") + func.replace(UserTask.candidate_group, " ", "") + literal(",")
-    # autoescape: "_" and "%" in unit codes are literal, not LIKE wildcards.
-    conditions = [padded.contains(f",{group},", autoescape=True) for group in sorted(actor.groups)]
-    if actor.role == "center":
-        conditions.append(UserTask.candidate_group.is_(None))
-    return query.where(or_(*conditions))
+    # The outer join leaves the number None for tasks without a ticket (knowledge tasks).
+    return cast(OfferedRows, query.where(access.task_scope(actor)))
 
 
 def inbox(

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hotline import clock
+from hotline import access, clock
 from hotline.actors import Actor
 from hotline.directory import active_unit
 from hotline.errors import Conflict, Forbidden, Invalid
@@ -21,24 +21,20 @@ from hotline.history import record_article_event
 from hotline.knowledge_access import (  # noqa: F401  (re-exported)  # noqa: F401
     ARTICLE_STATUSES,
     CONTENT_FIELDS,
-    EDITORS,
     KEYWORD_SEPARATORS,
     MAX_KEYWORD_LENGTH,
     MAX_KEYWORDS,
     OUTDATED_FOLLOW_UP,
     PUBLISH_PROCESS,
-    READERS,
     RETIRE_PROCESS,
     TYPES,
     UNPUBLISHED,
     VERSION_STATUSES,
-    _check_reader,
     _writable,
     article_events,
     article_instances,
     get_article,
     list_articles,
-    may_write,
     open_tasks,
     pending_version,
     published_version,
@@ -160,11 +156,11 @@ def _check_dates(version: ArticleVersion, changed: dict[str, Any]) -> None:
 def create_article(session: Session, actor: Actor, data: dict[str, Any]) -> Article:
     """A new article with draft version 1: units for themselves, the center for any unit."""
     unit = data.get("unit")
-    if actor.role == "unit":
+    if access.is_unit_user(actor):
         if unit and unit != actor.unit_code:
             raise Forbidden(f"a unit writes articles for itself ({actor.unit_code}), not {unit}")
         unit = actor.unit_code
-    elif actor.role in EDITORS:
+    elif access.edits_any_unit(actor):
         if not unit:
             raise Invalid("say which unit owns the article", fields={"unit": ["required"]})
         if active_unit(session, unit) is None:

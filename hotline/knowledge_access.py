@@ -1,4 +1,4 @@
-"""Who may read and write knowledge articles, and the reads: versions, history, lists.
+"""Knowledge article reads (versions, history, lists) as `hotline.access` allows them.
 
 Split from `hotline.knowledge`, which re-exports these names.
 """
@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hotline import access
 from hotline.actors import Actor
 from hotline.errors import Conflict, Forbidden, NotFound
 from hotline.models import (
@@ -32,10 +33,6 @@ UNPUBLISHED = ("draft", "in_review", "rejected")
 CONTENT_FIELDS = (
     "question", "answer", "type", "keywords", "region", "valid_from", "valid_until", "review_at",
 )  # fmt: skip
-# Who reads every unit's articles; unit users read their own unit's only.
-READERS = ("operator", "center", "supervisor", "authority", "admin")
-# Who writes and submits for any unit; unit users write for their own unit only.
-EDITORS = ("center", "admin")
 MAX_KEYWORDS = 20
 MAX_KEYWORD_LENGTH = 40
 KEYWORD_SEPARATORS = re.compile(r"[,，、;；\n]+")
@@ -43,33 +40,21 @@ KEYWORD_SEPARATORS = re.compile(r"[,，、;；\n]+")
 OUTDATED_FOLLOW_UP = timedelta(days=30)
 
 
-# -- permissions -------------------------------------------------------------------------------
-
-
-def may_write(actor: Actor, article: Article) -> bool:
-    """The unit's own users, the center and admins edit, submit and ask to retire."""
-    if actor.role in EDITORS:
-        return True
-    return actor.role == "unit" and actor.unit_code == article.unit_code
-
-
-def _check_reader(actor: Actor) -> None:
-    if actor.role not in READERS and actor.role != "unit":
-        raise Forbidden(f"the {actor.role} role does not read the knowledge base's drafts")
+# -- one article, as access allows -------------------------------------------------------------
 
 
 def get_article(session: Session, actor: Actor, article_id: int, *, lock: bool = False) -> Article:
     """One article the actor may see (404 for other units' articles)."""
-    _check_reader(actor)
+    access.check_knowledge_reader(actor)
     article = session.get(Article, article_id, with_for_update=lock, populate_existing=lock)
-    if article is None or (actor.role == "unit" and actor.unit_code != article.unit_code):
+    if article is None or not access.sees_article(actor, article):
         raise NotFound(f"article {article_id} not found")
     return article
 
 
 def _writable(session: Session, actor: Actor, article_id: int) -> Article:
     article = get_article(session, actor, article_id, lock=True)
-    if not may_write(actor, article):
+    if not access.may_write_article(actor, article):
         raise Forbidden(f"article {article_id} belongs to unit {article.unit_code}")
     if article.status == "retired":
         raise Conflict(f"article {article_id} is retired")
@@ -156,7 +141,7 @@ def list_articles(
 
     The shown version is the published one, else the newest; `type` filters on it.
     """
-    _check_reader(actor)
+    access.check_knowledge_reader(actor)
     newest = (
         select(ArticleVersion.article_id, func.max(ArticleVersion.id).label("version_id"))
         .group_by(ArticleVersion.article_id)
@@ -168,8 +153,7 @@ def list_articles(
         .join(newest, newest.c.article_id == Article.id)
         .join(ArticleVersion, ArticleVersion.id == shown)
     )
-    if actor.role == "unit":
-        query = query.where(Article.unit_code == actor.unit_code)
+    query = query.where(access.article_scope(actor))
     if status:
         query = query.where(Article.status == status)
     if unit:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from hotline import clock
+from hotline import access, clock
 from hotline.actors import Actor
 from hotline.calendar import WorkingCalendar
 from hotline.deadlines import apply_limit
@@ -29,8 +29,6 @@ from hotline.policy import active_profile
 from hotline.policy.oversight import knowledge_of
 
 QUESTION_PROCESS = "knowledge_question"
-ASKING_ROLES = ("center", "admin")
-READ_ALL_ROLES = ("center", "supervisor", "admin")
 # A submitted (in review) or published version may answer a question.
 ANSWERING_VERSION_STATUSES = ("in_review", "published")
 # A direct answer cites a handful of articles, never hundreds.
@@ -53,7 +51,7 @@ def ask(
     session: Session, runtime: Any, actor: Actor, *, unit: str, question: str
 ) -> KnowledgeQuestion:
     """The center asks `unit` a question; the unit's answer task starts with its deadline."""
-    if actor.role not in ASKING_ROLES:
+    if not access.may_ask_question(actor):
         raise Forbidden("only the center asks units knowledge questions")
     if active_unit(session, unit) is None:
         raise Invalid(
@@ -212,13 +210,8 @@ def mark_answered(
 
 
 def visible_questions(actor: Actor) -> Select[tuple[KnowledgeQuestion]]:
-    """Questions the actor may read: a unit its own, the center, supervisors and admins all."""
-    query = select(KnowledgeQuestion)
-    if actor.role in READ_ALL_ROLES:
-        return query
-    if actor.role == "unit":
-        return query.where(KnowledgeQuestion.unit_code == actor.unit_code)
-    raise Forbidden("only the center, supervisors and the units asked read knowledge questions")
+    """Questions the actor may read (`access.question_scope`); Forbidden for other roles."""
+    return select(KnowledgeQuestion).where(access.question_scope(actor))
 
 
 def list_questions(
@@ -232,7 +225,7 @@ def list_questions(
     per_page: int = 20,
 ) -> tuple[list[KnowledgeQuestion], int]:
     """A page of visible questions, newest first, and the total count."""
-    if actor.role == "unit" and unit not in (None, actor.unit_code):
+    if not access.may_filter_unit(actor, unit):
         raise Forbidden("a unit sees only the questions asked of itself")
     query = visible_questions(actor)
     if unit:

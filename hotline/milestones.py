@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline import clock
+from hotline import access, clock
 from hotline.actors import Actor
 from hotline.errors import Conflict, Forbidden, NotFound
 from hotline.history import record_event
@@ -72,7 +72,7 @@ def pending(session: Session, ticket: Ticket, name: str, due_at: str) -> bool:
 
 def report(session: Session, actor: Actor, ticket: Ticket, name: str, note: str) -> dict:
     """The handling unit reports milestone `name` (初步处置意见, 处理进度); late reports count."""
-    if actor.role != "admin" and (actor.role != "unit" or actor.unit_code != ticket.current_unit):
+    if not access.may_report_milestone(actor, ticket):
         raise Forbidden("only the unit handling the ticket reports its milestones")
     if ticket.status in CLOSED_STATUSES:  # an archived ticket's history is final
         raise Conflict(f"ticket {ticket.number} is {ticket.status}: its milestones are closed")

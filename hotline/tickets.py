@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, not_, or_, select, update
+from sqlalchemy import Select, and_, func, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline import clock, repeats
+from hotline import access, clock, repeats
 from hotline.actors import Actor
 from hotline.calendar import WorkingCalendar
 from hotline.deadlines import TicketDeadlines, compute_deadlines, dispatch_due
@@ -21,7 +21,6 @@ from hotline.errors import Conflict, Forbidden, NotFound
 from hotline.history import record_event
 from hotline.models import (
     IdempotencyKey,
-    JointPart,
     Ticket,
     TicketEvent,
     TicketSequence,
@@ -49,7 +48,6 @@ OPEN_STATUSES = tuple(s for s in STATUSES if s not in CLOSED_STATUSES)
 UNHANDLED_STATUSES = (
     "dispatched", "handling", "extension_requested", "objection_raised",
 )  # fmt: skip
-INTAKE_ROLES = ("operator", "center", "admin")
 TICKET_PROCESS = "ticket"
 NEVER = "9999-12-31T00:00:00+00:00"  # a timer date for a rule the profile does not have
 
@@ -120,7 +118,7 @@ def create_ticket(
     idempotency_key: str | None = None,
 ) -> Intake:
     """Register a demand and start its `ticket` process; replay an Idempotency-Key."""
-    if actor.role not in INTAKE_ROLES:
+    if not access.may_register(actor):
         raise Forbidden("only operators, the center and admins register tickets")
     fingerprint = request_hash(data)
     if idempotency_key:
@@ -218,26 +216,8 @@ def _replay(session: Session, actor: Actor, key: str, fingerprint: str) -> Ticke
 
 
 def visible_tickets(actor: Actor) -> Select[tuple[Ticket]]:
-    """Tickets the actor may see.
-
-    A unit sees those it holds and joint tickets it has a part in; the leader role only
-    tickets brought to it (a leader_instruction or government_review task).
-    """
-    query = select(Ticket)
-    if actor.role == "unit":
-        has_part = exists().where(
-            JointPart.ticket_id == Ticket.id,
-            JointPart.unit_code == actor.unit_code,
-            JointPart.status != "cancelled",
-        )
-        has_part = and_(Ticket.joint.is_(True), has_part)
-        query = query.where(or_(Ticket.current_unit == actor.unit_code, has_part))
-    elif actor.role == "leader":
-        brought = exists().where(
-            UserTask.ticket_id == Ticket.id, UserTask.candidate_group == "leader"
-        )
-        query = query.where(brought)
-    return query
+    """Tickets the actor may see (`hotline.access.ticket_scope` decides)."""
+    return select(Ticket).where(access.ticket_scope(actor))
 
 
 def is_overdue(ticket: Ticket, now: datetime) -> bool:

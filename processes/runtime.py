@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from hotline import clock
+from hotline import access, clock
 from hotline.actors import SYSTEM, Actor
 from hotline.errors import Conflict, Forbidden, Invalid, NotFound, WorkflowError
 from hotline.history import record_instance_event
@@ -101,7 +101,7 @@ class Runtime:
     ) -> UserTask:
         """Complete a ready user task with form data; 403/404/409/422 as DomainErrors."""
         record = self._task_record(session, task_id)
-        if not actor.may_claim(record.candidate_group):
+        if not access.may_claim(actor, record.candidate_group):
             raise Forbidden(
                 f"task {task_id} ({record.task_id}) is offered to "
                 f"{record.candidate_group or 'center'!r}, not to you"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-READ_ROLES = ("admin", "center")
 READERS = "Readable by admin and center users; others get 403."
 
 

@@ -1,0 +1,265 @@
+"""Who may see or do what: every access decision of the service, in one module.
+
+Views, the inbox query, ticket, escalation, question and knowledge reads all ask these
+functions; no other module compares roles. A decision needed both in Python (one row in
+hand) and in SQL (a list query) is written once, as a rule, and both forms are read from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select, true
+
+from hotline.actors import Actor
+from hotline.errors import Forbidden
+from hotline.models import Article, Escalation, JointPart, KnowledgeQuestion, Ticket, UserTask
+
+ROLES = ("operator", "center", "unit", "supervisor", "leader", "authority", "admin")
+
+# -- role sets: the only place roles are listed ----------------------------------------------
+
+ADMIN_ROLES = ("admin",)  # deploy diagrams, migrate instances, set the manual clock
+INTAKE_ROLES = ("operator", "center", "admin")
+# Repeats name other tickets by phone or content: only those who triage or oversee see them.
+REPEAT_READERS = ("operator", "center", "supervisor", "admin")
+PROCESS_READERS = ("admin", "center")
+ESCALATING_ROLES = ("center", "supervisor", "admin")
+# Who reads every escalation; units read their own, the leader those of tickets brought to it.
+ESCALATION_READERS = ("center", "supervisor", "authority", "admin")
+QUESTION_ASKERS = ("center", "admin")
+QUESTION_READERS = ("center", "supervisor", "admin")
+# Who reads every unit's articles; unit users read their own unit's only.
+KNOWLEDGE_READERS = ("operator", "center", "supervisor", "authority", "admin")
+# Who writes and submits for any unit; unit users write for their own unit only.
+KNOWLEDGE_EDITORS = ("center", "admin")
+UNIT_ROLE = "unit"  # users of one handling unit: they see only what concerns that unit
+LEADER_ROLE = "leader"  # sees only tickets brought to it (a task offered to `leader`)
+# Who may claim every task, and who claims tasks offered to no group.
+CLAIMS_EVERY_TASK = ("admin",)
+CLAIMS_UNOFFERED = ("center",)
+
+
+# -- roles and units -------------------------------------------------------------------------
+
+
+def is_unit_user(actor: Actor) -> bool:
+    """Whether the actor works for one handling unit and sees only that unit's matters."""
+    return actor.role == UNIT_ROLE
+
+
+def may_filter_unit(actor: Actor, unit: str | None) -> bool:
+    """Whether the actor may ask for `unit`'s rows: a unit user only for its own."""
+    return not is_unit_user(actor) or unit in (None, actor.unit_code)
+
+
+def groups(actor: Actor) -> set[str]:
+    """Candidate groups: the role, `unit:<code>` for units, `unit_reviewer:<code>` too."""
+    found = {actor.role}
+    if actor.unit_code:
+        found.add(f"unit:{actor.unit_code}")
+        if actor.reviewer:
+            found.add(f"unit_reviewer:{actor.unit_code}")
+    return found
+
+
+# -- tasks: one claim rule, read by the Python check and the inbox SQL ------------------------
+
+
+@dataclass(frozen=True)
+class ClaimRule:
+    """Which tasks an actor may claim; `may_claim` and `task_scope` both read it."""
+
+    every_task: bool  # any task, whatever it is offered to
+    unoffered: bool  # tasks offered to no group at all
+    groups: frozenset[str]  # tasks offered to one of these (comma-separated candidate groups)
+
+
+def claim_rule(actor: Actor) -> ClaimRule:
+    """The actor's claim rule."""
+    return ClaimRule(
+        every_task=actor.role in CLAIMS_EVERY_TASK,
+        unoffered=actor.role in CLAIMS_UNOFFERED,
+        groups=frozenset(groups(actor)),
+    )
+
+
+def may_claim(actor: Actor, candidate_group: str | None) -> bool:
+    """Whether a task offered to `candidate_group` (comma-separated) is the actor's."""
+    rule = claim_rule(actor)
+    if rule.every_task:
+        return True
+    if not candidate_group:
+        return rule.unoffered
+    # Spaces are dropped as the SQL form drops them: "a, b" and "a,b" offer the same groups.
+    return bool(set(candidate_group.replace(" ", "").split(",")) & rule.groups)
+
+
+def task_scope(actor: Actor) -> ColumnElement[bool]:
+    """SQL twin of `may_claim` over `user_tasks`: the tasks offered to the actor."""
+    rule = claim_rule(actor)
+    if rule.every_task:
+        return true()
+    padded = literal(",") + func.replace(UserTask.candidate_group, " ", "") + literal(",")
+    # autoescape: "_" and "%" in unit codes are literal, not LIKE wildcards.
+    conditions = [padded.contains(f",{group},", autoescape=True) for group in sorted(rule.groups)]
+    if rule.unoffered:
+        conditions.append(or_(UserTask.candidate_group.is_(None), UserTask.candidate_group == ""))
+    return or_(*conditions)
+
+
+# -- tickets ---------------------------------------------------------------------------------
+
+
+def ticket_scope(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition on `tickets`: the tickets the actor may see.
+
+    A unit sees those it holds and joint tickets it has a part in; the leader role only
+    tickets brought to it (a leader_instruction or government_review task); others all.
+    """
+    if is_unit_user(actor):
+        has_part = exists().where(
+            JointPart.ticket_id == Ticket.id,
+            JointPart.unit_code == actor.unit_code,
+            JointPart.status != "cancelled",
+        )
+        return or_(Ticket.current_unit == actor.unit_code, and_(Ticket.joint.is_(True), has_part))
+    if actor.role == LEADER_ROLE:
+        return exists().where(
+            UserTask.ticket_id == Ticket.id, UserTask.candidate_group == LEADER_ROLE
+        )
+    return true()
+
+
+def may_register(actor: Actor) -> bool:
+    """Whether the actor registers tickets (intake): operators, the center and admins."""
+    return actor.role in INTAKE_ROLES
+
+
+def sees_repeats(actor: Actor) -> bool:
+    """Whether the actor sees possible repeats (they name other tickets by phone or content)."""
+    return actor.role in REPEAT_READERS
+
+
+def may_report_milestone(actor: Actor, ticket: Ticket) -> bool:
+    """Whether the actor reports the ticket's milestones: its handling unit, or an admin."""
+    if actor.role in ADMIN_ROLES:
+        return True
+    return is_unit_user(actor) and actor.unit_code == ticket.current_unit
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678 for mobiles; only the last 4 digits of shorter numbers."""
+    digits = [c for c in phone if c.isdigit()]
+    if len(digits) >= 11:
+        return "".join(digits[:3]) + "****" + "".join(digits[-4:])
+    return "****" + "".join(digits[-4:]) if len(digits) >= 8 else "****"
+
+
+def requester_shown(ticket: Ticket, actor: Actor) -> dict[str, str]:
+    """The requester's name and phone as the actor may see them.
+
+    Units get them masked on confidential tickets: the requester's data is kept from those
+    who do not need it (guangyuan 第二十二条 严禁泄露诉求人信息; guangxi 第二十二条 保密机制).
+    """
+    if ticket.confidential and is_unit_user(actor):
+        return {"name": "***", "phone": mask_phone(ticket.requester_phone)}
+    return {"name": ticket.requester_name, "phone": ticket.requester_phone}
+
+
+# -- escalations -----------------------------------------------------------------------------
+
+
+def may_escalate(actor: Actor) -> bool:
+    """Whether the actor escalates tickets (督办): the center, supervisors and admins."""
+    return actor.role in ESCALATING_ROLES
+
+
+def escalation_scope(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition on `escalations` the actor may read; Forbidden for operators and others.
+
+    Units read those against themselves, the leader those of tickets brought to it.
+    """
+    if actor.role in ESCALATION_READERS:
+        return true()
+    if is_unit_user(actor):
+        return Escalation.unit_code == actor.unit_code
+    if actor.role == LEADER_ROLE:
+        # Tickets brought to the leader, exactly as the ticket list decides it.
+        brought = select(Ticket.id).where(ticket_scope(actor)).correlate(None)
+        return Escalation.ticket_id.in_(brought)
+    raise Forbidden("operators do not read escalations")
+
+
+# -- knowledge questions ---------------------------------------------------------------------
+
+
+def may_ask_question(actor: Actor) -> bool:
+    """Whether the actor asks units knowledge questions: the center and admins."""
+    return actor.role in QUESTION_ASKERS
+
+
+def question_scope(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition on `knowledge_questions` the actor may read; Forbidden for others.
+
+    A unit reads those asked of itself; the center, supervisors and admins all.
+    """
+    if actor.role in QUESTION_READERS:
+        return true()
+    if is_unit_user(actor):
+        return KnowledgeQuestion.unit_code == actor.unit_code
+    raise Forbidden("only the center, supervisors and the units asked read knowledge questions")
+
+
+# -- knowledge articles ----------------------------------------------------------------------
+
+
+def check_knowledge_reader(actor: Actor) -> None:
+    """Forbidden unless the actor reads the knowledge base's drafts (leaders do not)."""
+    if actor.role not in KNOWLEDGE_READERS and not is_unit_user(actor):
+        raise Forbidden(f"the {actor.role} role does not read the knowledge base's drafts")
+
+
+def sees_article(actor: Actor, article: Article) -> bool:
+    """Whether the actor sees this article: units their own unit's, readers all."""
+    return not is_unit_user(actor) or actor.unit_code == article.unit_code
+
+
+def article_scope(actor: Actor) -> ColumnElement[bool]:
+    """SQL twin of `sees_article` over `articles`."""
+    return Article.unit_code == actor.unit_code if is_unit_user(actor) else true()
+
+
+def edits_any_unit(actor: Actor) -> bool:
+    """Whether the actor writes articles for any unit (the center and admins)."""
+    return actor.role in KNOWLEDGE_EDITORS
+
+
+def may_write_article(actor: Actor, article: Article) -> bool:
+    """The unit's own users, the center and admins edit, submit and ask to retire."""
+    if edits_any_unit(actor):
+        return True
+    return is_unit_user(actor) and actor.unit_code == article.unit_code
+
+
+# -- processes and administration ------------------------------------------------------------
+
+
+def may_read_processes(actor: Actor) -> bool:
+    """Whether the actor sees deployed processes and their versions: admin and center."""
+    return actor.role in PROCESS_READERS
+
+
+def may_deploy(actor: Actor) -> bool:
+    """Whether the actor deploys BPMN diagrams: admins only."""
+    return actor.role in ADMIN_ROLES
+
+
+def may_migrate(actor: Actor) -> bool:
+    """Whether the actor migrates running instances between versions: admins only."""
+    return actor.role in ADMIN_ROLES
+
+
+def may_set_clock(actor: Actor) -> bool:
+    """Whether the actor moves the manual clock: admins only."""
+    return actor.role in ADMIN_ROLES
