@@ -29,6 +29,7 @@ from hotline.migrate import upgrade
 from hotline.models import Base
 from hotline.services import Services, build_services
 from processes.registry import deploy_directory
+from tests.helpers.tickets import NOISE, ticket_body
 
 REPO = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get(
@@ -213,17 +214,7 @@ class Hotline:
 
     def new_ticket(self, **overrides: Any) -> dict[str, Any]:
         """Register a complaint through the API as the operator; returns the ticket."""
-        body = {
-            "channel": "phone",
-            "category": "complaint",
-            "urgency": "normal",
-            "requester": {"name": "张三", "phone": "13800001234"},
-            "confidential": False,
-            "content": "小区夜间施工噪音扰民，晚上十一点后仍在作业",
-            "address": "利州区东坝街道滨河路1号",
-            "district": "利州区",
-            **overrides,
-        }
+        body = ticket_body(**{"content": NOISE, **overrides})
         response = self.operator.post("/api/v1/tickets", json=body)
         assert response.status_code == 201, response.json
         return response.json

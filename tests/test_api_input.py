@@ -8,29 +8,10 @@ import pytest
 from werkzeug.test import TestResponse
 
 from tests.conftest import REPO, Caller, Hotline
+from tests.helpers.tickets import DONE
+from tests.helpers.tickets import ticket_body as valid_body
 
-DONE = {
-    "outcome": "done",
-    "basis": "《城市建筑垃圾管理规定》第十条",
-    "findings": "施工单位夜间违规作业属实，已责令停止",
-    "reply": "已电话告知诉求人处理结果",
-}
 TICKET_BPMN = (REPO / "bpmn" / "ticket.bpmn").read_text(encoding="utf-8")
-
-
-def valid_body(**overrides: Any) -> dict[str, Any]:
-    """A valid ticket creation body with `overrides` applied."""
-    return {
-        "channel": "phone",
-        "category": "complaint",
-        "urgency": "normal",
-        "requester": {"name": "张三", "phone": "13800001234"},
-        "confidential": False,
-        "content": "小区夜间施工噪音扰民",
-        "address": "利州区东坝街道滨河路1号",
-        "district": "利州区",
-        **overrides,
-    }
 
 
 def assert_error(response: TestResponse, status: int, code: str, field: str | None = None) -> dict:

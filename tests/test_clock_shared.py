@@ -13,7 +13,6 @@ import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -44,16 +43,9 @@ print(clock.now().isoformat())
 
 
 @pytest.fixture
-def shared_settings(database_url: str, tmp_path: Path) -> Settings:
+def shared_settings(settings: Settings) -> Settings:
     """Manual-clock settings starting at DRILL, with no process-local clock installed."""
-    return Settings(
-        database_url=database_url,
-        profile="guangyuan",
-        clock="manual",
-        bpmn_dir=DATA,
-        var_dir=tmp_path / "var",
-        clock_start=DRILL,
-    )
+    return replace(settings, bpmn_dir=DATA, clock_start=DRILL)
 
 
 @pytest.fixture(autouse=True)

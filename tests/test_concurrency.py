@@ -17,20 +17,12 @@ from werkzeug.serving import make_server
 
 from hotline.clock import ManualClock
 from tests.conftest import Hotline
+from tests.helpers.tickets import kinds, ticket_body
 
 ROUNDS = 5
 DISPATCH = {"disposition": "dispatch", "unit": "ZJJ"}
 DECLINE = {"disposition": "decline", "decline_reason": "属司法程序"}
-BODY = {
-    "channel": "phone",
-    "category": "complaint",
-    "urgency": "normal",
-    "requester": {"name": "张三", "phone": "13800001234"},
-    "confidential": False,
-    "content": "小区夜间施工噪音扰民",
-    "address": "利州区东坝街道滨河路1号",
-    "district": "利州区",
-}
+BODY = ticket_body()
 
 
 class LiveServer:
@@ -97,11 +89,6 @@ def race(calls: list[Callable[[], Any]]) -> list[Any]:
 def completed_events(ticket: dict[str, Any], key: str) -> list[dict[str, Any]]:
     """The ticket's task_completed events for task `key`."""
     return [e for e in ticket["events"] if e["kind"] == "task_completed" and e["task"] == key]
-
-
-def kinds(ticket: dict[str, Any]) -> list[str]:
-    """Event kinds in order."""
-    return [e["kind"] for e in ticket["events"]]
 
 
 def test_two_test_clients_race_on_triage(hotline: Hotline) -> None:

@@ -37,21 +37,17 @@ from processes.registry import deploy_directory
 from scheduler import TimerService
 from scheduler.service import WAKE_JOB
 from tests.conftest import REPO, Hotline, make_hotline
+from tests.helpers.tickets import ticket_body
 
 # Short limits so the tests take seconds; production defaults are in hotline/config.py.
 QUICK = DatabaseTimeouts(connect=2, statement=5, lock=1, idle_in_transaction=2, busy=1)
 DEADLINE = 8.0  # seconds a request may take before the test calls it hung
 
-BODY = {
-    "channel": "phone",
-    "category": "complaint",
-    "urgency": "normal",
-    "requester": {"name": "李四", "phone": "13900001111"},
-    "confidential": False,
-    "content": "路灯损坏，夜间无照明",
-    "address": "利州区南河街道1号",
-    "district": "利州区",
-}
+BODY = ticket_body(
+    requester={"name": "李四", "phone": "13900001111"},
+    content="路灯损坏，夜间无照明",
+    address="利州区南河街道1号",
+)
 
 
 def within(seconds: float, call: Callable[[], Any]) -> tuple[Any, float]:

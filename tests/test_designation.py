@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from tests.conftest import Hotline
+from tests.helpers.tickets import ACK, kinds
+from tests.helpers.tickets import acknowledged as dispatched_to_zjj
 
-ACK = {"contacted": True, "note": "已联系诉求人"}
 OBJECT = {"outcome": "objection", "objection_reason": "该路段属利州区管辖，不属我局职责"}
 RETURN = {"outcome": "return", "return_reason": "不属职责", "suggested_unit": "LZQ"}
 INSTRUCTION = {"lead_unit": "ZJJ", "instruction": "请市住建局牵头，一周内拿出整改方案"}
-
-
-def kinds(ticket: dict[str, Any]) -> list[str]:
-    """Event kinds of the ticket's history."""
-    return [e["kind"] for e in ticket["events"]]
 
 
 def open_keys(h: Hotline, number: str) -> list[str]:
@@ -26,14 +20,6 @@ def to_leader(h: Hotline) -> str:
     """A new ticket the center sends to the leader for instruction."""
     number = h.new_ticket()["number"]
     h.center.complete(number, "triage", {"disposition": "leader"})
-    return number
-
-
-def dispatched_to_zjj(h: Hotline) -> str:
-    """A ticket dispatched to ZJJ and acknowledged there."""
-    number = h.new_ticket()["number"]
-    h.center.complete(number, "triage", {"disposition": "dispatch", "unit": "ZJJ"})
-    h.unit.complete(number, "acknowledge", ACK)
     return number
 
 

@@ -8,15 +8,13 @@ has 3 working days (due 24:00 Thursday 26); assisting units report 1 working day
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from hotline.policy.loader import load_profile
 from tests.conftest import Caller, Hotline
+from tests.helpers.clock import local, move_clock
+from tests.helpers.tickets import ACK, events
 
-SH = ZoneInfo("Asia/Shanghai")
-ACK = {"contacted": True, "note": "已联系诉求人"}
 MERGE = {
     "basis": "《城市房屋拆迁管理条例》《环境噪声污染防治法》",
     "findings": "施工单位夜间违规作业属实，住建、环保、属地已联合执法",
@@ -27,18 +25,6 @@ MERGE = {
 def part_done(what: str) -> dict[str, str]:
     """A unit's result for its part."""
     return {"outcome": "done", "findings": f"{what}：现场核查属实", "opinion": f"{what}：已处理"}
-
-
-def local(iso: str) -> str:
-    """An API timestamp as Shanghai wall time."""
-    return datetime.fromisoformat(iso).astimezone(SH).strftime("%Y-%m-%d %H:%M")
-
-
-def move_clock(h: Hotline, when: str) -> None:
-    """Set the service clock (Shanghai time); due timers fire."""
-    now = datetime.fromisoformat(when).replace(tzinfo=SH).isoformat()
-    response = h.admin.post("/api/v1/admin/clock", json={"now": now})
-    assert response.status_code == 200, response.json
 
 
 def allow_joint_returns(h: Hotline) -> None:
@@ -66,11 +52,6 @@ def parts(caller: Caller, number: str) -> dict[str, Any]:
 def status_by_unit(caller: Caller, number: str) -> dict[str, str]:
     """unit → status of every part, as `caller` sees them."""
     return {p["unit"]: p["status"] for p in parts(caller, number)["items"]}
-
-
-def events(h: Hotline, number: str, kind: str) -> list[dict[str, Any]]:
-    """The ticket's events of one kind."""
-    return [e for e in h.ticket(number)["events"] if e["kind"] == kind]
 
 
 def task_of(h: Hotline, number: str, key: str, unit: str) -> dict[str, Any]:

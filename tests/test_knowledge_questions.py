@@ -8,74 +8,20 @@ Articles are made with the ORM here (their API is another module's); all else go
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
-from hotline import clock
-from hotline.models import Article, ArticleEvent, ArticleVersion
+from hotline.models import ArticleEvent
 from hotline.policy import load_profile
 from hotline.policy.oversight import knowledge_of
 from tests.conftest import Hotline
+from tests.helpers.clock import local, move_clock
+from tests.helpers.knowledge import QUESTION, make_article
+from tests.helpers.profiles import PROFILES, SEEDS
 
-SH = ZoneInfo("Asia/Shanghai")
 URL = "/api/v1/knowledge/questions"
-QUESTION = "新建商品房办理不动产权证需要哪些材料？"
-PROFILES = ("guangyuan", "guizhou", "guangxi", "meizhou", "puyang")
-SEEDS = {
-    "guangyuan": "000_27d936bb79493c2c.txt",
-    "guizhou": "001_adb4696b923ad92d.txt",
-    "guangxi": "002_74be2da07faa6da0.txt",
-    "meizhou": "003_de7e966f0e71df8b.txt",
-    "puyang": "004_b7797ffbb60d21c4.txt",
-}
-
-
-def at(text: str) -> str:
-    """ISO time in Shanghai, e.g. at("2026-11-23 09:31")."""
-    return datetime.fromisoformat(text).replace(tzinfo=SH).isoformat()
-
-
-def local(iso: str) -> str:
-    """An API timestamp as Shanghai wall time, minutes precision."""
-    return datetime.fromisoformat(iso).astimezone(SH).strftime("%Y-%m-%d %H:%M")
-
-
-def move_clock(h: Hotline, when: str) -> int:
-    """Set the service clock; return how many timers fired."""
-    response = h.admin.post("/api/v1/admin/clock", json={"now": at(when)})
-    assert response.status_code == 200, response.json
-    return response.json["fired"]
-
-
-def make_article(h: Hotline, state: str, unit: str = "ZJJ", question: str = QUESTION) -> int:
-    """An article in `state`: draft, in_review, published, published_with_draft or retired."""
-    article_status = "published" if state == "published_with_draft" else state
-    statuses = {"published_with_draft": ["published", "draft"]}.get(state, [state])
-    with h.services.transaction() as session:
-        now = clock.now()
-        article = Article(unit_code=unit, status=article_status, created_at=now, updated_at=now)
-        session.add(article)
-        session.flush()
-        for number, status in enumerate(statuses, start=1):
-            version = ArticleVersion(
-                article_id=article.id,
-                version=number,
-                type="procedure",
-                question=question,
-                answer="携带购房合同、身份证、完税证明到不动产登记中心办理。",
-                keywords=["不动产权证"],
-                status=status,
-                created_at=now,
-            )
-            session.add(version)
-            session.flush()
-            if status == "published":
-                article.published_version_id = version.id
-        return article.id
 
 
 def ask(h: Hotline, unit: str = "ZJJ", expect: int = 201, **kw: Any) -> dict[str, Any]:

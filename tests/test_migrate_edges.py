@@ -3,15 +3,14 @@ to a task that had none, and instances inside a running multi-instance."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from hotline.models import ProcessDefinition, ProcessInstance, Ticket
 from processes.registry import deploy
 from tests.conftest import REPO, Hotline
-from tests.test_joint import ACK, MERGE, joint_ticket, part_done
+from tests.helpers.clock import move_clock
+from tests.helpers.processes import version_of
+from tests.helpers.processes import version_of as ticket_version
+from tests.helpers.tickets import ACK
+from tests.test_joint import MERGE, joint_ticket, part_done
 from tests.test_migrate_instances import DONE, at_handle, by_number, deploy_v2, migrate, ticket_xml
-from tests.test_migrate_instances import version_of as ticket_version
-from tests.test_ticket_deadlines import move_clock
 
 REVIEW_REMINDER = """
     <bpmn:boundaryEvent id="review_remind" cancelActivity="false" attachedToRef="review">
@@ -71,17 +70,7 @@ def test_joint_instance_migrated_mid_parts_still_reaches_merge(hotline: Hotline)
 
 def joint_version_of(hotline: Hotline, number: str) -> int:
     """The version of joint.bpmn the ticket's running joint instance is on."""
-    with hotline.services.transaction() as session:
-        return session.scalars(
-            select(ProcessDefinition.version)
-            .join(ProcessInstance, ProcessInstance.definition_id == ProcessDefinition.id)
-            .join(Ticket, Ticket.id == ProcessInstance.ticket_id)
-            .where(
-                Ticket.number == number,
-                ProcessDefinition.process_id == "joint",
-                ProcessInstance.status == "running",
-            )
-        ).one()
+    return version_of(hotline, number, "joint", running=True)
 
 
 def test_joint_instances_of_the_diagram_before_the_merge_timer(hotline: Hotline) -> None:

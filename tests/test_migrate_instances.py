@@ -10,13 +10,9 @@ from sqlalchemy import select
 from hotline.models import ProcessDefinition, ProcessInstance, Ticket, Timer
 from processes.registry import deploy
 from tests.conftest import Hotline
+from tests.helpers.processes import version_of
+from tests.helpers.tickets import DONE
 
-DONE = {
-    "outcome": "done",
-    "basis": "《城市建筑垃圾管理规定》第十条",
-    "findings": "施工单位夜间违规作业属实，已责令停止",
-    "reply": "已电话告知诉求人处理结果",
-}
 URL = "/api/v1/processes/ticket/migrations"
 NEW_FIELD = (
     '<camunda:formField id="visit_note" label="走访记录" type="string">'
@@ -56,17 +52,6 @@ def at_handle(hotline: Hotline) -> str:
     hotline.center.complete(number, "triage", {"disposition": "dispatch", "unit": "ZJJ"})
     hotline.unit.complete(number, "acknowledge", {"contacted": True})
     return number
-
-
-def version_of(hotline: Hotline, number: str) -> int:
-    """The version of ticket.bpmn the ticket's running instance is on."""
-    with hotline.services.transaction() as session:
-        return session.scalars(
-            select(ProcessDefinition.version)
-            .join(ProcessInstance, ProcessInstance.definition_id == ProcessDefinition.id)
-            .join(Ticket, Ticket.id == ProcessInstance.ticket_id)
-            .where(Ticket.number == number, ProcessDefinition.process_id == "ticket")
-        ).one()
 
 
 def timer_rows(hotline: Hotline, number: str) -> list[tuple[str, str, object]]:

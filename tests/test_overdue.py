@@ -10,27 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from hotline.clock import ManualClock
 from tests.conftest import Hotline
-
-SH = ZoneInfo("Asia/Shanghai")
-DISPATCH_ZJJ = {"disposition": "dispatch", "unit": "ZJJ"}
-ACK = {"contacted": True, "note": "已联系诉求人"}
-
-
-def move_clock(h: Hotline, when: str | datetime) -> None:
-    """Set the service clock (Shanghai wall time or an aware instant); due timers fire."""
-    if isinstance(when, str):
-        when = datetime.fromisoformat(when).replace(tzinfo=SH)
-    response = h.admin.post("/api/v1/admin/clock", json={"now": when.isoformat()})
-    assert response.status_code == 200, response.json
-
-
-def events(h: Hotline, number: str, kind: str) -> list[dict[str, Any]]:
-    """The ticket's events of one kind, oldest first."""
-    return [e for e in h.ticket(number)["events"] if e["kind"] == kind]
+from tests.helpers.clock import SH, move_clock
+from tests.helpers.tickets import ACK, RETURN_TO_LZQ, dispatched, escalations, events
 
 
 def listed(h: Hotline, **query: Any) -> list[str]:
@@ -40,23 +24,9 @@ def listed(h: Hotline, **query: Any) -> list[str]:
     return [t["number"] for t in response.json["items"]]
 
 
-def escalations(h: Hotline, **query: str) -> list[dict[str, Any]]:
-    """GET /api/v1/escalations as the supervisor, oldest first."""
-    response = h.supervisor.get("/api/v1/escalations", query_string={"per_page": 100, **query})
-    assert response.status_code == 200, response.json
-    return list(reversed(response.json["items"]))
-
-
 def due_of(h: Hotline, number: str) -> datetime:
     """The ticket's handling deadline as the API shows it."""
     return datetime.fromisoformat(h.ticket(number)["due_at"])
-
-
-def dispatched(h: Hotline) -> str:
-    """A complaint dispatched to ZJJ now; its number."""
-    number = h.new_ticket()["number"]
-    h.center.complete(number, "triage", DISPATCH_ZJJ)
-    return number
 
 
 def test_a_ticket_never_acknowledged_is_overdue_once_its_deadline_passes(
@@ -237,13 +207,7 @@ def test_a_ticket_returned_to_the_center_is_not_overdue_against_the_unit_it_left
     number = dispatched(h)
     due = due_of(h, number)
     h.unit.complete(number, "acknowledge", ACK)
-    ret = {
-        "outcome": "return",
-        "return_reason": "非本单位职责",
-        "suggested_unit": "LZQ",
-        "return_basis": "三定方案",
-    }
-    h.unit.complete(number, "handle", ret)
+    h.unit.complete(number, "handle", RETURN_TO_LZQ)
     move_clock(h, due + timedelta(hours=1))
     ticket = h.ticket(number)
     assert (ticket["status"], ticket["overdue"]) == ("returned", False)

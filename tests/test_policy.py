@@ -10,14 +10,7 @@ import pytest
 
 from hotline.policy import PROFILE_NAMES, PROFILES_DIR, PolicyError, load_profile, shipped_profile
 from hotline.policy.model import CATEGORIES, Limit, Profile, Provenance
-
-SEEDS = {
-    "guangyuan": "000_27d936bb79493c2c.txt",
-    "guizhou": "001_adb4696b923ad92d.txt",
-    "guangxi": "002_74be2da07faa6da0.txt",
-    "meizhou": "003_de7e966f0e71df8b.txt",
-    "puyang": "004_b7797ffbb60d21c4.txt",
-}
+from tests.helpers.profiles import SEEDS
 
 
 def sourced(profile: Profile) -> list[Limit | Provenance]:

@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 from tests.conftest import REPO, Hotline
-from tests.test_ticket_deadlines import move_clock
+from tests.helpers.clock import move_clock
 
 PATCH = REPO / "examples" / "ticket-urgent-reminder.patch"
 DONE = {

@@ -10,26 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from hotline.policy.oversight import Repeats
 from tests.conftest import START, Hotline
+from tests.helpers.clock import SH, move_clock
+from tests.helpers.tickets import DONE, kinds
 
-SH = ZoneInfo("Asia/Shanghai")
 NOISE = "小区夜间施工噪音扰民，晚上十一点后仍在作业"
 OTHER_WORDS = "滨河路那边工地半夜还在打桩，吵得根本睡不着"  # NOISE as another caller says it
-DONE = {
-    "outcome": "done",
-    "basis": "《城市建筑垃圾管理规定》第十条",
-    "findings": "施工单位夜间违规作业属实，已责令停止",
-    "reply": "已电话告知诉求人处理结果",
-}
-
-
-def move_clock(h: Hotline, when: datetime) -> None:
-    """Set the service clock (timers falling due fire on the way)."""
-    response = h.admin.post("/api/v1/admin/clock", json={"now": when.isoformat()})
-    assert response.status_code == 200, response.json
 
 
 def shanghai_day(days: int, hh_mm: str) -> datetime:
@@ -54,11 +42,6 @@ def use_rules(h: Hotline, window_days: int, similarity: float) -> None:
 def flagged(ticket: dict) -> dict[str, dict]:
     """The ticket's possible repeats by number."""
     return {r["number"]: r for r in ticket["possible_repeats"]}
-
-
-def kinds(ticket: dict) -> list[str]:
-    """Event kinds of the ticket's history."""
-    return [e["kind"] for e in ticket["events"]]
 
 
 def other_caller(**overrides: object) -> dict:

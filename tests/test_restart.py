@@ -14,13 +14,8 @@ from api import create_app
 from hotline.config import Settings
 from hotline.services import Services, build_services
 from tests.conftest import Caller, Hotline
+from tests.helpers.tickets import DONE
 
-DONE = {
-    "outcome": "done",
-    "basis": "《城市建筑垃圾管理规定》第十条",
-    "findings": "施工单位夜间违规作业属实，已责令停止",
-    "reply": "已电话告知诉求人处理结果",
-}
 DISPATCH = {"disposition": "dispatch", "unit": "ZJJ"}
 # (who, task key, data): 派单, 签收, 延期, 办理, 审核退回, 办理, 审核, 回访不满意, 重办, 办结
 LIFECYCLE: list[tuple[str, str, dict[str, Any]]] = [

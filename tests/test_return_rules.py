@@ -16,8 +16,9 @@ import pytest
 
 from hotline.policy.loader import PolicyError, load_profile
 from tests.conftest import Hotline
+from tests.helpers.tickets import ACK
+from tests.helpers.tickets import acknowledged as dispatched
 
-ACK = {"contacted": True, "note": "已联系诉求人"}
 GUANGYUAN_RETURN = {
     "outcome": "return",
     "return_reason": "噪声属属地街道管理，不属我局职责",
@@ -32,14 +33,6 @@ def joint_ticket(h: Hotline, units: str = "ZJJ,HBJ") -> str:
     number = h.new_ticket()["number"]
     joint = {"disposition": "joint", "lead_unit": "ZJJ", "units": units}
     h.center.complete(number, "triage", joint)
-    return number
-
-
-def dispatched(h: Hotline) -> str:
-    """A complaint dispatched to ZJJ and acknowledged there."""
-    number = h.new_ticket()["number"]
-    h.center.complete(number, "triage", {"disposition": "dispatch", "unit": "ZJJ"})
-    h.unit.complete(number, "acknowledge", ACK)
     return number
 
 

@@ -15,8 +15,9 @@ from hotline.calendar import WorkingCalendar
 from hotline.deadlines import dispatch_due, dispatch_rule
 from hotline.policy import PolicyError, load_profile
 from tests.conftest import Hotline
+from tests.helpers.clock import at, local, move_clock
+from tests.helpers.tickets import DISPATCH_ZJJ, events
 from tests.test_deadlines import MON
-from tests.test_ticket_deadlines import DISPATCH_ZJJ, at, events, local, move_clock
 
 # --- item 4: "immediately" is its own kind of limit --------------------------------------
 

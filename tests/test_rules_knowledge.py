@@ -16,9 +16,9 @@ import pytest
 
 from hotline.knowledge import default_review_date, months_after
 from hotline.policy import load_profile
+from tests.helpers.profiles import PROFILES as NAMES
 from tests.test_knowledge_articles import make_kb
 
-NAMES = ("guangyuan", "guizhou", "guangxi", "meizhou", "puyang")
 POLICY = {
     "question": "2026年城乡居民医保缴费标准是多少？",
     "answer": "个人缴费标准为每人每年400元，缴费期为9月1日至12月31日。",

@@ -14,7 +14,9 @@ from sqlalchemy import select
 
 from hotline.models import Ticket
 from tests.conftest import Hotline
-from tests.test_ticket_deadlines import DISPATCH_ZJJ, at, events, local, move_clock
+from tests.helpers.clock import at, local, move_clock
+from tests.helpers.tickets import DISPATCH_ZJJ, events
+from tests.helpers.tickets import RETURN_TO_LZQ as RETURN
 
 
 def _urgent(h: Hotline) -> str:
@@ -124,13 +126,6 @@ def test_a_rehandle_never_runs_past_the_upper_deadline_less_3_hours(hotline: Hot
 
 
 # --- milestones end with the unit's part in the ticket (review) ----------------------------
-
-RETURN = {
-    "outcome": "return",
-    "return_reason": "非本单位职责",
-    "return_basis": "三定方案",
-    "suggested_unit": "LZQ",
-}
 
 
 def test_a_returned_ticket_owes_no_milestone_to_the_unit_it_left(hotline: Hotline) -> None:

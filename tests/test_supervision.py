@@ -8,13 +8,12 @@ to the government (第二十七条(三)), where the leader decides and the ticke
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from tests.conftest import Hotline
+from tests.helpers.clock import at, move_clock
+from tests.helpers.tickets import DISPATCH_ZJJ, RETURN_TO_LZQ, dispatched, escalations
 
-SH = ZoneInfo("Asia/Shanghai")
 LADDER = ["urge", "supervision_order", "yellow_card", "red_card", "summons", "government_review"]
-DISPATCH_ZJJ = {"disposition": "dispatch", "unit": "ZJJ"}
 DONE = {"outcome": "done", "basis": "《噪声法》", "findings": "属实", "reply": "已答复"}
 # guangyuan climbs: urge after 1 working day, the other rungs after 2 (defaults, marked).
 CLIMB_TIMES = [
@@ -27,35 +26,10 @@ CLIMB_TIMES = [
 ]
 
 
-def at(text: str) -> str:
-    """ISO time in Shanghai, e.g. at("2026-11-23 09:31")."""
-    return datetime.fromisoformat(text).replace(tzinfo=SH).isoformat()
-
-
-def move_clock(h: Hotline, when: str) -> None:
-    """Set the service clock; due timers fire in order."""
-    response = h.admin.post("/api/v1/admin/clock", json={"now": at(when)})
-    assert response.status_code == 200, response.json
-
-
 def escalated(h: Hotline, number: str) -> list[str]:
     """Levels of the ticket's `ticket_escalated` events, in order."""
     events = h.ticket(number)["events"]
     return [e["data"]["level"] for e in events if e["kind"] == "ticket_escalated"]
-
-
-def escalations(h: Hotline, **query: str) -> list[dict]:
-    """GET /api/v1/escalations as the supervisor, oldest first."""
-    response = h.supervisor.get("/api/v1/escalations", query_string={"per_page": 100, **query})
-    assert response.status_code == 200, response.json
-    return list(reversed(response.json["items"]))
-
-
-def dispatched(h: Hotline) -> str:
-    """A complaint dispatched to ZJJ on Monday 09:00; its number."""
-    number = h.new_ticket()["number"]
-    h.center.complete(number, "triage", DISPATCH_ZJJ)
-    return number
 
 
 def climb_to_government(h: Hotline, number: str) -> None:
@@ -407,13 +381,7 @@ def test_the_tickets_level_follows_the_rungs_still_in_force(hotline: Hotline) ->
     h.unit.complete(number, "acknowledge", {"contacted": True})
     body = {"level": "yellow_card", "reason": "群众反映强烈"}
     assert h.supervisor.post(f"/api/v1/tickets/{number}/escalations", json=body).status_code == 201
-    ret = {
-        "outcome": "return",
-        "return_reason": "非本单位职责",
-        "suggested_unit": "LZQ",
-        "return_basis": "三定方案",
-    }
-    h.unit.complete(number, "handle", ret)
+    h.unit.complete(number, "handle", RETURN_TO_LZQ)
     h.center.complete(number, "triage", {"disposition": "dispatch", "unit": "LZQ"})
     move_clock(h, "2026-11-25 00:05")  # LZQ urged at 09:30 Monday, an order at 24:00 Tuesday
     assert h.ticket(number)["escalation_level"] == "yellow_card"  # ZJJ's, until it climbs

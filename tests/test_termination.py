@@ -12,14 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import Hotline
+from tests.helpers.tickets import DONE
 
 ACK = {"contacted": True, "note": "已联系诉求人"}
-DONE = {
-    "outcome": "done",
-    "basis": "《城市建筑垃圾管理规定》第十条",
-    "findings": "施工单位夜间违规作业属实，已责令停止",
-    "reply": "已电话告知诉求人处理结果",
-}
 OPINION = "已依法办结，无新事实"  # shorter than the former 20-character minimum
 OTHER_CALLER = {"requester": {"name": "李四", "phone": "13900005678"}}
 

@@ -6,39 +6,14 @@ POST /api/v1/admin/clock, which fires every timer that falls due, in order.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from tests.conftest import Hotline
-
-SH = ZoneInfo("Asia/Shanghai")
-DISPATCH_ZJJ = {"disposition": "dispatch", "unit": "ZJJ"}
+from tests.helpers.clock import local, move_clock
+from tests.helpers.tickets import DISPATCH_ZJJ, events
 
 # A return as guangyuan 第十三条(二) requires it: 退回理由、依据，提出转送建议.
 RETURN = {"outcome": "return", "return_reason": "非本单位职责", "return_basis": "三定方案"}
-
-
-def at(text: str) -> str:
-    """ISO time in Shanghai, e.g. at("2026-11-23 09:31")."""
-    return datetime.fromisoformat(text).replace(tzinfo=SH).isoformat()
-
-
-def local(iso: str) -> str:
-    """An API timestamp as Shanghai wall time, minutes precision."""
-    return datetime.fromisoformat(iso).astimezone(SH).strftime("%Y-%m-%d %H:%M")
-
-
-def move_clock(h: Hotline, when: str) -> int:
-    """Set the service clock; return how many timers fired."""
-    response = h.admin.post("/api/v1/admin/clock", json={"now": at(when)})
-    assert response.status_code == 200, response.json
-    return response.json["fired"]
-
-
-def events(h: Hotline, number: str, kind: str) -> list[dict]:
-    """The ticket's events of one kind."""
-    return [e for e in h.ticket(number)["events"] if e["kind"] == kind]
 
 
 def test_complaint_deadlines_follow_guangyuan_article_13(hotline: Hotline) -> None:

@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import Hotline
-
-DONE = {
-    "outcome": "done",
-    "basis": "《城市建筑垃圾管理规定》第十条",
-    "findings": "施工单位夜间违规作业属实，已责令停止",
-    "reply": "已电话告知诉求人处理结果",
-}
+from tests.helpers.tickets import DONE
 
 
 def kinds(ticket: dict) -> list[str]:

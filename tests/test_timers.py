@@ -7,6 +7,7 @@ topic is registered here. The clock is the manual one; nothing sleeps.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -111,15 +112,9 @@ def recorder() -> Iterator[Recorder]:
 
 
 @pytest.fixture
-def timer_settings(database_url: str, tmp_path: Path) -> Settings:
+def timer_settings(settings: Settings) -> Settings:
     """Settings whose diagrams are tests/data (the ticket diagram is not needed here)."""
-    return Settings(
-        database_url=database_url,
-        profile="guangyuan",
-        clock="manual",
-        bpmn_dir=DATA,
-        var_dir=tmp_path / "var",
-    )
+    return dataclasses.replace(settings, bpmn_dir=DATA)
 
 
 @pytest.fixture

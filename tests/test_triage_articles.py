@@ -10,35 +10,17 @@ from typing import Any
 
 import pytest
 
-from hotline import clock
-from hotline.models import Article, ArticleVersion
 from tests.conftest import Hotline
+from tests.helpers import knowledge
 
 ANSWER = "携带身份证和户口本到区政务服务中心社保窗口办理。"
 
 
 def make_article(h: Hotline, state: str, question: str) -> int:
     """An article whose one version is in `state` (draft, in_review, published, retired)."""
-    with h.services.transaction() as session:
-        now = clock.now()
-        article = Article(unit_code="ZJJ", status=state, created_at=now, updated_at=now)
-        session.add(article)
-        session.flush()
-        version = ArticleVersion(
-            article_id=article.id,
-            version=1,
-            type="faq",
-            question=question,
-            answer=ANSWER,
-            keywords=[],
-            status=state,
-            created_at=now,
-        )
-        session.add(version)
-        session.flush()
-        if state == "published":
-            article.published_version_id = version.id
-        return article.id
+    return knowledge.make_article(
+        h, state, question=question, answer=ANSWER, type="faq", keywords=()
+    )
 
 
 def answered(h: Hotline, number: str) -> list[dict[str, Any]]:

@@ -1,0 +1,1 @@
+"""Plain helpers and request bodies shared by the test files; fixtures live in conftest.py."""
