@@ -14,19 +14,19 @@ from sqlalchemy import select
 
 from handlers import escalation
 from hotline import clock, milestones
-from hotline.calendar import Deadline, WorkingCalendar
+from hotline.calendar import WorkingCalendar
 from hotline.deadlines import (
     callback_no_answer,
     compute_deadlines,
     dispatch_delay,
     dispatch_rule,
     reminder_at,
-    return_due,
-    upper_platform_cap,
+    runs_from_acceptance,
 )
-from hotline.extensions import extended_due, extension_grant
+from hotline.extensions import approver_group, due_after_extension
 from hotline.history import last_event_at
 from hotline.models import Ticket, TicketEvent
+from hotline.returns import late_return
 from hotline.tickets import NEVER, ticket_deadlines
 from processes.context import HandlerContext
 
@@ -64,11 +64,7 @@ def start_on_acceptance(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     this moment instead of the assumed end of the decision window. Returns the handle timers
     to re-arm, or {} when no handling rule of the ticket counts from acceptance."""
     profile = ctx.profile
-    if not any(
-        (rule.clock_start or profile.clock.start) == "acceptance"
-        and rule.match.applies(ticket.category, ticket.urgency, ticket.channel)
-        for rule in profile.handling
-    ):
+    if not runs_from_acceptance(profile, ticket.category, ticket.urgency, ticket.channel):
         return {}
     calendar = WorkingCalendar.load(ctx.session)
     accepted = clock.now()
@@ -84,18 +80,6 @@ def start_on_acceptance(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
         rules=list(deadlines.rules),
     )
     return {"handle_due_at": iso(deadlines.due_at), "handle_remind_at": iso(deadlines.remind_at)}
-
-
-# Who approves (profile [[extensions.kind]] approver) → the candidate group of approve_extension.
-# meizhou 第十五条: 市中心管理办 or the county body, i.e. the authority; guangyuan 第十三条(三) and
-# guangxi 第二十六条(二)9: the center; puyang 附件 四(三)1 市热线平台: the platform the center runs;
-# puyang 三(四) 承办单位有关领导批办: the unit's leader, signing off in the unit's own account.
-APPROVER_GROUPS = {
-    "center": "center",
-    "platform": "center",
-    "authority": "authority",
-    "unit_leader": "unit:{unit}",
-}
 
 
 MILESTONE_PROCESS = "milestone"
@@ -126,11 +110,9 @@ def milestone_overdue(ctx: HandlerContext) -> None:
 
 def extension_request_data(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     """The extension kind asked for and the candidate group that approves it."""
-    ext = ctx.profile.extension_kind(ctx.form.get("extension_kind") or None)
-    if ext is None:  # the form refuses this; a diagram without the rule still gets the center
-        return {"extension_kind": None, "extension_approver_group": "center"}
-    group = APPROVER_GROUPS[ext.approver].format(unit=ticket.current_unit)
-    return {"extension_kind": ext.kind, "extension_approver_group": group}
+    kind = ctx.form.get("extension_kind") or None
+    found, group = approver_group(ctx.profile, kind, ticket.current_unit)
+    return {"extension_kind": found, "extension_approver_group": group}
 
 
 def extend_handling(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
@@ -140,46 +122,29 @@ def extend_handling(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:
     rule's length; an upper-platform ticket never runs past its upper deadline − lead
     (guangyuan 第十三条(二)).
     """
-    calendar = WorkingCalendar.load(ctx.session)
+    if ticket.due_at is None:
+        raise LookupError(f"ticket {ticket.number} has no due time to extend")
     profile = ctx.profile
-    kind = ctx.variables.get("extension_kind")
-    granted, _errors = extension_grant(
+    new_due = due_after_extension(
         profile,
-        kind=kind,
-        category=ticket.category,
-        urgency=ticket.urgency,
-        channel=ticket.channel,
-        granted=ctx.form.get("granted_length"),
-        extensions_so_far=ticket.extension_count,
-        override_reason=ctx.form.get("override_reason"),
-    )  # the form rule refused any errors already
-    new_due = extended_due(
-        profile,
-        calendar,
+        WorkingCalendar.load(ctx.session),
         due_at=ticket.due_at,
-        kind=kind,
+        kind=ctx.variables.get("extension_kind"),
         category=ticket.category,
         urgency=ticket.urgency,
         channel=ticket.channel,
         dispatched_at=ticket.dispatched_at,
-        granted=granted,
+        upper_deadline=ticket.upper_deadline,
+        granted_length=ctx.form.get("granted_length"),
+        extensions_so_far=ticket.extension_count,
+        override_reason=ctx.form.get("override_reason"),
     )
-    new_due = capped_by_upper_platform(profile, ticket, new_due)
     ticket.due_at = new_due.at
     ticket.deadline_provisional = ticket.deadline_provisional or new_due.provisional
     ticket.extension_count += 1
     ticket.overdue = ticket.overdue and new_due.at <= clock.now()
     remind = reminder_at(profile, due_at=new_due.at, started_at=clock.now())
     return {"handle_due_at": iso(new_due.at), "handle_remind_at": iso(remind)}
-
-
-def capped_by_upper_platform(profile: Any, ticket: Ticket, found: Deadline) -> Deadline:
-    """No later than the upper platform's deadline − lead (guangyuan 第十三条(二): 国家、省热线
-    平台派发的工单需在规定时限提前3小时办结), for extensions and rehandles too."""
-    cap = upper_platform_cap(profile, ticket.upper_deadline)
-    if cap is None or found.at <= cap:
-        return found
-    return Deadline(cap, found.provisional)
 
 
 def schedule_callback(ctx: HandlerContext) -> dict[str, Any]:
@@ -261,7 +226,9 @@ def judge_return(ctx: HandlerContext, ticket: Ticket) -> None:
     )
     if acknowledged is None:
         return  # nothing to count a return window from
-    found = return_due(
+    if ticket.dispatched_at is None:
+        return  # never dispatched: nothing to return late
+    late = late_return(
         ctx.profile,
         WorkingCalendar.load(ctx.session),
         category=ticket.category,
@@ -269,18 +236,18 @@ def judge_return(ctx: HandlerContext, ticket: Ticket) -> None:
         channel=ticket.channel,
         dispatched_at=ticket.dispatched_at,
         acknowledged_at=acknowledged,
+        now=clock.now(),
     )
-    if found is None or clock.now() <= found[0].at:
+    if late is None:
         return
-    deadline, window = found
-    if window.late_counts_as == "overdue":
+    if late.counts_as_overdue:
         ticket.overdue = True
     ctx.emit(
         "late_return",
-        due_at=iso(deadline.at),
-        counts_as=window.late_counts_as,
-        rule=window.limit.source,
-        default_not_from_regulation=window.late_counts_as_default,
+        due_at=iso(late.due_at),
+        counts_as=late.window.late_counts_as,
+        rule=late.window.limit.source,
+        default_not_from_regulation=late.window.late_counts_as_default,
     )
 
 

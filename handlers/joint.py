@@ -14,6 +14,7 @@ from handlers import deadlines, escalation, tickets
 from hotline import clock
 from hotline import joint as parts
 from hotline.calendar import WorkingCalendar
+from hotline.deadlines import restart_dispatch_clock
 from hotline.errors import Invalid
 from hotline.models import JointPart, Ticket
 from hotline.tickets import assign_unit, set_status
@@ -62,9 +63,7 @@ def start_joint(ctx: HandlerContext) -> dict[str, Any]:
     ticket.joint = True
     assign_unit(ticket, lead)
     set_status(ticket, "dispatched")
-    if ticket.dispatched_at is None or profile.redispatch.restarts_clock:
-        ticket.dispatched_at = clock.now()
-        ticket.overdue = False
+    restart_dispatch_clock(profile, ticket, clock.now())
     ctx.emit("ticket_dispatched_jointly", lead_unit=lead, units=codes, **measured)
     timers = deadlines.schedule_handling(ctx, ticket)
     assisting, rule = parts.assist_due(

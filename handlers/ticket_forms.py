@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 from hotline import clock, returns
 from hotline.calendar import WorkingCalendar
 from hotline.directory import active_unit, parse_unit_codes
-from hotline.extensions import extension_check, extension_grant
+from hotline.extensions import extension_check, extension_grant, extension_request_errors
 from hotline.knowledge_questions import parse_article_ids, published_articles
 from hotline.models import Ticket
 from hotline.policy import active_profile
@@ -158,22 +158,6 @@ def return_errors(ctx: FormContext, ticket: Ticket, data: dict[str, Any]) -> dic
         urgency=ticket.urgency,
         channel=ticket.channel,
     )
-
-
-def extension_request_errors(profile: Any, kind: str | None, data: dict[str, Any]) -> dict:
-    """What the extension kind demands of the request: the requester told (guangyuan
-    第十三条(三) 同时要向诉求人说明延期情况, guangxi 第二十六条(二)9 向诉求人反馈并说明情况) and a
-    written statement (puyang 附件 四(三)1 向市热线平台书面说明)."""
-    ext = profile.extension_kind(kind)
-    errors: dict[str, list[str]] = {}
-    if ext is None:
-        return errors
-    if ext.tell_requester and data.get("requester_told") is not True:
-        why = f"tell the requester of the extension first ({ext.origin.source})"
-        errors["requester_told"] = [why]
-    if ext.in_writing and _blank(data.get("extension_statement")):
-        errors["extension_statement"] = [f"a written statement is required ({ext.origin.source})"]
-    return errors
 
 
 def extension_refusal(ctx: FormContext, kind: str | None = None) -> str | None:

@@ -6,8 +6,9 @@ from typing import Any
 
 from handlers import deadlines, escalation
 from hotline import clock
+from hotline.deadlines import restart_dispatch_clock
 from hotline.knowledge_questions import parse_article_ids, published_articles
-from hotline.returns import FORM_FIELDS
+from hotline.returns import return_event_fields
 from hotline.tickets import assign_unit, dispatch_due_at, set_status
 from processes.context import HandlerContext
 
@@ -42,10 +43,7 @@ def dispatch(ctx: HandlerContext) -> dict[str, Any]:
     measured = deadlines.dispatch_measure(ctx, ticket)  # before the clock restarts below
     assign_unit(ticket, unit)
     set_status(ticket, "dispatched")
-    # Re-dispatch restarts the clock only where the profile says so (meizhou 第十一条).
-    if ticket.dispatched_at is None or ctx.profile.redispatch.restarts_clock:
-        ticket.dispatched_at = clock.now()
-        ticket.overdue = False
+    restart_dispatch_clock(ctx.profile, ticket, clock.now())
     # A single dispatch ends any earlier joint handling: its units lose sight of the ticket.
     ticket.joint = False
     ctx.emit("ticket_dispatched", unit=unit, **measured)
@@ -68,9 +66,7 @@ def acknowledge(ctx: HandlerContext) -> dict[str, Any]:
 
 def return_form(ctx: HandlerContext) -> dict[str, Any]:
     """A return's fields for its event: reason and suggested unit always, the others if given."""
-    given = ctx.form_values(*FORM_FIELDS.values())
-    always = ("return_reason", "suggested_unit")
-    return {k: v for k, v in given.items() if k in always or v not in (None, "")}
+    return return_event_fields(ctx.form, always=("return_reason", "suggested_unit"))
 
 
 def record_return(ctx: HandlerContext) -> dict[str, Any]:

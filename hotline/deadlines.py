@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from hotline.calendar import ONE_DAY, Deadline, WorkingCalendar, shanghai_day
 from hotline.clock import SHANGHAI
@@ -18,9 +19,11 @@ from hotline.policy.model import (
     Limit,
     Match,
     Profile,
-    ReturnWindow,
     TimedRule,
 )
+
+if TYPE_CHECKING:
+    from hotline.models import Ticket
 
 TICK = timedelta(microseconds=1)
 
@@ -91,16 +94,49 @@ def _run(
     return apply_limit(calendar, limit, start), start
 
 
+def clock_start(profile: Profile, rule: TimedRule | None = None) -> str:
+    """When a limit starts to run: the rule's own start, else the profile's [clock] start
+    (guangyuan 第十三条(二) from dispatch, puyang 三(二) next working day, meizhou 第十一条(二)3
+    from acceptance)."""
+    return (rule.clock_start if rule is not None else None) or profile.clock.start
+
+
+def runs_from_acceptance(profile: Profile, category: str, urgency: str, channel: str) -> bool:
+    """Whether a handling limit of such a ticket runs from the unit's acceptance (受理), so
+    acknowledging restarts it (meizhou 第十一条(二)3: 受理后在30个工作日时限时办结)."""
+    return any(
+        clock_start(profile, rule) == "acceptance"
+        for rule in _matching(profile.handling, category, urgency, channel)
+    )
+
+
+def restart_dispatch_clock(profile: Profile, ticket: Ticket, now: datetime) -> None:
+    """A (re-)dispatch: the clock starts now on a first dispatch, and again on a re-dispatch
+    only where the profile says so ([redispatch], meizhou 第十一条)."""
+    if ticket.dispatched_at is None or profile.redispatch.restarts_clock:
+        ticket.dispatched_at = now
+        ticket.overdue = False
+
+
+def most_specific(profile: Profile, rules: list[TimedRule]) -> list[TimedRule]:
+    """The rules among several matching ones that count ([several_limits] combine): all of
+    them (the earliest due wins), or only the most specific ones."""
+    if profile.several_limits.combine != "most_specific" or not rules:
+        return rules
+    top = max(r.match.specificity for r in rules)
+    return [r for r in rules if r.match.specificity == top]
+
+
 def _choose(
     profile: Profile, computed: list[tuple[TimedRule, Deadline, datetime]]
 ) -> tuple[TimedRule, Deadline, datetime]:
-    if profile.several_limits.combine == "most_specific":
-        top = max(item[0].match.specificity for item in computed)
-        computed = [item for item in computed if item[0].match.specificity == top]
-    return min(computed, key=lambda item: item[1].at)
+    kept = most_specific(profile, [item[0] for item in computed])
+    return min((item for item in computed if item[0] in kept), key=lambda item: item[1].at)
 
 
-def _matching(rules: tuple[TimedRule, ...], category: str, urgency: str, channel: str) -> list:
+def _matching(
+    rules: tuple[TimedRule, ...], category: str, urgency: str, channel: str
+) -> list[TimedRule]:
     return [r for r in rules if r.match.applies(category, urgency, channel)]
 
 
@@ -161,12 +197,12 @@ def compute_deadlines(
     assumed_acceptance = accepted_at or (ack[1].at - TICK if ack else dispatched_at)
     computed = []
     for rule in candidates:
-        mode = rule.clock_start or profile.clock.start
+        mode = clock_start(profile, rule)
         deadline, started = _run(calendar, rule.limit, mode, dispatched_at, assumed_acceptance)
         computed.append((rule, deadline, started))
     rule, due, started = _choose(profile, computed)
     provisional = any(d.provisional for _, d, _ in computed) or bool(ack and ack[1].provisional)
-    mode = rule.clock_start or profile.clock.start
+    mode = clock_start(profile, rule)
     label = "rehandle" if rehandle and profile.rehandle.limit else f"handling {category}"
     start_text = f" from {mode.replace('_', ' ')} {_local(started)}"
     if mode == "acceptance" and accepted_at is None:
@@ -174,7 +210,7 @@ def compute_deadlines(
     rules.append(_text(label, rule.limit, start_text))
 
     if statutory_limit is not None:
-        law, _ = _run(calendar, statutory_limit, profile.clock.start, dispatched_at, started)
+        law, _ = _run(calendar, statutory_limit, clock_start(profile), dispatched_at, started)
         provisional = provisional or law.provisional
         how = profile.several_limits.statutory
         if how == "replaces" or law.at < due.at:
@@ -186,11 +222,8 @@ def compute_deadlines(
 
     if upper_deadline is not None:
         _check_ticket(category, urgency, channel, upper_deadline)
+        due = capped_by_upper_platform(profile, upper_deadline, due)
         lead = profile.upper_platform.lead
-        cap = upper_platform_cap(profile, upper_deadline)
-        assert cap is not None
-        if cap < due.at:
-            due = Deadline(cap, due.provisional)
         rules.append(_text("upper platform", lead, f" before {_local(upper_deadline)}"))
 
     milestones = []
@@ -219,6 +252,17 @@ def upper_platform_cap(profile: Profile, upper_deadline: datetime | None) -> dat
     return upper_deadline - (profile.upper_platform.lead.clock_time or timedelta(0))
 
 
+def capped_by_upper_platform(
+    profile: Profile, upper_deadline: datetime | None, found: Deadline
+) -> Deadline:
+    """`found`, but no later than an upper-platform ticket's cap (`upper_platform_cap`), for
+    the first limit, extensions and rehandles alike."""
+    cap = upper_platform_cap(profile, upper_deadline)
+    if cap is None or found.at <= cap:
+        return found
+    return Deadline(cap, found.provisional)
+
+
 def reminder_at(profile: Profile, *, due_at: datetime, started_at: datetime) -> datetime | None:
     """When to remind before `due_at`: the profile's lead, at most its fraction of the limit."""
     span = due_at - started_at
@@ -238,11 +282,16 @@ def dispatch_rule(
     received_at: datetime,
 ) -> TimedRule | None:
     """The profile's dispatch rule that governs such a ticket (None: no dispatch limit)."""
-    _check_ticket(category, urgency, channel, received_at)
-    found = _first_due(
-        profile, calendar, profile.dispatch, (category, urgency, channel), received_at
-    )
+    found = _dispatch(profile, calendar, (category, urgency, channel), received_at)
     return None if found is None else found[0]
+
+
+def _dispatch(
+    profile: Profile, calendar: WorkingCalendar, ticket: tuple[str, str, str], at: datetime
+) -> tuple[TimedRule, Deadline] | None:
+    """The governing [[dispatch]] rule and its due time (guangyuan 第十二条, guizhou 第九条)."""
+    _check_ticket(*ticket, at)
+    return _first_due(profile, calendar, profile.dispatch, ticket, at)
 
 
 def dispatch_due(
@@ -260,10 +309,7 @@ def dispatch_due(
     guangxi 第二十五条(二) 第一时间, puyang 三(四) 立即转办), which no timer can breach: its
     delay is measured at dispatch instead (`dispatch_delay`).
     """
-    _check_ticket(category, urgency, channel, received_at)
-    found = _first_due(
-        profile, calendar, profile.dispatch, (category, urgency, channel), received_at
-    )
+    found = _dispatch(profile, calendar, (category, urgency, channel), received_at)
     if found is None or found[0].limit.immediately:
         return None
     return found[1]
@@ -276,34 +322,6 @@ def dispatch_delay(
     elapsed = max(timedelta(0), dispatched_at - received_at)
     working = max(timedelta(0), calendar.working_time_between(received_at, dispatched_at))
     return int(elapsed.total_seconds()), int(working.total_seconds())
-
-
-def return_due(
-    profile: Profile,
-    calendar: WorkingCalendar,
-    *,
-    category: str,
-    urgency: str,
-    channel: str,
-    dispatched_at: datetime,
-    acknowledged_at: datetime | None = None,
-) -> tuple[Deadline, ReturnWindow] | None:
-    """The last moment a unit may return the ticket, and the rule; None: no return window."""
-    _check_ticket(category, urgency, channel, dispatched_at)
-    windows = [w for w in profile.returns.windows if w.match.applies(category, urgency, channel)]
-    if not windows:
-        return None
-    # Specific windows (an urgency's 30 minutes) replace the general one.
-    window = max(windows, key=lambda w: w.match.specificity)
-    if window.after == "acknowledge":
-        if acknowledged_at is None:
-            raise ValueError(
-                f"the return window counts from acknowledgement ({window.limit.source})"
-            )
-        start = acknowledged_at
-    else:
-        start = dispatched_at
-    return apply_limit(calendar, window.limit, start), window
 
 
 def callback_no_answer(

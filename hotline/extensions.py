@@ -3,16 +3,68 @@ the due time after it. Pure functions over a profile and the working-day calenda
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from hotline.calendar import Deadline, WorkingCalendar
-from hotline.deadlines import TICK, _check_ticket, _local, _matching, _run, apply_limit
+from hotline.deadlines import (
+    TICK,
+    _check_ticket,
+    _local,
+    _matching,
+    _run,
+    apply_limit,
+    capped_by_upper_platform,
+    clock_start,
+    most_specific,
+)
 from hotline.policy.model import CATEGORIES, Limit, Profile
 
 # The longest length an approver may grant, in the rule's unit: about a year. No article
 # grants more (default_not_from_regulation); beyond it a typo would push the due date
 # centuries ahead or past what date arithmetic can hold.
 MAX_GRANTED = {"working_days": 250, "hours": 24 * 365, "minutes": 60 * 24 * 365}
+
+# Who approves (profile [[extensions.kind]] approver) → the candidate group of approve_extension.
+# meizhou 第十五条: 市中心管理办 or the county body, i.e. the authority; guangyuan 第十三条(三) and
+# guangxi 第二十六条(二)9: the center; puyang 附件 四(三)1 市热线平台: the platform the center runs;
+# puyang 三(四) 承办单位有关领导批办: the unit's leader, signing off in the unit's own account.
+APPROVER_GROUPS = {
+    "center": "center",
+    "platform": "center",
+    "authority": "authority",
+    "unit_leader": "unit:{unit}",
+}
+
+
+def approver_group(profile: Profile, kind: str | None, unit: str | None) -> tuple[str | None, str]:
+    """The extension kind asked for and the candidate group that approves it (APPROVER_GROUPS);
+    a diagram without the rule still gets the center."""
+    ext = profile.extension_kind(kind)
+    if ext is None:  # the form refuses this
+        return None, "center"
+    return ext.kind, APPROVER_GROUPS[ext.approver].format(unit=unit)
+
+
+def extension_request_errors(
+    profile: Profile, kind: str | None, data: Mapping[str, object]
+) -> dict[str, list[str]]:
+    """What the extension kind demands of the request: the requester told (guangyuan
+    第十三条(三) 同时要向诉求人说明延期情况, guangxi 第二十六条(二)9 向诉求人反馈并说明情况) and a
+    written statement (puyang 附件 四(三)1 向市热线平台书面说明)."""
+    ext = profile.extension_kind(kind)
+    errors: dict[str, list[str]] = {}
+    if ext is None:
+        return errors
+    if ext.tell_requester and data.get("requester_told") is not True:
+        why = f"tell the requester of the extension first ({ext.origin.source})"
+        errors["requester_told"] = [why]
+    statement = data.get("extension_statement")
+    if ext.in_writing and (
+        statement is None or (isinstance(statement, str) and not statement.strip())
+    ):
+        errors["extension_statement"] = [f"a written statement is required ({ext.origin.source})"]
+    return errors
 
 
 def extension_check(
@@ -114,7 +166,7 @@ def extension_grant(
     granted: int | None,
     extensions_so_far: int,
     override_reason: str | None,
-) -> tuple[Limit | None, dict[str, str]]:
+) -> tuple[Limit | None, dict[str, list[str]]]:
     """The length the approver grants and, per form field, why it may not be granted.
 
     `granted` (in the rule's unit: working days or hours; default the rule's length) may pass
@@ -205,16 +257,13 @@ def extended_due(
         raise ValueError(
             f"the {ext.kind} extension counts from the clock start: pass dispatched_at"
         )
-    replaced, _ = _run(calendar, new_limit, profile.clock.start, dispatched_at, dispatched_at)
+    replaced, _ = _run(calendar, new_limit, clock_start(profile), dispatched_at, dispatched_at)
     return replaced if replaced.at > due_at else Deadline(due_at, replaced.provisional)
 
 
 def _original_limit(profile: Profile, category: str, urgency: str, channel: str) -> Limit:
     _check_ticket(category, urgency, channel)
-    rules = _matching(profile.handling, category, urgency, channel)
-    if profile.several_limits.combine == "most_specific":
-        top = max(r.match.specificity for r in rules)
-        rules = [r for r in rules if r.match.specificity == top]
+    rules = most_specific(profile, _matching(profile.handling, category, urgency, channel))
     # The rule compute_deadlines would pick; with no instant at hand, compare nominal
     # lengths (a working day weighs a day) — rules of one ticket rarely mix units.
     return min(rules, key=lambda r: r.limit.clock_time or timedelta(days=r.limit.amount)).limit
@@ -225,3 +274,45 @@ def _extend(calendar: WorkingCalendar, due_at: datetime, limit: Limit) -> Deadli
         # due_at is usually 24:00 of its last day; count the extra days after that day.
         return calendar.add_working_days(due_at - TICK, int(limit.amount))
     return apply_limit(calendar, limit, due_at)
+
+
+def due_after_extension(
+    profile: Profile,
+    calendar: WorkingCalendar,
+    *,
+    due_at: datetime,
+    kind: str | None,
+    category: str,
+    urgency: str,
+    channel: str,
+    dispatched_at: datetime | None,
+    upper_deadline: datetime | None,
+    granted_length: int | None,
+    extensions_so_far: int,
+    override_reason: str | None,
+) -> Deadline:
+    """The due time after an approved extension: the approver's `granted_length` (soft caps
+    passed with `override_reason`; the form rule refused any errors already) or the rule's
+    length, never past an upper-platform ticket's cap (guangyuan 第十三条(二))."""
+    granted, _errors = extension_grant(
+        profile,
+        kind=kind,
+        category=category,
+        urgency=urgency,
+        channel=channel,
+        granted=granted_length,
+        extensions_so_far=extensions_so_far,
+        override_reason=override_reason,
+    )
+    found = extended_due(
+        profile,
+        calendar,
+        due_at=due_at,
+        kind=kind,
+        category=category,
+        urgency=urgency,
+        channel=channel,
+        dispatched_at=dispatched_at,
+        granted=granted,
+    )
+    return capped_by_upper_platform(profile, upper_deadline, found)

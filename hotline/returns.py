@@ -9,6 +9,11 @@ puyang 附件 四(三)2 (004_b7797ffbb60d21c4.txt) list what a return must carry
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from hotline.calendar import Deadline, WorkingCalendar
+from hotline.deadlines import _check_ticket, apply_limit
 from hotline.policy.model import Profile, ReturnWindow
 
 # Profile return field → form field id in ticket.bpmn `handle` and joint.bpmn `handle_part`.
@@ -55,9 +60,84 @@ def return_refusal(profile: Profile, *, joint: bool, designated_by: str | None) 
 def return_window(
     profile: Profile, *, category: str, urgency: str, channel: str
 ) -> ReturnWindow | None:
-    """The return window for the ticket: the most specific matching one (None: no window)."""
+    """The return window for the ticket: the most specific matching one (None: no window).
+
+    Specific windows (an urgency's 30 minutes) replace the general one.
+    """
     windows = [w for w in profile.returns.windows if w.match.applies(category, urgency, channel)]
     return max(windows, key=lambda w: w.match.specificity, default=None)
+
+
+def return_due(
+    profile: Profile,
+    calendar: WorkingCalendar,
+    *,
+    category: str,
+    urgency: str,
+    channel: str,
+    dispatched_at: datetime,
+    acknowledged_at: datetime | None = None,
+) -> tuple[Deadline, ReturnWindow] | None:
+    """The last moment a unit may return the ticket, and the rule; None: no return window."""
+    _check_ticket(category, urgency, channel, dispatched_at)
+    window = return_window(profile, category=category, urgency=urgency, channel=channel)
+    if window is None:
+        return None
+    if window.after == "acknowledge":
+        if acknowledged_at is None:
+            raise ValueError(
+                f"the return window counts from acknowledgement ({window.limit.source})"
+            )
+        start = acknowledged_at
+    else:
+        start = dispatched_at
+    return apply_limit(calendar, window.limit, start), window
+
+
+@dataclass(frozen=True)
+class LateReturn:
+    """A return made after its window closed, and what it counts as."""
+
+    due_at: datetime
+    window: ReturnWindow
+
+    @property
+    def counts_as_overdue(self) -> bool:
+        """Whether the late return marks the ticket overdue (guangyuan 第十三条(二))."""
+        return self.window.late_counts_as == "overdue"
+
+
+def late_return(
+    profile: Profile,
+    calendar: WorkingCalendar,
+    *,
+    category: str,
+    urgency: str,
+    channel: str,
+    dispatched_at: datetime,
+    acknowledged_at: datetime,
+    now: datetime,
+) -> LateReturn | None:
+    """The closed window a return made `now` comes after; None when it is in time or the
+    profile has no window (guangyuan 第十三条(二): 2 hours after acknowledgement)."""
+    found = return_due(
+        profile,
+        calendar,
+        category=category,
+        urgency=urgency,
+        channel=channel,
+        dispatched_at=dispatched_at,
+        acknowledged_at=acknowledged_at,
+    )
+    if found is None or now <= found[0].at:
+        return None
+    return LateReturn(found[0].at, found[1])
+
+
+def return_event_fields(values: dict[str, object], *, always: tuple[str, ...]) -> dict[str, object]:
+    """A return's form fields for its history event: those in `always`, the others if given."""
+    given = {name: values.get(name) for name in FORM_FIELDS.values()}
+    return {k: v for k, v in given.items() if k in always or v not in (None, "")}
 
 
 def required_return_fields(

@@ -19,11 +19,11 @@ from hotline.deadlines import (
     compute_deadlines,
     dispatch_due,
     remaining_working_time,
-    return_due,
 )
 from hotline.extensions import extended_due, extension_check, extension_grant
 from hotline.policy import load_profile
 from hotline.policy.model import Limit, Profile
+from hotline.returns import return_due
 
 CAL = WorkingCalendar()
 NAMES = ("guangyuan", "guizhou", "guangxi", "meizhou", "puyang")
