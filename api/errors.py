@@ -22,7 +22,10 @@ class ErrorBodySchema(Schema):
 
     code = fields.String(required=True, metadata={"example": "validation_error"})
     message = fields.String(required=True)
-    fields = fields.Dict(metadata={"description": "messages per field"})
+    # Named apart: an attribute `fields` would hide Schema.fields.
+    field_messages = fields.Dict(
+        data_key="fields", attribute="fields", metadata={"description": "messages per field"}
+    )
 
 
 class ErrorSchema(Schema):

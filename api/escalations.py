@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from api.context import actor, require, services, unit_of_work
 from api.errors import documented_errors
+from api.schemas.common import Shown, page_body
 from api.schemas.escalations import (
     EscalationCreateSchema,
     EscalationPageSchema,
@@ -15,16 +16,8 @@ from api.schemas.escalations import (
     EscalationSchema,
 )
 from hotline import access, escalations
-from hotline.models import Escalation
 
 blp = Blueprint("escalations", __name__, url_prefix="/api/v1", description="Escalations (督办)")
-
-
-def present(row: Escalation, ticket_number: str) -> dict[str, Any]:
-    """Escalation row plus the number of its ticket."""
-    data = {c.key: getattr(row, c.key) for c in Escalation.__table__.columns}
-    data["ticket_number"] = ticket_number
-    return data
 
 
 @blp.route("/tickets/<string:number>/escalations", methods=["POST"])
@@ -37,13 +30,13 @@ def present(row: Escalation, ticket_number: str) -> dict[str, Any]:
         {"403": "not center or supervisor", "409": "ticket closed or at government review"}
     ),
 )
-def create(body: dict[str, Any], number: str) -> dict[str, Any]:
+def create(body: dict[str, Any], number: str) -> Shown:
     """Escalate an open ticket to `level` (center, supervisors); the ladder climbs on from there."""
     with unit_of_work() as session:
         row = escalations.escalate(
             session, services().runtime, actor(), number, body["level"], body["reason"]
         )
-        return present(row, number)
+        return Shown(row, ticket_number=number)
 
 
 @blp.route("/escalations", methods=["GET"])
@@ -57,5 +50,5 @@ def list_(query: dict[str, Any]) -> dict[str, Any]:
     """Escalations visible to the caller, newest first: units see those against themselves."""
     with unit_of_work() as session:
         rows, total = escalations.list_escalations(session, actor(), **query)
-        items = [present(row, number) for row, number in rows]
-    return {"items": items, "total": total, "page": query["page"], "per_page": query["per_page"]}
+        items = [Shown(row, ticket_number=number) for row, number in rows]
+    return page_body(items, total, query)

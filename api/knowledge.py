@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.context import actor, services, unit_of_work
 from api.errors import documented_errors
+from api.schemas.common import Shown, page_body
 from api.schemas.knowledge import (
     ArticleCreateSchema,
     ArticleDetailSchema,
@@ -19,7 +20,7 @@ from api.schemas.knowledge import (
     RetireSchema,
 )
 from hotline import knowledge
-from hotline.models import Article, ArticleEvent, ArticleVersion
+from hotline.models import Article, ArticleEvent
 
 blp = Blueprint(
     "knowledge",
@@ -28,21 +29,7 @@ blp = Blueprint(
     description="Knowledge base articles (知识库): drafts, versions, approvals",
 )
 
-DOC = {"security": [{"bearer": []}]}
-
-
-def present_version(version: ArticleVersion | None) -> dict[str, Any] | None:
-    """A version as plain data."""
-    if version is None:
-        return None
-    return {c.key: getattr(version, c.key) for c in ArticleVersion.__table__.columns}
-
-
-def present(article: Article, shown: ArticleVersion | None) -> dict[str, Any]:
-    """An article row with the version shown for it."""
-    data = {c.key: getattr(article, c.key) for c in Article.__table__.columns}
-    data["current"] = present_version(shown)
-    return data
+DOC: dict[str, Any] = {"security": [{"bearer": []}]}
 
 
 def retirement(events: list[ArticleEvent]) -> dict[str, Any] | None:
@@ -66,31 +53,22 @@ def retirement(events: list[ArticleEvent]) -> dict[str, Any] | None:
     return out
 
 
-def detail(session: Session, article: Article) -> dict[str, Any]:
+def detail(session: Session, article: Article) -> Shown:
     """The article with its published version, the draft in progress, versions and history."""
     versions = knowledge.versions_of(session, article.id)
-    numbers = {v.id: v.version for v in versions}
+    numbers: dict[int | None, int] = {v.id: v.version for v in versions}
     published = knowledge.published_version(session, article)
-    draft = knowledge.pending_version(session, article.id)
     events = knowledge.article_events(session, article.id)
-    data = present(article, published or (versions[0] if versions else None))
-    data["published"] = present_version(published)
-    data["draft"] = present_version(draft)
-    data["versions"] = [present_version(v) for v in versions]
-    data["events"] = [
-        {
-            "at": e.at,
-            "kind": e.kind,
-            "actor_name": e.actor_name,
-            "task": e.task,
-            "version": numbers.get(e.version_id),
-            "data": e.data,
-        }
-        for e in events
-    ]
-    data["tasks"] = knowledge.open_tasks(session, article.id)
-    data["retirement"] = retirement(events)
-    return data
+    return Shown(
+        article,
+        current=published or (versions[0] if versions else None),
+        published=published,
+        draft=knowledge.pending_version(session, article.id),
+        versions=versions,
+        events=[Shown(e, version=numbers.get(e.version_id)) for e in events],
+        tasks=knowledge.open_tasks(session, article.id),
+        retirement=retirement(events),
+    )
 
 
 @blp.route("", methods=["POST"])
@@ -116,14 +94,14 @@ def list_(query: dict[str, Any]) -> dict[str, Any]:
     """Articles the caller sees (units: their own unit's), newest change first."""
     with unit_of_work() as session:
         rows, total = knowledge.list_articles(session, actor(), **query)
-        items = [present(article, version) for article, version in rows]
-    return {"items": items, "total": total, "page": query["page"], "per_page": query["per_page"]}
+        items = [Shown(article, current=version) for article, version in rows]
+    return page_body(items, total, query)
 
 
 @blp.route("/<int(max=2147483647):article_id>", methods=["GET"])
 @blp.response(200, ArticleDetailSchema)
 @blp.doc(**DOC)
-def get(article_id: int) -> dict[str, Any]:
+def get(article_id: int) -> Shown:
     """One article: the published version, the draft in progress, all versions, history, tasks."""
     with unit_of_work() as session:
         return detail(session, knowledge.get_article(session, actor(), article_id))
@@ -135,7 +113,7 @@ def get(article_id: int) -> dict[str, Any]:
 @blp.doc(
     **DOC, responses=documented_errors({"409": "a version is in review, or the article is retired"})
 )
-def update(data: dict[str, Any], article_id: int) -> dict[str, Any]:
+def update(data: dict[str, Any], article_id: int) -> Shown:
     """Edit: the draft or rejected version in place; a published article gets a new draft."""
     with unit_of_work() as session:
         article = knowledge.update_article(session, actor(), article_id, data)
@@ -145,7 +123,7 @@ def update(data: dict[str, Any], article_id: int) -> dict[str, Any]:
 @blp.route("/<int(max=2147483647):article_id>/submit", methods=["POST"])
 @blp.response(200, ArticleDetailSchema)
 @blp.doc(**DOC, responses=documented_errors({"409": "nothing to submit, or already in review"}))
-def submit(article_id: int) -> dict[str, Any]:
+def submit(article_id: int) -> Shown:
     """Send the draft to review: the unit's reviewer, then the center (knowledge_publish)."""
     with unit_of_work() as session:
         article = knowledge.submit_article(session, services().runtime, actor(), article_id)
@@ -156,7 +134,7 @@ def submit(article_id: int) -> dict[str, Any]:
 @blp.arguments(RetireSchema)
 @blp.response(200, ArticleDetailSchema)
 @blp.doc(**DOC, responses=documented_errors({"409": "not published, or a review is running"}))
-def retire(data: dict[str, Any], article_id: int) -> dict[str, Any]:
+def retire(data: dict[str, Any], article_id: int) -> Shown:
     """Ask to retire (下架) a published article: the unit's reviewer and the center approve."""
     with unit_of_work() as session:
         runtime = services().runtime

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.context import actor, require, services, unit_of_work
 from api.errors import documented_errors
+from api.schemas.common import Shown, page_body
 from api.schemas.knowledge_questions import (
     QuestionCreateSchema,
     QuestionPageSchema,
@@ -26,11 +27,9 @@ blp = Blueprint(
 )
 
 
-def present(session: Session, row: KnowledgeQuestion) -> dict[str, Any]:
+def present(session: Session, row: KnowledgeQuestion) -> Shown:
     """Question row plus the id of the unit's open answer task."""
-    data = {c.key: getattr(row, c.key) for c in KnowledgeQuestion.__table__.columns}
-    data["task_id"] = knowledge_questions.open_task_id(session, row)
-    return data
+    return Shown(row, task_id=knowledge_questions.open_task_id(session, row))
 
 
 @blp.route("", methods=["POST"])
@@ -41,7 +40,7 @@ def present(session: Session, row: KnowledgeQuestion) -> dict[str, Any]:
     security=[{"bearer": []}],
     responses=documented_errors({"403": "not the center", "422": "unknown unit or blank question"}),
 )
-def create(body: dict[str, Any]) -> dict[str, Any]:
+def create(body: dict[str, Any]) -> Shown:
     """Ask a unit a question; it must answer with an article within the profile's limit."""
     with unit_of_work() as session:
         row = knowledge_questions.ask(
@@ -62,7 +61,7 @@ def list_(query: dict[str, Any]) -> dict[str, Any]:
     with unit_of_work() as session:
         rows, total = knowledge_questions.list_questions(session, actor(), **query)
         items = [present(session, row) for row in rows]
-    return {"items": items, "total": total, "page": query["page"], "per_page": query["per_page"]}
+    return page_body(items, total, query)
 
 
 @blp.route("/<int(max=2147483647):question_id>", methods=["GET"])
@@ -70,7 +69,7 @@ def list_(query: dict[str, Any]) -> dict[str, Any]:
 @blp.doc(
     security=[{"bearer": []}], responses=documented_errors({"404": "not found or not visible"})
 )
-def get(question_id: int) -> dict[str, Any]:
+def get(question_id: int) -> Shown:
     """One question with its deadline, answer and the unit's open task."""
     with unit_of_work() as session:
         return present(session, knowledge_questions.get_question(session, actor(), question_id))

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from api.context import unit_of_work
 from api.errors import documented_errors
+from api.schemas.common import Shown, page_body
 from api.schemas.knowledge_search import SearchPageSchema, SearchQuerySchema
 from hotline import search
 from hotline.search import Hit
@@ -20,26 +21,17 @@ blp = Blueprint(
 )
 
 
-def hit_data(hit: Hit) -> dict[str, Any]:
-    """Every field of a hit; the response schema picks what its reader may see."""
-    version = hit.version
-    return {
-        "id": hit.article.id,
-        "version": version.version,
-        "type": version.type,
-        "question": version.question,
-        "question_html": hit.question_html,
-        "snippet": hit.snippet,
-        "unit": hit.article.unit_code,
-        "unit_name": hit.unit_name,
-        "region": version.region,
-        "keywords": version.keywords,
-        "valid_from": version.valid_from,
-        "valid_until": version.valid_until,
-        "review_at": version.review_at,
-        "published_at": version.published_at,
-        "score": hit.score,
-    }
+def hit_data(hit: Hit) -> Shown:
+    """A hit's published version with its article and match; the schema picks what is seen."""
+    return Shown(
+        hit.version,
+        id=hit.article.id,
+        unit=hit.article.unit_code,
+        unit_name=hit.unit_name,
+        question_html=hit.question_html,
+        snippet=hit.snippet,
+        score=hit.score,
+    )
 
 
 def run_search(query: dict[str, Any]) -> dict[str, Any]:
@@ -55,13 +47,7 @@ def run_search(query: dict[str, Any]) -> dict[str, Any]:
             per_page=query["per_page"],
         )
         items = [hit_data(hit) for hit in results.hits]
-    return {
-        "items": items,
-        "total": results.total,
-        "page": query["page"],
-        "per_page": query["per_page"],
-        "words": results.words,
-    }
+    return {**page_body(items, results.total, query), "words": results.words}
 
 
 @blp.route("/search", methods=["GET"])

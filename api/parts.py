@@ -8,9 +8,9 @@ from flask_smorest import Blueprint
 
 from api.context import actor, unit_of_work
 from api.errors import documented_errors
+from api.schemas.common import Shown
 from api.schemas.joint import JointPartsSchema
 from hotline import clock, joint
-from hotline.models import JointPart
 
 blp = Blueprint(
     "parts", __name__, url_prefix="/api/v1/tickets", description="Joint ticket parts (会签分办)"
@@ -28,16 +28,11 @@ def list_(number: str) -> dict[str, Any]:
     with unit_of_work() as session:
         ticket, parts = joint.visible_parts(session, actor(), number)
         lead = joint.lead_part(session, ticket.id)
+        # A part is overdue once its due time passed unfinished, even before its timer.
+        now = clock.now()
         return {
             "ticket_number": ticket.number,
             "joint": ticket.joint,
             "lead_unit": lead.unit_code if lead is not None else None,
-            "items": [present(part) for part in parts],
+            "items": [Shown(part, overdue=joint.is_part_overdue(part, now)) for part in parts],
         }
-
-
-def present(part: JointPart) -> dict[str, Any]:
-    """A part as shown: overdue once its due time passed unfinished, even before its timer."""
-    data = {c.key: getattr(part, c.key) for c in JointPart.__table__.columns}
-    data["overdue"] = joint.is_part_overdue(part, clock.now())
-    return data

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.context import actor, require, unit_of_work
 from api.errors import documented_errors
+from api.schemas.common import Shown
 from api.schemas.processes import (
     READERS,
     UPLOAD_BODY,
@@ -55,12 +56,6 @@ def _versions(session: Session, process_id: str) -> list[ProcessDefinition]:
             .order_by(ProcessDefinition.version.desc())
         )
     )
-
-
-def _row(definition: ProcessDefinition, **extra: Any) -> dict[str, Any]:
-    """A definition's public columns plus `extra`, for the response schema to dump."""
-    columns = ("process_id", "version", "name", "filename", "hash", "deployed_at")
-    return {**{c: getattr(definition, c) for c in columns}, **extra}
 
 
 def _uploads() -> list[tuple[str, bytes]]:
@@ -120,7 +115,7 @@ def deploy() -> Any:
                 fields={"problems": [p.as_dict() for p in exc.report]},
             ) from None
         return [
-            _row(d.definition, new=d.new, warnings=[w.as_dict() for w in d.warnings])
+            Shown(d.definition, new=d.new, warnings=[w.as_dict() for w in d.warnings])
             for d in deployed
         ]
 
@@ -141,17 +136,13 @@ def list_() -> Any:
         ):
             by_process.setdefault(definition.process_id, []).append(definition)
         return [
-            {
-                "process_id": process_id,
-                "name": versions[0].name,
-                "latest_version": versions[0].version,
-                "filename": versions[0].filename,
-                "hash": versions[0].hash,
-                "deployed_at": versions[0].deployed_at,
-                "versions": len(versions),
-                "running_instances": sum(running.get(v.id, 0) for v in versions),
-            }
-            for process_id, versions in by_process.items()
+            Shown(
+                versions[0],
+                latest_version=versions[0].version,
+                versions=len(versions),
+                running_instances=sum(running.get(v.id, 0) for v in versions),
+            )
+            for versions in by_process.values()
         ]
 
 
@@ -170,7 +161,7 @@ def versions(process_id: str) -> Any:
             raise NotFound(f"process {process_id!r} is not deployed")
         running = _running_by_definition(session)
         return [
-            _row(d, latest=i == 0, running_instances=running.get(d.id, 0))
+            Shown(d, latest=i == 0, running_instances=running.get(d.id, 0))
             for i, d in enumerate(found)
         ]
 

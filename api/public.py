@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from api.context import unit_of_work
 from api.errors import documented_errors
 from api.knowledge_search import run_search
+from api.schemas.common import Shown
 from api.schemas.knowledge_search import (
     PublicArticleSchema,
     PublicSearchPageSchema,
@@ -40,23 +41,12 @@ def search_public(query: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/articles/<int(max=2147483647):article_id>", methods=["GET"])
 @blp.response(200, PublicArticleSchema)
 @blp.doc(responses=documented_errors({"404": "no such published article"}))
-def get_article(article_id: int) -> dict[str, Any]:
+def get_article(article_id: int) -> Shown:
     """A published, currently valid article; drafts, retired and unknown ids are all 404."""
     if article_id > MAX_ID:
         raise NotFound(f"article {article_id} not found")
     with unit_of_work() as session:
         article, version = published_article(session, article_id)
         unit = session.get(Unit, article.unit_code)
-        return {
-            "id": article.id,
-            "type": version.type,
-            "question": version.question,
-            "answer": version.answer,
-            "keywords": version.keywords,
-            "unit": article.unit_code,
-            "unit_name": unit.name if unit else "",
-            "region": version.region,
-            "valid_from": version.valid_from,
-            "valid_until": version.valid_until,
-            "published_at": version.published_at,
-        }
+        unit_name = unit.name if unit else ""
+        return Shown(version, id=article.id, unit=article.unit_code, unit_name=unit_name)

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from api.context import actor, services, unit_of_work
 from api.errors import documented_errors
+from api.schemas.common import Shown, page_body
 from api.schemas.tasks import (
     CompleteSchema,
     InboxQuerySchema,
@@ -20,13 +21,6 @@ from hotline.models import ProcessInstance, UserTask
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="User tasks")
 
 
-def present(task: UserTask, ticket_number: str | None) -> dict[str, Any]:
-    """Task row plus the number of its ticket."""
-    data = {c.key: getattr(task, c.key) for c in UserTask.__table__.columns}
-    data["ticket_number"] = ticket_number
-    return data
-
-
 @blp.route("")
 @blp.arguments(InboxQuerySchema, location="query")
 @blp.response(200, TaskPageSchema)
@@ -35,21 +29,20 @@ def list_(query: dict[str, Any]) -> dict[str, Any]:
     """Ready tasks offered to the caller's role or unit, oldest first."""
     with unit_of_work() as session:
         rows, total = inbox.inbox(session, actor(), **query)
-        items = [present(task, number) for task, number in rows]
-    return {"items": items, "total": total, "page": query["page"], "per_page": query["per_page"]}
+        items = [Shown(task, ticket_number=number) for task, number in rows]
+    return page_body(items, total, query)
 
 
 @blp.route("/<string:task_id>")
 @blp.response(200, TaskDetailSchema)
 @blp.doc(security=[{"bearer": []}])
-def get(task_id: str) -> dict[str, Any]:
+def get(task_id: str) -> Shown:
     """One task with the form fields its completion takes."""
     with unit_of_work() as session:
         task, number = inbox.get_task(session, actor(), task_id)
-        data = present(task, number)
         compiled = services().runtime.specs.get(session, _definition_id(session, task))
-    data["form"] = [f.as_dict() for f in compiled.forms.get(task.task_id, [])]
-    return data
+    form = [f.as_dict() for f in compiled.forms.get(task.task_id, [])]
+    return Shown(task, ticket_number=number, form=form)
 
 
 @blp.route("/<string:task_id>/complete", methods=["POST"])
@@ -61,12 +54,12 @@ def get(task_id: str) -> dict[str, Any]:
         {"403": "not your task", "409": "no longer ready", "422": "invalid form data"}
     ),
 )
-def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
+def complete(body: dict[str, Any], task_id: str) -> Shown:
     """Complete a ready task; the ticket moves on in the same transaction."""
     with unit_of_work() as session:
         task = services().runtime.complete_task(session, task_id, body["data"], actor())
         _task, number = inbox.get_task(session, actor(), task.id)
-        return present(task, number)
+        return Shown(task, ticket_number=number)
 
 
 def _definition_id(session: Any, task: UserTask) -> int:

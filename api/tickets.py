@@ -6,9 +6,11 @@ from typing import Any
 
 from flask import url_for
 from flask_smorest import Blueprint
+from sqlalchemy.orm import Session
 
 from api.context import actor, require, services, unit_of_work
 from api.errors import documented_errors
+from api.schemas.common import Shown, page_body
 from api.schemas.tickets import (
     IdempotencyHeaderSchema,
     TicketCreateSchema,
@@ -27,14 +29,16 @@ from hotline.models import Ticket
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1/tickets", description="Tickets (工单)")
 
 
-def present(ticket: Ticket, who: Actor, calendar: WorkingCalendar) -> dict[str, Any]:
-    """The ticket as `who` may see it: units get masked contact data on confidential ones."""
-    data = {c.key: getattr(ticket, c.key) for c in Ticket.__table__.columns}
-    data["remaining_working_seconds"] = remaining_seconds(ticket, calendar)
-    # Overdue is a property of the deadline, whatever step the ticket is at.
-    data["overdue"] = tickets.is_overdue(ticket, clock.now())
-    data["requester"] = access.requester_shown(ticket, who)
-    return data
+def present(ticket: Ticket, who: Actor, calendar: WorkingCalendar, **extra: Any) -> Shown:
+    """The ticket as `who` sees it, with the values TicketSchema computes from the clock."""
+    return Shown(
+        ticket,
+        requester=access.requester_shown(ticket, who),
+        remaining_working_seconds=remaining_seconds(ticket, calendar),
+        # Overdue is a property of the deadline, whatever step the ticket is at.
+        overdue=tickets.is_overdue(ticket, clock.now()),
+        **extra,
+    )
 
 
 def remaining_seconds(ticket: Ticket, calendar: WorkingCalendar) -> int | None:
@@ -81,13 +85,13 @@ def list_(query: dict[str, Any]) -> dict[str, Any]:
         rows, total = tickets.list_tickets(session, who, **query)
         calendar = WorkingCalendar.load(session)
         items = [present(t, who, calendar) for t in rows]
-    return {"items": items, "total": total, "page": query["page"], "per_page": query["per_page"]}
+    return page_body(items, total, query)
 
 
 @blp.route("/<string:number>")
 @blp.response(200, TicketDetailSchema)
 @blp.doc(security=[{"bearer": []}])
-def get(number: str) -> dict[str, Any]:
+def get(number: str) -> Shown:
     """One ticket with its `events` (history) and open `tasks`."""
     who = actor()
     with unit_of_work() as session:
@@ -114,12 +118,19 @@ def repeats_of(number: str) -> dict[str, Any]:
         }
 
 
-def _detail(session: Any, ticket: Ticket, who: Actor) -> dict[str, Any]:
-    data = present(ticket, who, WorkingCalendar.load(session))
-    data["events"] = tickets.ticket_events(session, ticket)
-    data["tasks"] = tickets.open_tasks(session, ticket)
-    if access.sees_repeats(who):
-        data["possible_repeats"] = repeats.possible_repeats(session, ticket)
-    data["links"] = repeats.ticket_links(session, ticket)
-    data["milestones"] = milestones.ticket_milestones(session, ticket)
-    return data
+def _detail(session: Session, ticket: Ticket, who: Actor) -> Shown:
+    seen = (
+        {"possible_repeats": repeats.possible_repeats(session, ticket)}
+        if access.sees_repeats(who)
+        else {}
+    )
+    return present(
+        ticket,
+        who,
+        WorkingCalendar.load(session),
+        events=tickets.ticket_events(session, ticket),
+        tasks=tickets.open_tasks(session, ticket),
+        links=repeats.ticket_links(session, ticket),
+        milestones=milestones.ticket_milestones(session, ticket),
+        **seen,
+    )

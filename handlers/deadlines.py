@@ -27,13 +27,8 @@ from hotline.extensions import approver_group, due_after_extension
 from hotline.history import last_event_at
 from hotline.models import Ticket, TicketEvent
 from hotline.returns import late_return
-from hotline.tickets import NEVER, ticket_deadlines
+from hotline.tickets import NEVER, iso, ticket_deadlines
 from processes.context import HandlerContext
-
-
-def iso(value: datetime | None) -> str:
-    """Workflow data holds ISO strings; the diagram's timers parse them."""
-    return value.isoformat() if value is not None else NEVER
 
 
 def schedule_handling(ctx: HandlerContext, ticket: Ticket) -> dict[str, Any]:

@@ -14,13 +14,8 @@ from handlers.joint import cancel_joint
 from hotline import clock
 from hotline.calendar import WorkingCalendar
 from hotline.deadlines import reminder_at
-from hotline.tickets import NEVER, assign_unit, set_status, ticket_deadlines
+from hotline.tickets import assign_unit, iso, set_status, ticket_deadlines
 from processes.context import HandlerContext
-
-
-def iso(value: datetime | None) -> str:
-    """An ISO string for workflow data; NEVER (a date no timer reaches) for no deadline."""
-    return value.isoformat() if value is not None else NEVER
 
 
 def apply_government_decision(ctx: HandlerContext) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from hotline.calendar import WorkingCalendar
 from hotline.deadlines import restart_dispatch_clock
 from hotline.errors import Invalid
 from hotline.models import JointPart, Ticket
-from hotline.tickets import assign_unit, set_status
+from hotline.tickets import assign_unit, iso, set_status
 from processes import timers
 from processes.context import HandlerContext
 from processes.runtime import instances_of
@@ -34,18 +34,14 @@ def _part(ctx: HandlerContext) -> JointPart:
     return part
 
 
-def _iso(value: datetime | None) -> str:
-    return deadlines.iso(value)
-
-
 def _part_variables(part: JointPart, acknowledge_due_at: datetime | None) -> dict[str, Any]:
     # Per-child data: the child's dueDate, candidateGroups and timers read these.
     return {
         "part_id": part.id,
         "part_unit": part.unit_code,
         "part_role": part.role,
-        "part_due_at": _iso(part.due_at),
-        "part_ack_due_at": _iso(acknowledge_due_at),
+        "part_due_at": iso(part.due_at),
+        "part_ack_due_at": iso(acknowledge_due_at),
     }
 
 
@@ -79,7 +75,7 @@ def start_joint(ctx: HandlerContext) -> dict[str, Any]:
     ctx.session.flush()
     ctx.emit(
         "part_deadlines_set",
-        parts={row.unit_code: _iso(row.due_at) for row in rows},
+        parts={row.unit_code: iso(row.due_at) for row in rows},
         rule=rule,
         provisional=assisting.provisional,
     )
@@ -162,12 +158,12 @@ def _lead_accepted(ctx: HandlerContext, ticket: Ticket, lead: JointPart) -> dict
         ctx.update_variables(instance.id, timers)
     ctx.emit(
         "part_deadlines_set",
-        parts={row.unit_code: _iso(row.due_at) for row in [lead, *moved]},
+        parts={row.unit_code: iso(row.due_at) for row in [lead, *moved]},
         rule=rule,
         provisional=ticket.deadline_provisional or assisting.provisional,
-        accepted_at=_iso(lead.acknowledged_at),
+        accepted_at=iso(lead.acknowledged_at),
     )
-    return {"part_due_at": _iso(lead.due_at)}
+    return {"part_due_at": iso(lead.due_at)}
 
 
 def _rearm_part(ctx: HandlerContext, part: JointPart) -> None:
@@ -179,7 +175,7 @@ def _rearm_part(ctx: HandlerContext, part: JointPart) -> None:
     workflow = ctx.workflow
     timers.rearm(
         workflow,
-        {"part_due_at": _iso(part.due_at)},
+        {"part_due_at": iso(part.due_at)},
         where=lambda task: task.data.get("part_id") == part.id,
     )
 
@@ -219,7 +215,7 @@ def reassign_part(ctx: HandlerContext) -> dict[str, Any]:
         from_unit=old.unit_code,
         unit=unit,
         role=new.role,
-        due_at=_iso(new.due_at),
+        due_at=iso(new.due_at),
         **ctx.form_values("comment"),
     )
     profile = ctx.profile
@@ -263,7 +259,7 @@ def mark_part_overdue(ctx: HandlerContext) -> None:
     ticket, part = ctx.ticket, _part(ctx)
     if not parts.mark_overdue(part):
         return
-    due = _iso(part.due_at)
+    due = iso(part.due_at)
     ctx.emit("part_overdue", unit=part.unit_code, role=part.role, due_at=due)
     if part.role == parts.LEAD:
         ticket.overdue = True  # the lead's due is the ticket's due
@@ -283,7 +279,7 @@ def parts_done(ctx: HandlerContext) -> dict[str, Any]:
         for p in parts.parts_of(ctx.session, ticket.id)
     ]
     ctx.emit("joint_parts_completed", lead_unit=lead.unit_code, parts=summary)
-    return {"lead_unit": lead.unit_code, "merge_due_at": _iso(lead.due_at)}
+    return {"lead_unit": lead.unit_code, "merge_due_at": iso(lead.due_at)}
 
 
 def urge_merge(ctx: HandlerContext) -> None:

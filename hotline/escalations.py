@@ -19,6 +19,7 @@ from hotline import access, clock
 from hotline.actors import Actor
 from hotline.errors import Conflict, Forbidden, Invalid
 from hotline.models import Escalation, ProcessInstance, Ticket, UserTask
+from hotline.paging import count_rows, paginate
 from hotline.policy.oversight import FINAL_LEVEL, LEVELS, next_level
 from hotline.tickets import OPEN_STATUSES, get_ticket
 from processes.messaging import lock_ticket
@@ -246,10 +247,8 @@ def list_escalations(
         query = query.where(Escalation.level == level)
     if open is not None:
         query = query.where(Escalation.open.is_(open))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count_rows(session, query)
     rows = session.execute(
-        query.order_by(Escalation.created_at.desc(), Escalation.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        paginate(query.order_by(Escalation.created_at.desc(), Escalation.id.desc()), page, per_page)
     ).all()
     return [(row[0], row[1]) for row in rows], total

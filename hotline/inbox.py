@@ -14,6 +14,7 @@ from hotline import access
 from hotline.actors import Actor
 from hotline.errors import NotFound
 from hotline.models import Ticket, UserTask
+from hotline.paging import count_rows, paginate
 
 OfferedRows = Select[tuple[UserTask, str | None]]
 
@@ -30,17 +31,15 @@ def inbox(
     """Ready tasks offered to the actor's role or unit, oldest first, and their count."""
     query = _offered_to(actor).where(UserTask.state == "ready")
     # The total rides along as a window count: one round trip instead of two.
+    counted = query.add_columns(func.count().over().label("total"))
     rows = session.execute(
-        query.add_columns(func.count().over().label("total"))
-        .order_by(UserTask.created_at, UserTask.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        paginate(counted.order_by(UserTask.created_at, UserTask.id), page, per_page)
     ).all()
     if rows:
         return [(task, number) for task, number, _ in rows], rows[0].total
     if page == 1:
         return [], 0
-    return [], session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return [], count_rows(session, query)
 
 
 def get_task(session: Session, actor: Actor, task_id: str) -> tuple[UserTask, str | None]:

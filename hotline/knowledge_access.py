@@ -21,6 +21,7 @@ from hotline.models import (
     ProcessInstance,
     UserTask,
 )
+from hotline.paging import count_rows, paginate
 from processes.runtime import instances_of
 
 PUBLISH_PROCESS = "knowledge_publish"
@@ -160,10 +161,8 @@ def list_articles(
         query = query.where(Article.unit_code == unit)
     if type:
         query = query.where(ArticleVersion.type == type)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count_rows(session, query)
     rows = session.execute(
-        query.order_by(Article.updated_at.desc(), Article.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        paginate(query.order_by(Article.updated_at.desc(), Article.id.desc()), page, per_page)
     ).all()
     return [(article, version) for article, version in rows], total

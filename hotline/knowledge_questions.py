@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from hotline import access, clock
@@ -25,6 +25,7 @@ from hotline.errors import Forbidden, Invalid, NotFound
 from hotline.history import record_article_event
 from hotline.knowledge import today
 from hotline.models import Article, ArticleVersion, KnowledgeQuestion, UserTask
+from hotline.paging import count_rows, paginate
 from hotline.policy import active_profile
 from hotline.policy.oversight import knowledge_of
 
@@ -234,11 +235,13 @@ def list_questions(
         query = query.where(KnowledgeQuestion.status == status)
     if overdue is not None:
         query = query.where(KnowledgeQuestion.overdue.is_(overdue))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count_rows(session, query)
     rows = session.scalars(
-        query.order_by(KnowledgeQuestion.asked_at.desc(), KnowledgeQuestion.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        paginate(
+            query.order_by(KnowledgeQuestion.asked_at.desc(), KnowledgeQuestion.id.desc()),
+            page,
+            per_page,
+        )
     )
     return list(rows), total
 

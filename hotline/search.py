@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from hotline import clock
 from hotline.errors import NotFound
 from hotline.models import Article, ArticleSearchEntry, ArticleVersion, Unit
+from hotline.paging import offset
 from hotline.search_words import query_words, words
 from hotline.search_words import warm_up as warm_up  # callers load jieba through search
 
@@ -170,7 +171,7 @@ def search(
     if not terms:
         return Results([], 0, [])
     where, params = _filters(type, unit, region)
-    params |= {"limit": per_page, "offset": (page - 1) * per_page}
+    params |= {"limit": per_page, "offset": offset(page, per_page)}
     if sqlite:
         rows = _sqlite_rank(session, terms, where, params)
     else:

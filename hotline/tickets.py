@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, not_, or_, select, update
+from sqlalchemy import Select, and_, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,7 @@ from hotline.models import (
     TicketSequence,
     UserTask,
 )
+from hotline.paging import count_rows, paginate
 from hotline.policy import active_profile
 
 CHANNELS = ("phone", "wechat", "web", "app", "email", "mailbox", "weibo", "upper_platform")
@@ -50,6 +51,11 @@ UNHANDLED_STATUSES = (
 )  # fmt: skip
 TICKET_PROCESS = "ticket"
 NEVER = "9999-12-31T00:00:00+00:00"  # a timer date for a rule the profile does not have
+
+
+def iso(value: datetime | None) -> str:
+    """Workflow data holds ISO strings the diagram's timers parse; NEVER for no deadline."""
+    return value.isoformat() if value is not None else NEVER
 
 
 @dataclass
@@ -200,7 +206,7 @@ def dispatch_due_at(session: Session, context: Any, ticket: Ticket) -> str:
             received_at=clock.now(),
         )
     # No rule: a date the timer never reaches.
-    return due.at.isoformat() if due is not None else NEVER
+    return iso(due.at if due is not None else None)
 
 
 def _replay(session: Session, actor: Actor, key: str, fingerprint: str) -> Ticket | None:
@@ -275,11 +281,9 @@ def list_tickets(
         query = query.where(Ticket.current_unit == unit)
     if category:
         query = query.where(Ticket.category == category)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count_rows(session, query)
     rows = session.scalars(
-        query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        paginate(query.order_by(Ticket.created_at.desc(), Ticket.id.desc()), page, per_page)
     )
     return list(rows), total
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from api.schemas.common import PageQuerySchema, not_blank
+from api.schemas.common import PageQuerySchema, PageSchema, RowSchema, not_blank
 from api.schemas.tickets import StrictQueryBoolean
 from hotline.escalations import LEVELS
 from hotline.fields import Text
@@ -34,7 +34,7 @@ class EscalationQuerySchema(PageQuerySchema):
     open = StrictQueryBoolean(metadata={"description": "true: still in force"})
 
 
-class EscalationSchema(Schema):
+class EscalationSchema(RowSchema):
     """One rung a ticket reached, against a unit (cards and summonses count per unit)."""
 
     id = fields.Integer()
@@ -52,10 +52,7 @@ class EscalationSchema(Schema):
     resolution = fields.String(allow_none=True)
 
 
-class EscalationPageSchema(Schema):
+class EscalationPageSchema(PageSchema):
     """One page of escalations."""
 
     items = fields.List(fields.Nested(EscalationSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()

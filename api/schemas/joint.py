@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from api.schemas.common import RowSchema
 from hotline.joint import PART_STATUSES
 
 
-class JointPartSchema(Schema):
+class JointPartSchema(RowSchema):
     """One unit's part of a joint ticket, with its own deadline, status and result."""
 
     id = fields.Integer()

@@ -6,7 +6,13 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from api.schemas.common import PageQuerySchema, not_blank
+from api.schemas.common import (
+    HistoryStepSchema,
+    PageQuerySchema,
+    PageSchema,
+    RowSchema,
+    not_blank,
+)
 from hotline.fields import Text
 from hotline.knowledge import ARTICLE_STATUSES, TYPES, VERSION_STATUSES, parse_keywords
 
@@ -28,15 +34,17 @@ class Keywords(fields.Field):
 def _content_fields(required: bool) -> dict[str, fields.Field]:
     opt: dict[str, Any] = {"required": required}
     nullable: dict[str, Any] = {"allow_none": True}
+    keywords: dict[str, Any] = {}
     if required:
         nullable["load_default"] = None
+        keywords["load_default"] = list
     return {
         "question": Text(validate=[validate.Length(max=MAX_QUESTION), not_blank], **opt),
         "answer": Text(validate=[validate.Length(max=MAX_ANSWER), not_blank], **opt),
         "type": Text(validate=validate.OneOf(TYPES), metadata={"description": TYPE_HELP}, **opt),
         "keywords": Keywords(
             metadata={"description": "list, or text separated by commas or 、"},
-            **({"load_default": list} if required else {}),
+            **keywords,
         ),
         "region": Text(validate=validate.Length(max=100), **nullable),
         "valid_from": fields.Date(**nullable),
@@ -97,7 +105,7 @@ class ArticleQuerySchema(PageQuerySchema):
     type = Text(validate=validate.OneOf(TYPES))
 
 
-class VersionSchema(Schema):
+class VersionSchema(RowSchema):
     """One version of an article."""
 
     id = fields.Integer()
@@ -117,7 +125,7 @@ class VersionSchema(Schema):
     published_at = fields.DateTime(allow_none=True)
 
 
-class ArticleSchema(Schema):
+class ArticleSchema(RowSchema):
     """An article with the version shown for it (the published one, else the newest)."""
 
     id = fields.Integer()
@@ -130,13 +138,10 @@ class ArticleSchema(Schema):
     current = fields.Nested(VersionSchema)
 
 
-class ArticleEventSchema(Schema):
+class ArticleEventSchema(HistoryStepSchema):
     """One step of the article's history."""
 
-    at = fields.DateTime()
     kind = fields.String(metadata={"example": "article_published"})
-    actor = fields.String(attribute="actor_name")
-    task = fields.String(allow_none=True)
     version = fields.Integer(allow_none=True)
     data = fields.Dict()
 
@@ -178,10 +183,7 @@ class ArticleDetailSchema(ArticleSchema):
     retirement = fields.Nested(RetirementSchema, allow_none=True)
 
 
-class ArticlePageSchema(Schema):
+class ArticlePageSchema(PageSchema):
     """One page of articles."""
 
     items = fields.List(fields.Nested(ArticleSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from api.schemas.common import PageQuerySchema, not_blank
+from api.schemas.common import PageQuerySchema, PageSchema, RowSchema, not_blank
 from api.schemas.tickets import StrictQueryBoolean
 from hotline.fields import Text
 
@@ -36,7 +36,7 @@ class QuestionQuerySchema(PageQuerySchema):
     overdue = StrictQueryBoolean(metadata={"description": "true: answer deadline passed"})
 
 
-class QuestionSchema(Schema):
+class QuestionSchema(RowSchema):
     """A knowledge question and how it was answered."""
 
     id = fields.Integer()
@@ -58,10 +58,7 @@ class QuestionSchema(Schema):
     )
 
 
-class QuestionPageSchema(Schema):
+class QuestionPageSchema(PageSchema):
     """One page of knowledge questions."""
 
     items = fields.List(fields.Nested(QuestionSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
-from api.schemas.common import PageQuerySchema, not_blank
+from api.schemas.common import PageQuerySchema, PageSchema, RowSchema, not_blank
 from hotline.fields import Text
 from hotline.knowledge import TYPES
 
@@ -32,7 +32,7 @@ class SearchQuerySchema(PageQuerySchema):
     )
 
 
-class PublicHitSchema(Schema):
+class PublicHitSchema(RowSchema):
     """One result as the public sees it."""
 
     id = fields.Integer(metadata={"description": "article id"})
@@ -59,13 +59,10 @@ class SearchHitSchema(PublicHitSchema):
     score = fields.Float(metadata={"description": "BM25 relevance, higher is better"})
 
 
-class PublicSearchPageSchema(Schema):
+class PublicSearchPageSchema(PageSchema):
     """One page of public results, best first."""
 
     items = fields.List(fields.Nested(PublicHitSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class SearchPageSchema(PublicSearchPageSchema):
@@ -81,7 +78,7 @@ class SearchPageSchema(PublicSearchPageSchema):
     )
 
 
-class PublicArticleSchema(Schema):
+class PublicArticleSchema(RowSchema):
     """A published article: its current content only, no history or reviewers."""
 
     id = fields.Integer()

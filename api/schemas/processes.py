@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from api.schemas.common import RowSchema
+
 READERS = "Readable by admin and center users; others get 403."
 
 
@@ -22,7 +24,7 @@ class DeployProblemSchema(Schema):
     )
 
 
-class DefinitionSchema(Schema):
+class DefinitionSchema(RowSchema):
     """One deployed version of a process."""
 
     process_id = fields.String(metadata={"description": "the BPMN process id"})
@@ -45,7 +47,7 @@ class DeployedProcessSchema(DefinitionSchema):
     )
 
 
-class ProcessSchema(Schema):
+class ProcessSchema(RowSchema):
     """The newest version of one process, with how many versions and running instances."""
 
     process_id = fields.String()

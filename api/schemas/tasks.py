@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields
 
-from api.schemas.common import PageQuerySchema
+from api.schemas.common import PageQuerySchema, PageSchema, RowSchema
 
 
-class TaskSchema(Schema):
+class TaskSchema(RowSchema):
     """A user task in an inbox."""
 
     id = fields.String(metadata={"description": "use it to complete the task"})
@@ -60,13 +60,10 @@ class TaskDetailSchema(TaskSchema):
     completed_at = fields.DateTime(allow_none=True)
 
 
-class TaskPageSchema(Schema):
+class TaskPageSchema(PageSchema):
     """One page of an inbox."""
 
     items = fields.List(fields.Nested(TaskSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class InboxQuerySchema(PageQuerySchema):

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from api.schemas.common import PageQuerySchema, not_blank
+from api.schemas.common import (
+    HistoryStepSchema,
+    PageQuerySchema,
+    PageSchema,
+    RowSchema,
+    not_blank,
+)
 from api.schemas.milestones import MilestoneSchema
 from hotline.fields import StrictBoolean, Text
 from hotline.tickets import CATEGORIES, CHANNELS, STATUSES, URGENCIES
@@ -78,13 +84,10 @@ class RequesterOutSchema(Schema):
     phone = fields.String()
 
 
-class EventSchema(Schema):
+class EventSchema(HistoryStepSchema):
     """One step of the ticket's history."""
 
-    at = fields.DateTime()
     kind = fields.String(metadata={"example": "ticket_dispatched"})
-    actor = fields.String(attribute="actor_name")
-    task = fields.String(allow_none=True)
     data = fields.Dict()
 
 
@@ -99,7 +102,7 @@ class TicketTaskSchema(Schema):
     due_at = fields.DateTime(allow_none=True)
 
 
-class TicketSchema(Schema):
+class TicketSchema(RowSchema):
     """A ticket (工单)."""
 
     number = fields.String(metadata={"example": "GY20261122000123"})
@@ -205,10 +208,7 @@ class TicketRepeatsSchema(Schema):
     links = fields.List(fields.Nested(TicketLinkSchema))
 
 
-class TicketPageSchema(Schema):
+class TicketPageSchema(PageSchema):
     """One page of tickets."""
 
     items = fields.List(fields.Nested(TicketSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
