@@ -17,9 +17,9 @@ from click.testing import Result
 from processes.problems import DeploymentRefused
 from processes.registry import check
 from tests.conftest import REPO, Hotline
+from tests.helpers.bpmn import process
 from tests.helpers.clock import at, move_clock
 from tests.test_cli_deploy import run, versions, write  # noqa: F401 - `run` is a fixture
-from tests.test_deploy import process
 
 TICKET_BPMN = (REPO / "bpmn" / "ticket.bpmn").read_text(encoding="utf-8")
 DEADLINE_NONE = '<camunda:property name="deadline" value="none" />'

@@ -15,51 +15,22 @@ from processes import expressions
 from processes.expressions import UnsafeExpression
 from processes.problems import DeploymentRefused
 from processes.registry import deploy, parse_bpmn
-
-HEADER = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
-    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-    id="Definitions_expr" targetNamespace="http://bpmn.io/schema/bpmn">
-"""
-
-
-def gateway_diagram(condition: str) -> bytes:
-    """start → exclusive gateway: `condition` → big, default → small."""
-    body = f"""
-  <bpmn:process id="routing" isExecutable="true">
-    <bpmn:startEvent id="start"/>
-    <bpmn:sequenceFlow id="to_gateway" sourceRef="start" targetRef="amount_gateway"/>
-    <bpmn:exclusiveGateway id="amount_gateway" name="Amount?" default="to_small"/>
-    <bpmn:sequenceFlow id="to_big" name="big" sourceRef="amount_gateway" targetRef="big">
-      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression"
-        ><![CDATA[{condition}]]></bpmn:conditionExpression>
-    </bpmn:sequenceFlow>
-    <bpmn:sequenceFlow id="to_small" sourceRef="amount_gateway" targetRef="small"/>
-    <bpmn:userTask id="big" name="Big"/>
-    <bpmn:userTask id="small" name="Small"/>
-    <bpmn:sequenceFlow id="big_done" sourceRef="big" targetRef="end_big"/>
-    <bpmn:sequenceFlow id="small_done" sourceRef="small" targetRef="end_small"/>
-    <bpmn:endEvent id="end_big"/>
-    <bpmn:endEvent id="end_small"/>
-  </bpmn:process>
-</bpmn:definitions>"""
-    return (HEADER + body).encode()
+from tests.helpers.bpmn import gateway_diagram, process
 
 
 def script_diagram(script: str) -> bytes:
-    body = f"""
-  <bpmn:process id="scripted" isExecutable="true">
+    """start → script task running `script` → end."""
+    return process(
+        f"""
     <bpmn:startEvent id="start"/>
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="compute"/>
     <bpmn:scriptTask id="compute" name="Compute">
       <bpmn:script><![CDATA[{script}]]></bpmn:script>
     </bpmn:scriptTask>
     <bpmn:sequenceFlow id="f2" sourceRef="compute" targetRef="end"/>
-    <bpmn:endEvent id="end"/>
-  </bpmn:process>
-</bpmn:definitions>"""
-    return (HEADER + body).encode()
+    <bpmn:endEvent id="end"/>""",
+        "scripted",
+    )
 
 
 # -- JUEL and ISO values ---------------------------------------------------------------
