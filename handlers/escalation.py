@@ -1,9 +1,10 @@
-"""Supervision ladder (督办): profile triggers, escalations, government review.
+"""Escalation ladder (督办): profile triggers, escalations, government review.
 
-bpmn/supervision.bpmn runs once per ticket and unit at most: `escalate` records a rung, a timer
-climbs to the next rung when the profile's limit passes without effect, a supervisor's
-`escalation_requested` message jumps to any rung, and the last rung is the leader's
-`government_review`, whose decision goes back to the ticket as message `government_decision`.
+bpmn/supervision.bpmn (its topics keep the names `supervision.*`) runs once per ticket and
+unit at most: `escalate` records a rung, a timer climbs to the next rung when the profile's
+limit passes without effect, a supervisor's `escalation_requested` message jumps to any rung,
+and the last rung is the leader's `government_review`, whose decision goes back to the
+ticket as message `government_decision`.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from hotline import clock, escalations
 from hotline.calendar import WorkingCalendar
 from hotline.directory import active_unit
 from hotline.errors import Conflict
-from hotline.joint import LIVE_STATUSES
-from hotline.models import JointPart, Ticket, TicketEvent, UserTask
+from hotline.joint import live_part_of
+from hotline.models import Ticket, TicketEvent, UserTask
 from hotline.policy.oversight import next_level, supervision_of
 from hotline.tickets import NEVER, TICKET_PROCESS
 from processes.context import HandlerContext
@@ -166,24 +168,13 @@ def _climb_at(ctx: HandlerContext, level: str) -> str:
     return calendar.add_working_days(clock.now(), int(climb.after.amount)).at.isoformat()
 
 
-def running_part(session: Any, ticket_id: int, unit: str) -> JointPart | None:
-    """The unit's part of a joint ticket while it is still to be acknowledged or handled."""
-    return session.scalars(
-        select(JointPart).where(
-            JointPart.ticket_id == ticket_id,
-            JointPart.unit_code == unit,
-            JointPart.status.in_(LIVE_STATUSES),
-        )
-    ).first()
-
-
-def stalled(session: Any, ticket: Ticket, unit: str | None, stage: str | None) -> bool:
+def stalled(session: Session, ticket: Ticket, unit: str | None, stage: str | None) -> bool:
     """Whether the rung against `unit` has had no effect yet."""
     if not escalations.is_open(ticket):
         return False
     if unit is None:  # against the center: it has not dispatched yet
         return ticket.status in ("new", "returned")
-    if ticket.joint and running_part(session, ticket.id, unit) is not None:
+    if ticket.joint and live_part_of(session, ticket.id, unit) is not None:
         return True  # the unit's own part of a joint ticket is still open
     if ticket.status == "objection_raised":
         return False  # the unit answered by objecting; the center or authority decides now
@@ -242,7 +233,7 @@ def parse_due(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-def awaiting_decision(session: Any, ticket: Ticket) -> bool:
+def awaiting_decision(session: Session, ticket: Ticket) -> bool:
     """Whether the ticket's diagram is where a government decision can redirect it."""
     waiting = session.scalar(
         select(func.count())

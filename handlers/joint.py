@@ -34,6 +34,13 @@ def _part(ctx: HandlerContext) -> JointPart:
     return part
 
 
+def _running(ticket: Ticket) -> tuple[datetime, datetime]:
+    """The ticket's due time and dispatch time, both set once it is dispatched."""
+    if ticket.due_at is None or ticket.dispatched_at is None:
+        raise LookupError(f"ticket {ticket.number} is not dispatched with a deadline")
+    return ticket.due_at, ticket.dispatched_at
+
+
 def _part_variables(part: JointPart, acknowledge_due_at: datetime | None) -> dict[str, Any]:
     # Per-child data: the child's dueDate, candidateGroups and timers read these.
     return {
@@ -48,10 +55,11 @@ def _part_variables(part: JointPart, acknowledge_due_at: datetime | None) -> dic
 def start_joint(ctx: HandlerContext) -> dict[str, Any]:
     """牵办 (guangyuan 第十二条(三)): parts for the lead and assisting units, then joint.bpmn."""
     ticket = ctx.ticket
-    lead = ctx.variables.get("lead_unit")
-    errors = parts.unit_errors(ctx.session, lead, ctx.variables.get("units"))
+    asked = ctx.variables.get("lead_unit")
+    errors = parts.unit_errors(ctx.session, asked, ctx.variables.get("units"))
     if errors:
         raise Invalid("joint handling needs a lead unit and assisting units", fields=errors)
+    lead = str(asked)
     codes = parts.part_units(lead, ctx.variables.get("units"))
     cancel_joint(ctx, "joint handling started again")
     profile = ctx.profile
@@ -62,13 +70,11 @@ def start_joint(ctx: HandlerContext) -> dict[str, Any]:
     restart_dispatch_clock(profile, ticket, clock.now())
     ctx.emit("ticket_dispatched_jointly", lead_unit=lead, units=codes, **measured)
     timers = deadlines.schedule_handling(ctx, ticket)
+    lead_due, dispatched_at = _running(ticket)
     assisting, rule = parts.assist_due(
-        profile,
-        WorkingCalendar.load(ctx.session),
-        lead_due=ticket.due_at,
-        dispatched_at=ticket.dispatched_at,
+        profile, WorkingCalendar.load(ctx.session), lead_due=lead_due, dispatched_at=dispatched_at
     )
-    rows = [parts.add_part(ctx.session, ticket, lead, parts.LEAD, ticket.due_at)]
+    rows = [parts.add_part(ctx.session, ticket, lead, parts.LEAD, lead_due)]
     rows += [
         parts.add_part(ctx.session, ticket, u, parts.ASSISTING, assisting.at) for u in codes[1:]
     ]
@@ -138,12 +144,13 @@ def _lead_accepted(ctx: HandlerContext, ticket: Ticket, lead: JointPart) -> dict
     timers = deadlines.start_on_acceptance(ctx, ticket)
     if not timers:
         return None
-    parts.move_due(lead, ticket.due_at)
+    lead_due, dispatched_at = _running(ticket)
+    parts.move_due(lead, lead_due)
     assisting, rule = parts.assist_due(
         ctx.profile,
         WorkingCalendar.load(ctx.session),
-        lead_due=ticket.due_at,
-        dispatched_at=ticket.dispatched_at,
+        lead_due=lead_due,
+        dispatched_at=dispatched_at,
     )
     moved = [
         p
@@ -205,7 +212,7 @@ def record_part_return(ctx: HandlerContext) -> None:
 def reassign_part(ctx: HandlerContext) -> dict[str, Any]:
     """The center gives the returned part to another unit, which acknowledges it anew."""
     ticket, old = ctx.ticket, _part(ctx)
-    unit = ctx.variables.get("unit")
+    unit = str(ctx.variables.get("unit"))  # the reassign_part form requires an active unit
     new = parts.reassign(ctx.session, ticket, old, unit)
     new.instance_id = ctx.instance.id
     if new.role == parts.LEAD:

@@ -69,7 +69,7 @@ def reassign_part_fields(data: dict[str, Any], ctx: FormContext) -> None:
         raise ValidationError({"unit": [f"unit {unit!r} does not exist or is inactive"]})
     if part is not None and unit == part.unit_code:
         raise ValidationError({"unit": [f"{unit} returned this part; choose another unit"]})
-    if ctx.ticket_id is not None and parts.live_part_of(ctx.session, ctx.ticket_id, unit):
+    if ctx.ticket_id is not None and parts.live_part_of(ctx.session, ctx.ticket_id, str(unit)):
         raise ValidationError({"unit": [f"{unit} already has a part of this ticket"]})
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from hotline import clock, knowledge, search
 from hotline.history import record_article_event
 from hotline.models import Article, ArticleVersion
-from hotline.policy.oversight import knowledge_of
+from hotline.policy.oversight import knowledge_of, review_months
 from processes.context import HandlerContext
 
 LEVELS = {"unit_review": "unit", "center_review": "center"}
@@ -40,13 +40,20 @@ def _emit(ctx: HandlerContext, version: ArticleVersion | None, kind: str, **data
         data = {"version": version.version, **data}
     record_article_event(
         ctx.session,
-        ctx.article_id,
+        _article(ctx).id,
         kind,
         ctx.actor,
         task=ctx.element_id,
         data=data,
         version_id=version.id if version is not None else None,
     )
+
+
+def _review_reminder(version: ArticleVersion) -> dict[str, Any]:
+    """The review reminder's timer data for a version with a review date."""
+    if version.review_at is None:
+        raise LookupError(f"version {version.id} has no review date")
+    return {"review_remind_at": knowledge.remind_at(version.review_at)}
 
 
 def _level(ctx: HandlerContext) -> str:
@@ -72,7 +79,7 @@ def publish(ctx: HandlerContext) -> dict[str, Any]:
         previous.status = "superseded"
         _emit(ctx, previous, "version_superseded", by_version=version.version)
     rules = knowledge_of(ctx.profile)
-    knowledge.mark_published(article, version, rules.review.amount)
+    knowledge.mark_published(article, version, review_months(ctx.profile))
     ctx.session.flush()
     _emit(ctx, version, "article_published", review_at=version.review_at)
     _check_policy_push(ctx, version, rules.new_policy)
@@ -81,7 +88,7 @@ def publish(ctx: HandlerContext) -> dict[str, Any]:
         ctx.session, ctx.runtime, ctx.actor, article.id, "superseded", keep=ctx.instance.id
     )
     search.reindex_article(ctx.session, article.id)
-    return {"review_remind_at": knowledge.remind_at(version.review_at)}
+    return _review_reminder(version)
 
 
 def _check_policy_push(ctx: HandlerContext, version: ArticleVersion, rule: Any) -> None:
@@ -146,10 +153,10 @@ def record_review(ctx: HandlerContext) -> dict[str, Any]:
     version = _version(ctx)
     comment = ctx.form.get("comment")
     if ctx.variables.get("still_valid"):
-        months = knowledge_of(ctx.profile).review.amount
+        months = review_months(ctx.profile)
         version.review_at = knowledge.months_after(knowledge.today(), months)
         _emit(ctx, version, "article_review_confirmed", next_review_at=version.review_at)
-        return {"review_remind_at": knowledge.remind_at(version.review_at)}
+        return _review_reminder(version)
     follow_up = knowledge.follow_up_at()
     # The owner must edit (a new version) or ask to retire; until then it is raised again.
     _emit(ctx, version, "article_outdated", comment=comment, follow_up_at=follow_up)

@@ -91,6 +91,6 @@ def terminate_ticket(ctx: HandlerContext) -> None:
     if original is None or problem:
         raise WorkflowError(problem or "no ticket to terminate against")
     set_status(ticket, "terminated")
-    repeats.link_termination(ctx.session, ticket, original, opinion)
+    repeats.link_termination(ctx.session, ticket, original, str(opinion))
     ctx.emit("ticket_terminated", repeat_of=original.number, opinion=ticket.close_note, by=by)
     escalation.ticket_finished(ctx)

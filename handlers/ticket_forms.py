@@ -36,7 +36,7 @@ def triage_fields(data: dict[str, Any], ctx: FormContext) -> None:
         "decline": ("decline_reason",),
         "joint": ("lead_unit", "units"),
     }
-    errors = _require(data, needed.get(disposition, ()), f"disposition is {disposition}")
+    errors = _require(data, needed.get(str(disposition), ()), f"disposition is {disposition}")
     if disposition == "dispatch" and not errors:
         errors.update(unit_errors(ctx, "unit", [data["unit"]]))
     if disposition == "joint" and not errors:
@@ -133,7 +133,7 @@ def handle_fields(data: dict[str, Any], ctx: FormContext) -> None:
         )
         if refusal:
             raise ValidationError({"outcome": [refusal]})
-    errors = _require(data, needed.get(outcome, ()), f"outcome is {outcome}")
+    errors = _require(data, needed.get(str(outcome), ()), f"outcome is {outcome}")
     if outcome == "return" and ticket is not None:
         errors.update(return_errors(ctx, ticket, data))
     if errors:

@@ -94,6 +94,7 @@ def _run(
     return apply_limit(calendar, limit, start), start
 
 
+# Rule home: 000 第十三条(一); 001 第十五条; 002 第二十六条(二); 003 第十一条(二); 004 三(四).
 def clock_start(profile: Profile, rule: TimedRule | None = None) -> str:
     """When a limit starts to run: the rule's own start, else the profile's [clock] start
     (guangyuan 第十三条(二) from dispatch, puyang 三(二) next working day, meizhou 第十一条(二)3
@@ -101,6 +102,7 @@ def clock_start(profile: Profile, rule: TimedRule | None = None) -> str:
     return (rule.clock_start if rule is not None else None) or profile.clock.start
 
 
+# Rule home: 003_de7e966f0e71df8b.txt 第十一条(二)3.
 def runs_from_acceptance(profile: Profile, category: str, urgency: str, channel: str) -> bool:
     """Whether a handling limit of such a ticket runs from the unit's acceptance (受理), so
     acknowledging restarts it (meizhou 第十一条(二)3: 受理后在30个工作日时限时办结)."""
@@ -110,6 +112,7 @@ def runs_from_acceptance(profile: Profile, category: str, urgency: str, channel:
     )
 
 
+# Rule home: 001 第十五条; 003 第十六条; defaults: 000 第十三条(二), 002 第二十六条(三).
 def restart_dispatch_clock(profile: Profile, ticket: Ticket, now: datetime) -> None:
     """A (re-)dispatch: the clock starts now on a first dispatch, and again on a re-dispatch
     only where the profile says so ([redispatch], meizhou 第十一条)."""
@@ -118,6 +121,7 @@ def restart_dispatch_clock(profile: Profile, ticket: Ticket, now: datetime) -> N
         ticket.overdue = False
 
 
+# Rule home: 000 第十三条(二); 001 第十五条; 002 第二十六条(二)6-8; 003 第十一条(二).
 def most_specific(profile: Profile, rules: list[TimedRule]) -> list[TimedRule]:
     """The rules among several matching ones that count ([several_limits] combine): all of
     them (the earliest due wins), or only the most specific ones."""
@@ -155,6 +159,7 @@ def _first_due(
     return rule, Deadline(deadline.at, any(d.provisional for _, d, _ in found))
 
 
+# Rule home: acknowledge, handling, rehandle, milestones: 000 第十三条(一)(二)(四); 004 三(六).
 def compute_deadlines(
     profile: Profile,
     calendar: WorkingCalendar,
@@ -244,6 +249,7 @@ def compute_deadlines(
     )
 
 
+# Rule home: 000_27d936bb79493c2c.txt 第十三条(二) 提前3小时办结.
 def upper_platform_cap(profile: Profile, upper_deadline: datetime | None) -> datetime | None:
     """The latest due time of an upper-platform ticket: its deadline − the profile's lead
     (guangyuan 第十三条(二): 提前3小时办结); None for a ticket without an upper deadline."""
@@ -263,6 +269,7 @@ def capped_by_upper_platform(
     return Deadline(cap, found.provisional)
 
 
+# Rule home: [reminder], a default in every profile (000 第十三条(三) leaves room to extend).
 def reminder_at(profile: Profile, *, due_at: datetime, started_at: datetime) -> datetime | None:
     """When to remind before `due_at`: the profile's lead, at most its fraction of the limit."""
     span = due_at - started_at
@@ -294,6 +301,7 @@ def _dispatch(
     return _first_due(profile, calendar, profile.dispatch, ticket, at)
 
 
+# Rule home: 000 第十三条(一)(四); 001 第九条; 002 第二十五条(二); 004 三(三), 三(四).
 def dispatch_due(
     profile: Profile,
     calendar: WorkingCalendar,
@@ -324,6 +332,7 @@ def dispatch_delay(
     return int(elapsed.total_seconds()), int(working.total_seconds())
 
 
+# Rule home: 000 第十四条(一); 001 第十六条; 002 第二十七条(二); 003 第十三条; 004 三(六).
 def callback_no_answer(
     profile: Profile, *, callback_started: datetime
 ) -> tuple[datetime, str] | None:

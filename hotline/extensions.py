@@ -37,6 +37,7 @@ APPROVER_GROUPS = {
 }
 
 
+# Rule home: 000 第十三条(三); 002 第二十六条(二)9; 003 第十五条; 004 三(四), 附件 四(三)1.
 def approver_group(profile: Profile, kind: str | None, unit: str | None) -> tuple[str | None, str]:
     """The extension kind asked for and the candidate group that approves it (APPROVER_GROUPS);
     a diagram without the rule still gets the center."""
@@ -46,6 +47,7 @@ def approver_group(profile: Profile, kind: str | None, unit: str | None) -> tupl
     return ext.kind, APPROVER_GROUPS[ext.approver].format(unit=unit)
 
 
+# Rule home: 000 第十三条(三); 002 第二十六条(二)9; 004 附件 四(三)1.
 def extension_request_errors(
     profile: Profile, kind: str | None, data: Mapping[str, object]
 ) -> dict[str, list[str]]:
@@ -67,6 +69,7 @@ def extension_request_errors(
     return errors
 
 
+# Rule home: 000 第十三条(三); 001 第十五条; 002 第二十六条(二)9; 003 第十五条; 004 附件 四(三)1.
 def extension_check(
     profile: Profile,
     calendar: WorkingCalendar,
@@ -156,6 +159,7 @@ def extension_length(
     return ext.new_limit
 
 
+# Rule home: 000 第十三条(三); 002 第二十六条(二)9; 003 第十五条; 004 附件 四(三)1.
 def extension_grant(
     profile: Profile,
     *,
@@ -276,6 +280,7 @@ def _extend(calendar: WorkingCalendar, due_at: datetime, limit: Limit) -> Deadli
     return apply_limit(calendar, limit, due_at)
 
 
+# Rule home: the extension rules above, capped per 000 第十三条(二).
 def due_after_extension(
     profile: Profile,
     calendar: WorkingCalendar,

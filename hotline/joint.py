@@ -21,6 +21,7 @@ from hotline.calendar import ONE_DAY, Deadline, WorkingCalendar, day_start, shan
 from hotline.deadlines import TICK, compute_deadlines
 from hotline.directory import active_unit, parse_unit_codes
 from hotline.models import JointPart, Ticket
+from hotline.policy.model import Profile
 from hotline.tickets import get_ticket
 
 LEAD = "lead"
@@ -83,8 +84,9 @@ def working_days_before(calendar: WorkingCalendar, due_at: datetime, days: int) 
     return Deadline(day_start(day + ONE_DAY), provisional)
 
 
+# Rule home: 000 第十二条(三); 001 第十四条; 002 第十一条(四); 003 第十七条; 004 三(三).
 def assist_due(
-    profile: Any, calendar: WorkingCalendar, *, lead_due: datetime, dispatched_at: datetime
+    profile: Profile, calendar: WorkingCalendar, *, lead_due: datetime, dispatched_at: datetime
 ) -> tuple[Deadline, str]:
     """When assisting units' results are due: `joint.assist_lead` before the lead's due.
 
@@ -103,7 +105,7 @@ def assist_due(
 
 
 def acknowledge_due(
-    profile: Any, calendar: WorkingCalendar, ticket: Ticket, at: datetime
+    profile: Profile, calendar: WorkingCalendar, ticket: Ticket, at: datetime
 ) -> datetime | None:
     """The acknowledge limit of a part given to a unit at `at` (e.g. a reassigned part)."""
     found = compute_deadlines(

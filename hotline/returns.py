@@ -40,6 +40,7 @@ def assignments(*, joint: bool, designated_by: str | None) -> frozenset[str]:
     return frozenset(kinds)
 
 
+# Rule home: 000 第十二条 (end); 001 第十三条; 002 第十九条; 003 第十七条; 004 附件 四(三)2.
 def return_refusal(profile: Profile, *, joint: bool, designated_by: str | None) -> str | None:
     """Why this unit may not return (or object to) the ticket, citing the article; else None.
 
@@ -57,6 +58,7 @@ def return_refusal(profile: Profile, *, joint: bool, designated_by: str | None) 
     )
 
 
+# Rule home: 000 第十三条(二); 002 第二十六条(三); 003 第十六条; 004 附件 四(三)2, 三(五).
 def return_window(
     profile: Profile, *, category: str, urgency: str, channel: str
 ) -> ReturnWindow | None:
@@ -107,6 +109,7 @@ class LateReturn:
         return self.window.late_counts_as == "overdue"
 
 
+# Rule home: 000 第十三条(二) 超期退回的视为超期办件; 002 第二十六条(三); 003 第十六条.
 def late_return(
     profile: Profile,
     calendar: WorkingCalendar,
@@ -140,6 +143,7 @@ def return_event_fields(values: dict[str, object], *, always: tuple[str, ...]) -
     return {k: v for k, v in given.items() if k in always or v not in (None, "")}
 
 
+# Rule home: 000 第十三条(二); 002 第二十六条(三); 003 第十六条; 004 附件 四(三)2.
 def required_return_fields(
     profile: Profile, *, category: str, urgency: str, channel: str
 ) -> tuple[tuple[str, ...], str]:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.models import Ticket
+from hotline.policy.model import Profile
 from hotline.policy.termination import Termination, termination_of
 
 HANDLED_STATUSES = ("closed", "closed_with_note")  # handled lawfully: closed with a result
@@ -42,7 +43,8 @@ def same_requester(a: Ticket, b: Ticket) -> bool:
     return bool(phone) and phone == _digits(b.requester_phone)
 
 
-def decider_refusal(profile: Any, by: str) -> str | None:
+# Rule home: 000 第十四条(三); 001 第十条(三); 002 第二十一条(四).
+def decider_refusal(profile: Profile, by: str) -> str | None:
     """Why `by` (center or unit) may not terminate under this profile, citing it; else None."""
     rule = termination_of(profile)
     if rule.decided_by == by:
@@ -53,8 +55,9 @@ def decider_refusal(profile: Any, by: str) -> str | None:
     )
 
 
+# Rule home: 000 第十四条(三); 001 第十条(三); 002 第二十一条(四).
 def find_original(
-    session: Session, profile: Any, ticket: Ticket, number: Any, *, unit: str | None = None
+    session: Session, profile: Profile, ticket: Ticket, number: Any, *, unit: str | None = None
 ) -> tuple[Ticket | None, str | None]:
     """The earlier ticket `ticket` may be terminated against, or why `number` is not one.
 
@@ -103,7 +106,7 @@ def opinion_problem(opinion: Any) -> str | None:
 
 def termination_errors(
     session: Session,
-    profile: Any,
+    profile: Profile,
     ticket: Ticket,
     data: dict[str, Any],
     *,

@@ -179,7 +179,9 @@ def _profile(file: str, data: dict[str, Any], expected_name: str) -> m.Profile:
     _check_coverage(top, handling)
 
     u = _simple(top, "upper_platform")
-    upper = m.UpperPlatform(_limit_table(u, "lead", CLOCK_UNITS, positive=False), _provenance(u))
+    upper_lead = _limit_table(u, "lead", CLOCK_UNITS, positive=False)
+    assert upper_lead is not None  # a required table: its absence failed above
+    upper = m.UpperPlatform(upper_lead, _provenance(u))
     u.done()
 
     r = _simple(top, "reminder")

@@ -136,9 +136,16 @@ def read_knowledge(top: Any, limit: Any, provenance: Any) -> Knowledge:
     return knowledge
 
 
-def knowledge_of(profile: Any) -> Knowledge:
+def knowledge_of(profile: m.Profile | None) -> Knowledge:
     """A profile's knowledge rules (the defaults for a profile object without any)."""
     return getattr(profile, "knowledge", None) or DEFAULT_KNOWLEDGE
+
+
+# Rule home: 001 第二十二条; 002 第二十九条(二); 003 第十九条(二); 004 附件 四(一).
+def review_months(profile: m.Profile | None) -> int:
+    """Months from publication (or a confirmed review) to an article's next review
+    ([knowledge.review]; no regulation sets one: 12 months, default_not_from_regulation)."""
+    return knowledge_of(profile).review.amount
 
 
 # -- supervision ladder (督办) ----------------------------------------------------------
@@ -179,10 +186,12 @@ class Supervision:
     triggers: tuple[Trigger, ...]
     origin: m.Provenance
 
+    # Rule home: 000 第二十六条, 第二十七条(三); 001 第十七条; 002 第三十四条; 004 三(五).
     def climb(self, level: str) -> Climb | None:
         """The climb rule of a rung (None for government_review)."""
         return next((c for c in self.climbs if c.level == level), None)
 
+    # Rule home: 000 第二十六条(二)(三); 001 第十五条-第十七条; 002 第二十七条(一); 004 三(五).
     def trigger_for(self, event: str, count: int) -> Trigger | None:
         """The highest rung whose trigger matches `event` seen `count` times, or None."""
         matching = [t for t in self.triggers if t.event == event and count >= t.min_count]
@@ -258,6 +267,6 @@ def _read_climb(parent: Any, level: str, limit: Any, provenance: Any) -> Climb:
     return climb
 
 
-def supervision_of(profile: Any) -> Supervision:
+def supervision_of(profile: m.Profile | None) -> Supervision:
     """A profile's supervision rules (the defaults for a profile object without any)."""
     return getattr(profile, "supervision", None) or DEFAULT_SUPERVISION

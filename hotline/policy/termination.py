@@ -53,6 +53,6 @@ def read_termination(top: Any, provenance: Any) -> Termination:
     return rule
 
 
-def termination_of(profile: Any) -> Termination:
+def termination_of(profile: m.Profile | None) -> Termination:
     """A profile's termination rule (the default for a profile object without one)."""
     return getattr(profile, "termination", None) or DEFAULT_TERMINATION
