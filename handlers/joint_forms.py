@@ -13,17 +13,14 @@ from handlers.ticket_forms import return_errors
 from hotline import joint as parts
 from hotline import returns
 from hotline.directory import active_unit
+from hotline.fields import blank
 from hotline.models import JointPart, Ticket
 from hotline.policy import active_profile
 from processes.forms import FormContext
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _require(data: dict[str, Any], names: tuple[str, ...], when: str) -> dict[str, list[str]]:
-    return {name: [f"required when {when}"] for name in names if _blank(data.get(name))}
+    return {name: [f"required when {when}"] for name in names if blank(data.get(name))}
 
 
 def handle_part_fields(data: dict[str, Any], ctx: FormContext) -> None:
@@ -63,7 +60,7 @@ def reassign_part_fields(data: dict[str, Any], ctx: FormContext) -> None:
     if decision != "reassign":
         return
     unit = data.get("unit")
-    if _blank(unit):
+    if blank(unit):
         raise ValidationError({"unit": ["required when decision is reassign"]})
     if active_unit(ctx.session, unit) is None:
         raise ValidationError({"unit": [f"unit {unit!r} does not exist or is inactive"]})
@@ -78,7 +75,7 @@ def merge_fields(data: dict[str, Any], ctx: FormContext) -> None:
     errors = {
         name: ["must not be blank"]
         for name in ("basis", "findings", "reply")
-        if name in data and _blank(data.get(name))
+        if name in data and blank(data.get(name))
     }
     if errors:
         raise ValidationError(errors)

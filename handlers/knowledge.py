@@ -12,7 +12,7 @@ from typing import Any
 from hotline import clock, knowledge, search
 from hotline.history import record_article_event
 from hotline.models import Article, ArticleVersion
-from hotline.policy.oversight import knowledge_of, review_months
+from hotline.policy.oversight import Period, knowledge_of, review_months
 from processes.context import HandlerContext
 
 LEVELS = {"unit_review": "unit", "center_review": "center"}
@@ -91,7 +91,7 @@ def publish(ctx: HandlerContext) -> dict[str, Any]:
     return _review_reminder(version)
 
 
-def _check_policy_push(ctx: HandlerContext, version: ArticleVersion, rule: Any) -> None:
+def _check_policy_push(ctx: HandlerContext, version: ArticleVersion, rule: Period | None) -> None:
     """A new policy (type policy) live later than the profile allows is recorded late
     (puyang 附件 四(一): 新政策、新规定…一周内完成更新并推送…每超过一天扣1分)."""
     if rule is None or version.type != "policy":

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from hotline.fields import blank
 from hotline.knowledge import retirement_running, today
 from hotline.models import Article, ArticleEvent, ArticleVersion
 from processes.forms import FormContext, FormRule
@@ -23,10 +24,6 @@ AUTHOR_EVENTS = {
 }  # fmt: skip
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _too_long(data: dict[str, Any], name: str) -> None:
     value = data.get(name)
     if isinstance(value, str) and len(value) > MAX_COMMENT:
@@ -36,14 +33,14 @@ def _too_long(data: dict[str, Any], name: str) -> None:
 def refusal_needs_comment(data: dict[str, Any], ctx: FormContext) -> None:
     """A rejection tells the editor (or the requester) why."""
     _too_long(data, "comment")
-    if data.get("approved") is False and _blank(data.get("comment")):
+    if data.get("approved") is False and blank(data.get("comment")):
         raise ValidationError({"comment": ["required when approved is false"]})
 
 
 def outdated_needs_comment(data: dict[str, Any], ctx: FormContext) -> None:
     """An article found outdated says what is outdated, so the owner knows what to change."""
     _too_long(data, "comment")
-    if data.get("still_valid") is False and _blank(data.get("comment")):
+    if data.get("still_valid") is False and blank(data.get("comment")):
         raise ValidationError({"comment": ["required when still_valid is false"]})
 
 

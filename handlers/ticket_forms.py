@@ -10,6 +10,7 @@ from hotline import clock, returns
 from hotline.calendar import WorkingCalendar
 from hotline.directory import active_unit, parse_unit_codes
 from hotline.extensions import extension_check, extension_grant, extension_request_errors
+from hotline.fields import blank
 from hotline.knowledge_questions import parse_article_ids, published_articles
 from hotline.models import Ticket
 from hotline.policy import active_profile
@@ -19,12 +20,8 @@ from processes.forms import FormContext
 MAX_UNITS = 30
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _require(data: dict[str, Any], names: tuple[str, ...], when: str) -> dict[str, list[str]]:
-    return {name: [f"required when {when}"] for name in names if _blank(data.get(name))}
+    return {name: [f"required when {when}"] for name in names if blank(data.get(name))}
 
 
 def triage_fields(data: dict[str, Any], ctx: FormContext) -> None:
@@ -47,7 +44,7 @@ def triage_fields(data: dict[str, Any], ctx: FormContext) -> None:
 
 def triage_articles(data: dict[str, Any], ctx: FormContext) -> None:
     """`articles` (ids cited by a direct answer) are published articles, for answer only."""
-    if _blank(data.get("articles")):
+    if blank(data.get("articles")):
         return
     if data.get("disposition") != "answer":
         raise ValidationError({"articles": ["only a direct answer (disposition answer) cites"]})
@@ -87,7 +84,7 @@ def joint_errors(
 def leader_instruction_fields(data: dict[str, Any], ctx: FormContext) -> None:
     """The leader names an active lead unit; assisting units, if any, must be active too."""
     errors = unit_errors(ctx, "lead_unit", [data["lead_unit"]])
-    if not _blank(data.get("units")):
+    if not blank(data.get("units")):
         errors.update(unit_errors(ctx, "units", parse_unit_codes(data["units"])))
     if errors:
         raise ValidationError(errors)
@@ -197,7 +194,7 @@ def extension_grant_fields(data: dict[str, Any], ctx: FormContext) -> None:
         channel=ticket.channel,
         granted=data.get("granted_length"),
         extensions_so_far=ticket.extension_count,
-        override_reason=None if _blank(data.get("override_reason")) else data["override_reason"],
+        override_reason=None if blank(data.get("override_reason")) else data["override_reason"],
     )
     if errors:
         raise ValidationError(errors)
@@ -205,7 +202,7 @@ def extension_grant_fields(data: dict[str, Any], ctx: FormContext) -> None:
 
 def refusal_needs_comment(data: dict[str, Any], ctx: FormContext) -> None:
     """A refusal tells the unit why."""
-    if data.get("approved") is False and _blank(data.get("comment")):
+    if data.get("approved") is False and blank(data.get("comment")):
         raise ValidationError({"comment": ["required when approved is false"]})
 
 

@@ -18,6 +18,7 @@ from hotline.deadlines import (
     clock_start,
     most_specific,
 )
+from hotline.fields import blank
 from hotline.policy.model import CATEGORIES, Limit, Profile
 
 # The longest length an approver may grant, in the rule's unit: about a year. No article
@@ -61,10 +62,7 @@ def extension_request_errors(
     if ext.tell_requester and data.get("requester_told") is not True:
         why = f"tell the requester of the extension first ({ext.origin.source})"
         errors["requester_told"] = [why]
-    statement = data.get("extension_statement")
-    if ext.in_writing and (
-        statement is None or (isinstance(statement, str) and not statement.strip())
-    ):
+    if ext.in_writing and blank(data.get("extension_statement")):
         errors["extension_statement"] = [f"a written statement is required ({ext.origin.source})"]
     return errors
 

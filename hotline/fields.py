@@ -29,3 +29,8 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise ValidationError("must be true or false")
         return value
+
+
+def blank(value: object) -> bool:
+    """Whether a submitted value is missing: None, or text of only whitespace."""
+    return value is None or (isinstance(value, str) and not value.strip())

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from hotline.calendar import Deadline, WorkingCalendar
 from hotline.deadlines import _check_ticket, apply_limit
+from hotline.fields import blank
 from hotline.policy.model import Profile, ReturnWindow
 
 # Profile return field → form field id in ticket.bpmn `handle` and joint.bpmn `handle_part`.
@@ -172,7 +173,6 @@ def missing_return_fields(
     )
     errors = {}
     for name in required:
-        value = data.get(FORM_FIELDS[name])
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if blank(data.get(FORM_FIELDS[name])):
             errors[FORM_FIELDS[name]] = [f"required for a return under {profile.name} ({source})"]
     return errors

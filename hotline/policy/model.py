@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the oversight modules import this one
+    from hotline.policy.oversight import Joint, Knowledge, Repeats, Supervision
+    from hotline.policy.termination import Termination
 
 CATEGORIES = ("consultation", "help", "complaint", "report", "suggestion", "praise", "appeal")
 URGENCIES = ("normal", "special", "urgent", "epidemic")
@@ -271,12 +275,12 @@ class Profile:
     callback: Callback
     rehandle: Rehandle
     redispatch: Redispatch
-    # Oversight rules (hotline.policy.oversight); typed loosely to keep the modules apart.
-    joint: Any = None
-    repeats: Any = None
-    supervision: Any = None
-    knowledge: Any = None
-    termination: Any = None  # hotline.policy.termination.Termination
+    # Oversight rules, read by hotline.policy.oversight and hotline.policy.termination.
+    joint: Joint
+    repeats: Repeats
+    supervision: Supervision
+    knowledge: Knowledge
+    termination: Termination
 
     @property
     def reminder_lead(self) -> timedelta:
