@@ -18,9 +18,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
-from werkzeug.test import TestResponse
 
 from hotline import clock
 from hotline.config import Settings
@@ -29,6 +27,8 @@ from hotline.migrate import upgrade
 from hotline.models import Base
 from hotline.services import Services, build_services
 from processes.registry import deploy_directory
+from tests.helpers.api import Caller
+from tests.helpers.knowledge import Kb, make_kb
 from tests.helpers.tickets import NOISE, ticket_body
 
 REPO = Path(__file__).resolve().parent.parent
@@ -148,47 +148,6 @@ def services(settings: Settings, manual_clock: clock.ManualClock) -> Iterator[Se
     built.dispose()
 
 
-class Caller:
-    """An HTTP client acting as one demo user: `center.post("/api/v1/...", json=...)`."""
-
-    def __init__(self, client: FlaskClient, token: str, name: str) -> None:
-        self.client = client
-        self.token = token
-        self.name = name
-
-    def _headers(self, extra: dict[str, str] | None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}", **(extra or {})}
-
-    def get(self, url: str, **kwargs: Any) -> TestResponse:
-        """GET with this caller's token."""
-        return self.client.get(url, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
-
-    def post(self, url: str, **kwargs: Any) -> TestResponse:
-        """POST with this caller's token."""
-        return self.client.post(url, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
-
-    def inbox(self) -> list[dict[str, Any]]:
-        """The caller's ready tasks."""
-        response = self.get("/api/v1/tasks?per_page=100")
-        assert response.status_code == 200, response.json
-        return response.json["items"]
-
-    def task_for(self, number: str, key: str) -> dict[str, Any]:
-        """The ready task `key` (e.g. "handle") of ticket `number` in this caller's inbox."""
-        found = [t for t in self.inbox() if t["ticket_number"] == number and t["key"] == key]
-        assert found, f"{self.name} has no {key} task for {number}: {self.inbox()}"
-        return found[0]
-
-    def complete(
-        self, number: str, key: str, data: dict[str, Any], expect: int = 200
-    ) -> TestResponse:
-        """Complete the ticket's `key` task with form `data`; assert the `expect`ed status."""
-        task = self.task_for(number, key)
-        response = self.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
-        assert response.status_code == expect, response.json
-        return response
-
-
 @dataclass
 class Hotline:
     """The app under test with one caller per demo user."""
@@ -272,3 +231,9 @@ def make_hotline(services: Services) -> Hotline:
         authority=caller("demo-authority"),
         admin=caller("demo-admin"),
     )
+
+
+@pytest.fixture
+def kb(hotline: Hotline) -> Kb:
+    """Knowledge reviewers for ZJJ and LZQ next to the demo users."""
+    return make_kb(hotline)

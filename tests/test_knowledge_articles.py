@@ -1,4 +1,5 @@
-"""Knowledge articles over HTTP: versions, knowledge_publish and knowledge_retire on every path.
+"""Knowledge articles over HTTP: versions and knowledge_publish on every path, who may do
+what, review dates, bad input. Retirement (knowledge_retire) is in test_knowledge_retirement.py.
 
 Clock: Monday 2026-11-23 09:00 Asia/Shanghai; it moves only through POST /api/v1/admin/clock.
 ZJJ's editor is the demo unit user; its reviewer (审核人) is a unit user with `reviewer`.
@@ -6,113 +7,10 @@ ZJJ's editor is the demo unit user; its reviewer (审核人) is a unit user with
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
-
 import pytest
 
-from hotline.directory import add_user
 from tests.conftest import Caller, Hotline
-
-SH = ZoneInfo("Asia/Shanghai")
-URL = "/api/v1/knowledge/articles"
-ARTICLE = {
-    "question": "公租房申请需要哪些材料？",
-    "answer": "身份证、户口簿、收入证明和住房情况证明，向街道住房保障窗口提交。",
-    "type": "procedure",
-    "keywords": "公租房, 住房保障、申请材料",
-    "region": "利州区",
-}
-APPROVE = {"approved": True}
-
-
-@dataclass
-class Kb:
-    """The hotline plus the knowledge reviewers of ZJJ and LZQ."""
-
-    h: Hotline
-    reviewer: Caller  # ZJJ's knowledge reviewer
-    other_reviewer: Caller  # LZQ's knowledge reviewer
-
-    @property
-    def editor(self) -> Caller:
-        """ZJJ's editor (a plain unit user)."""
-        return self.h.unit
-
-    def create(self, caller: Caller | None = None, expect: int = 201, **fields: Any) -> dict:
-        """Draft an article; returns its detail."""
-        response = (caller or self.editor).post(URL, json={**ARTICLE, **fields})
-        assert response.status_code == expect, response.json
-        return response.json
-
-    def article(self, article_id: int, caller: Caller | None = None) -> dict:
-        """The article as the center (or `caller`) sees it."""
-        response = (caller or self.h.center).get(f"{URL}/{article_id}")
-        assert response.status_code == 200, response.json
-        return response.json
-
-    def act(self, caller: Caller, article_id: int, action: str, expect: int = 200, **kw) -> dict:
-        """POST /articles/<id>/<action>."""
-        response = caller.post(f"{URL}/{article_id}/{action}", **kw)
-        assert response.status_code == expect, response.json
-        return response.json
-
-    def edit(self, article_id: int, data: dict, expect: int = 200, caller: Caller | None = None):
-        """PUT the changed fields."""
-        who = caller or self.editor
-        response = who.client.put(
-            f"{URL}/{article_id}", json=data, headers={"Authorization": f"Bearer {who.token}"}
-        )
-        assert response.status_code == expect, response.json
-        return response.json
-
-    def task(self, caller: Caller, article_id: int, key: str) -> dict | None:
-        """The ready task `key` of the article in `caller`'s inbox, or None."""
-        found = [t for t in caller.inbox() if t["article_id"] == article_id and t["key"] == key]
-        return found[0] if found else None
-
-    def complete(self, caller: Caller, article_id: int, key: str, data: dict, expect: int = 200):
-        """Complete the article's `key` task from `caller`'s inbox."""
-        task = self.task(caller, article_id, key)
-        assert task, f"{caller.name} has no {key} for article {article_id}: {caller.inbox()}"
-        response = caller.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
-        assert response.status_code == expect, response.json
-        return response
-
-    def publish(self, article_id: int) -> dict:
-        """Submit, then approve at both levels."""
-        self.act(self.editor, article_id, "submit")
-        self.complete(self.reviewer, article_id, "unit_review", APPROVE)
-        self.complete(self.h.center, article_id, "center_review", APPROVE)
-        return self.article(article_id)
-
-    def kinds(self, article_id: int) -> list[str]:
-        """The article's event kinds, in order."""
-        return [e["kind"] for e in self.article(article_id)["events"]]
-
-    def move_clock(self, when: str) -> int:
-        """Set the service clock to Shanghai wall time `when`; how many timers fired."""
-        now = datetime.fromisoformat(when).replace(tzinfo=SH).isoformat()
-        response = self.h.admin.post("/api/v1/admin/clock", json={"now": now})
-        assert response.status_code == 200, response.json
-        return response.json["fired"]
-
-
-@pytest.fixture
-def kb(hotline: Hotline) -> Kb:
-    """Knowledge reviewers for ZJJ and LZQ next to the demo users."""
-    return make_kb(hotline)
-
-
-def make_kb(hotline: Hotline) -> Kb:
-    """The knowledge helpers over `hotline`, with reviewers for ZJJ and LZQ."""
-    with hotline.services.transaction() as session:
-        zjj = add_user(session, "zjj-knowledge-reviewer", "unit", "ZJJ", reviewer=True)
-        lzq = add_user(session, "lzq-knowledge-reviewer", "unit", "LZQ", reviewer=True)
-    client = hotline.app.test_client()
-    return Kb(hotline, Caller(client, zjj, "zjj-reviewer"), Caller(client, lzq, "lzq-reviewer"))
+from tests.helpers.knowledge import APPROVE, ARTICLE, URL, Kb
 
 
 def test_article_is_published_after_both_approvals(kb: Kb) -> None:
@@ -255,70 +153,6 @@ def test_published_version_stays_until_the_new_one_is_approved(kb: Kb) -> None:
     assert [e["version"] for e in reminders] == [2]
 
 
-def test_retirement_approved_by_both_levels(kb: Kb) -> None:
-    """下架: the editor asks, the unit's reviewer and the center approve; the article retires."""
-    article_id = kb.create()["id"]
-    kb.publish(article_id)
-    kb.act(kb.editor, article_id, "retire", json={}, expect=422)
-    asked = kb.act(kb.editor, article_id, "retire", json={"reason": "政策已废止"})
-    assert asked["status"] == "published"  # still visible while the request is reviewed
-    assert asked["retirement"]["status"] == "in_review"
-    kb.act(kb.editor, article_id, "retire", json={"reason": "again"}, expect=409)
-    kb.edit(article_id, {"answer": "改"}, expect=409)
-    kb.complete(kb.reviewer, article_id, "unit_review", APPROVE)
-    kb.complete(kb.h.center, article_id, "center_review", APPROVE)
-    article = kb.article(article_id)
-    assert (article["status"], article["published"]) == ("retired", None)
-    assert article["retired_at"] is not None
-    assert article["versions"][0]["status"] == "retired"
-    assert article["retirement"]["status"] == "approved"
-    assert "article_retired" in kb.kinds(article_id)
-    retired = kb.h.operator.get(f"{URL}?status=retired").json["items"]
-    assert [a["id"] for a in retired] == [article_id]
-    kb.edit(article_id, {"answer": "改"}, expect=409)
-    # No review reminder for a retired article.
-    kb.move_clock("2027-11-23 00:01")
-    assert kb.task(kb.editor, article_id, "review_article") is None
-
-
-def test_rejected_retirement_keeps_the_article_published(kb: Kb) -> None:
-    """The center refuses; the article stays published and the requester reads why."""
-    article_id = kb.create()["id"]
-    kb.publish(article_id)
-    kb.act(kb.editor, article_id, "retire", json={"reason": "不再适用"})
-    kb.complete(kb.reviewer, article_id, "unit_review", APPROVE)
-    kb.complete(
-        kb.h.center, article_id, "center_review", {"approved": False, "comment": "仍有来电咨询"}
-    )
-    article = kb.article(article_id, kb.editor)
-    assert (article["status"], article["published"]["status"]) == ("published", "published")
-    assert article["retirement"] == {
-        **article["retirement"],
-        "status": "rejected",
-        "level": "center",
-        "comment": "仍有来电咨询",
-    }
-    # It can be edited again, and asked to retire again.
-    assert kb.edit(article_id, {"region": "全市"})["draft"]["version"] == 2
-
-
-def test_center_requested_retirement(kb: Kb) -> None:
-    """The center may ask to retire a unit's article; the unit's reviewer and the center decide."""
-    article_id = kb.create()["id"]
-    kb.publish(article_id)
-    kb.act(kb.h.center, article_id, "retire", json={"reason": "与新政策冲突"})
-    kb.complete(kb.reviewer, article_id, "unit_review", {"approved": False, "comment": "仍然有效"})
-    article = kb.article(article_id)
-    assert (article["status"], article["retirement"]["comment"]) == ("published", "仍然有效")
-    assert article["retirement"]["level"] == "unit"
-    kb.act(kb.h.center, article_id, "retire", json={"reason": "政策已于12月废止"})
-    kb.complete(kb.reviewer, article_id, "unit_review", APPROVE)
-    # Who asked may not approve too (采集与审核分离): another center user or an admin does.
-    kb.complete(kb.h.center, article_id, "center_review", APPROVE, expect=422)
-    kb.complete(kb.h.admin, article_id, "center_review", APPROVE)
-    assert kb.article(article_id)["status"] == "retired"
-
-
 def test_nobody_approves_what_they_wrote(kb: Kb) -> None:
     """The unit's reviewer who drafted and submitted a version may not approve it as well; an
     admin (or another reviewer of the unit) does, then the center."""
@@ -453,27 +287,6 @@ def test_list_filters_by_status_unit_and_type(kb: Kb) -> None:
     assert ids(kb.h.other_unit, "") == [policy]
     assert ids(kb.h.unit, "unit=LZQ") == []
     assert kb.h.center.get(f"{URL}?type=rumour").status_code == 422
-
-
-def test_retirement_drops_the_draft_in_progress(kb: Kb) -> None:
-    """A rejected new version waiting in `revise` is dropped when the article retires."""
-    article_id = kb.create()["id"]
-    kb.publish(article_id)
-    kb.edit(article_id, {"answer": "第二版"})
-    kb.act(kb.editor, article_id, "submit")
-    kb.act(kb.editor, article_id, "retire", json={"reason": "x"}, expect=409)  # v2 in review
-    kb.complete(kb.reviewer, article_id, "unit_review", {"approved": False, "comment": "不必修改"})
-    kb.act(kb.editor, article_id, "retire", json={"reason": "整体下架"})
-    kb.complete(kb.reviewer, article_id, "unit_review", APPROVE)
-    kb.complete(kb.h.center, article_id, "center_review", APPROVE)
-    article = kb.article(article_id)
-    assert {v["version"]: v["status"] for v in article["versions"]} == {
-        2: "retired",
-        1: "retired",
-    }
-    assert (article["draft"], article["tasks"]) == (None, [])
-    assert kb.task(kb.editor, article_id, "revise") is None
-    kb.act(kb.editor, article_id, "submit", expect=409)
 
 
 def test_article_tasks_show_their_form_and_the_api_is_documented(kb: Kb) -> None:

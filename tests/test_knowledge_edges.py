@@ -9,17 +9,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import Hotline
-from tests.test_knowledge_articles import APPROVE, URL, Kb, make_kb
+from tests.helpers.knowledge import APPROVE, URL, Kb
 from tests.test_knowledge_import import make_cli
 from tests.test_triage_articles import ANSWER, answered
 
 HEADER = "question,answer,type,unit,keywords,region,valid_from,valid_until,review_at"
-
-
-@pytest.fixture
-def kb(hotline: Hotline) -> Kb:
-    """Knowledge helpers with ZJJ's and LZQ's reviewers."""
-    return make_kb(hotline)
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ import pytest
 
 from hotline.knowledge import default_review_date, months_after
 from hotline.policy import load_profile
+from tests.helpers.knowledge import make_kb
 from tests.helpers.profiles import PROFILES as NAMES
-from tests.test_knowledge_articles import make_kb
 
 POLICY = {
     "question": "2026年城乡居民医保缴费标准是多少？",

@@ -1,9 +1,10 @@
-"""Checks over the HTTP API: the JSON error shape, and what a refused request must not change."""
+"""The HTTP API in tests: a caller with a token, the JSON error shape, what refusals leave."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 if TYPE_CHECKING:
@@ -39,3 +40,44 @@ def snapshot(h: Hotline, number: str, task_id: str) -> tuple[dict, dict, list[st
     task = h.admin.get(f"/api/v1/tasks/{task_id}")
     assert task.status_code == 200, task.json
     return ticket, task.json, [t["id"] for t in h.admin.inbox()]
+
+
+class Caller:
+    """An HTTP client acting as one demo user: `center.post("/api/v1/...", json=...)`."""
+
+    def __init__(self, client: FlaskClient, token: str, name: str) -> None:
+        self.client = client
+        self.token = token
+        self.name = name
+
+    def _headers(self, extra: dict[str, str] | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}", **(extra or {})}
+
+    def get(self, url: str, **kwargs: Any) -> TestResponse:
+        """GET with this caller's token."""
+        return self.client.get(url, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> TestResponse:
+        """POST with this caller's token."""
+        return self.client.post(url, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
+
+    def inbox(self) -> list[dict[str, Any]]:
+        """The caller's ready tasks."""
+        response = self.get("/api/v1/tasks?per_page=100")
+        assert response.status_code == 200, response.json
+        return response.json["items"]
+
+    def task_for(self, number: str, key: str) -> dict[str, Any]:
+        """The ready task `key` (e.g. "handle") of ticket `number` in this caller's inbox."""
+        found = [t for t in self.inbox() if t["ticket_number"] == number and t["key"] == key]
+        assert found, f"{self.name} has no {key} task for {number}: {self.inbox()}"
+        return found[0]
+
+    def complete(
+        self, number: str, key: str, data: dict[str, Any], expect: int = 200
+    ) -> TestResponse:
+        """Complete the ticket's `key` task with form `data`; assert the `expect`ed status."""
+        task = self.task_for(number, key)
+        response = self.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
+        assert response.status_code == expect, response.json
+        return response
