@@ -16,8 +16,8 @@ from hotline.deadlines import dispatch_due, dispatch_rule
 from hotline.policy import PolicyError, load_profile
 from tests.conftest import Hotline
 from tests.helpers.clock import at, local, move_clock
+from tests.helpers.deadlines import MON
 from tests.helpers.tickets import DISPATCH_ZJJ, events
-from tests.test_deadlines import MON
 
 # --- item 4: "immediately" is its own kind of limit --------------------------------------
 
