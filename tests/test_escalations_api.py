@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 from tests.conftest import Caller, Hotline
-
-DONE = {"outcome": "done", "basis": "《噪声法》", "findings": "属实", "reply": "已答复"}
-
-
-def dispatched(h: Hotline, unit: str = "ZJJ") -> str:
-    """A complaint dispatched to `unit`; its number."""
-    number = h.new_ticket()["number"]
-    h.center.complete(number, "triage", {"disposition": "dispatch", "unit": unit})
-    return number
+from tests.helpers.escalation import DONE
+from tests.helpers.tickets import dispatched
 
 
 def escalate(caller: Caller, number: str, level: str, expect: int = 201, **extra: str) -> dict:

@@ -1,8 +1,8 @@
-"""The supervision ladder (督办, bpmn/supervision.bpmn) end to end, with the settable clock.
+"""The escalation ladder (督办, bpmn/supervision.bpmn) end to end, with the settable clock.
 
 Profile guangyuan unless said otherwise: an unacknowledged ticket is urged (第二十六条(二)),
-each rung climbs after its working days without effect, and a summons without effect goes
-to the government (第二十七条(三)), where the leader decides and the ticket follows.
+each rung climbs after its working days without effect, and what starts a ladder is the
+profile's. The government review at its top is in test_escalation_government.py.
 """
 
 from __future__ import annotations
@@ -10,32 +10,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from tests.conftest import Hotline
-from tests.helpers.clock import at, move_clock
+from tests.helpers.clock import move_clock
+from tests.helpers.escalation import CLIMB_TIMES, DONE, LADDER, escalated
 from tests.helpers.tickets import DISPATCH_ZJJ, RETURN_TO_LZQ, dispatched, escalations
-
-LADDER = ["urge", "supervision_order", "yellow_card", "red_card", "summons", "government_review"]
-DONE = {"outcome": "done", "basis": "《噪声法》", "findings": "属实", "reply": "已答复"}
-# guangyuan climbs: urge after 1 working day, the other rungs after 2 (defaults, marked).
-CLIMB_TIMES = [
-    "2026-11-23 09:31",  # acknowledge overdue (30 min): urge, climbs at 24:00 Tue
-    "2026-11-25 00:01",  # supervision order, climbs at 24:00 Fri
-    "2026-11-28 00:01",  # yellow card, climbs at 24:00 Tue 12-01
-    "2026-12-02 00:01",  # red card, climbs at 24:00 Fri 12-04
-    "2026-12-05 00:01",  # summons, climbs at 24:00 Tue 12-08
-    "2026-12-09 00:01",  # government review: the leader's task
-]
-
-
-def escalated(h: Hotline, number: str) -> list[str]:
-    """Levels of the ticket's `ticket_escalated` events, in order."""
-    events = h.ticket(number)["events"]
-    return [e["data"]["level"] for e in events if e["kind"] == "ticket_escalated"]
-
-
-def climb_to_government(h: Hotline, number: str) -> None:
-    """Let the ticket climb the whole ladder by timers alone."""
-    for when in CLIMB_TIMES:
-        move_clock(h, when)
 
 
 def test_a_stalled_ticket_climbs_the_whole_ladder_by_timers_alone(hotline: Hotline) -> None:
@@ -98,72 +75,6 @@ def test_a_supervisor_escalation_jumps_and_the_ladder_climbs_on(hotline: Hotline
     assert escalated(hotline, number) == ["urge", "yellow_card", "red_card"]
 
 
-def test_a_government_decision_redirects_the_ticket(hotline: Hotline) -> None:
-    """The leader designates HBJ with a new deadline; HBJ acknowledges next, ZJJ loses it."""
-    number = dispatched(hotline)
-    climb_to_government(hotline, number)
-    decision = {
-        "instruction": "由生态环境局牵头，限期解决夜间施工噪音",
-        "unit": "HBJ",
-        "due_at": at("2026-12-18 18:00"),
-    }
-    hotline.leader.complete(number, "government_review", decision)
-    ticket = hotline.ticket(number)
-    assert (ticket["current_unit"], ticket["status"]) == ("HBJ", "dispatched")
-    assert ticket["designated_by"] == "government"
-    assert datetime.fromisoformat(ticket["due_at"]) == datetime.fromisoformat(decision["due_at"])
-    assert ticket["overdue"] is False
-    assert [t["key"] for t in ticket["tasks"]] == ["acknowledge"]
-    assert hotline.third_unit.task_for(number, "acknowledge")["candidate_group"] == "unit:HBJ"
-    assert [t for t in hotline.unit.inbox() if t["ticket_number"] == number] == []
-    assert hotline.unit.get(f"/api/v1/tickets/{number}").status_code == 404
-    applied = [e for e in ticket["events"] if e["kind"] == "government_decision_applied"]
-    assert applied[0]["data"]["instruction"] == decision["instruction"]
-    assert applied[0]["actor"] == "demo-leader"
-    rows = escalations(hotline)
-    assert rows[-1]["level"] == "government_review" and rows[-1]["open"] is False
-    assert decision["instruction"] in rows[-1]["resolution"]
-    # The designated unit goes on: acknowledge, handle; it may not return the ticket.
-    hotline.third_unit.complete(number, "acknowledge", {"contacted": True})
-    ret = {"outcome": "return", "return_reason": "非本单位职责", "suggested_unit": "ZJJ"}
-    refused = hotline.third_unit.complete(number, "handle", ret, expect=422)
-    assert "government" in refused.json["error"]["fields"]["outcome"][0]
-    hotline.third_unit.complete(number, "handle", DONE)
-    assert hotline.ticket(number)["status"] == "in_review"
-
-
-def test_a_decision_the_ticket_cannot_take_is_refused_and_nothing_stored(
-    hotline: Hotline,
-) -> None:
-    """At review the ticket no longer waits for a decision: 422 naming the ticket."""
-    number = dispatched(hotline)
-    climb_to_government(hotline, number)
-    # The center hands the ticket on by hand meanwhile (admins may complete any task).
-    hotline.admin.complete(number, "acknowledge", {"contacted": True})
-    hotline.admin.complete(number, "handle", DONE)
-    decision = {"instruction": "改派", "unit": "HBJ", "due_at": at("2026-12-18 18:00")}
-    response = hotline.leader.complete(number, "government_review", decision, expect=422)
-    assert "ticket" in response.json["error"]["fields"]
-    ticket = hotline.ticket(number)
-    assert (ticket["current_unit"], ticket["status"]) == ("ZJJ", "in_review")
-    assert hotline.leader.task_for(number, "government_review")
-
-
-def test_the_leaders_form_is_checked(hotline: Hotline) -> None:
-    """Unknown unit, a past or zone-less deadline, a missing instruction: 422 per field."""
-    number = dispatched(hotline)
-    climb_to_government(hotline, number)
-    bad = {"instruction": "改派", "unit": "NOPE", "due_at": at("2026-12-01 10:00")}
-    fields = hotline.leader.complete(number, "government_review", bad, expect=422).json
-    assert set(fields["error"]["fields"]) == {"unit", "due_at"}
-    naive = {"instruction": "改派", "unit": "HBJ", "due_at": "2026-12-20T10:00:00"}
-    response = hotline.leader.complete(number, "government_review", naive, expect=422)
-    assert "time zone" in response.json["error"]["fields"]["due_at"][0]
-    missing = {"unit": "HBJ", "due_at": at("2026-12-20 10:00")}
-    response = hotline.leader.complete(number, "government_review", missing, expect=422)
-    assert "instruction" in response.json["error"]["fields"]
-
-
 def test_closing_the_ticket_resolves_its_escalations(hotline: Hotline) -> None:
     """A closed ticket leaves no escalation open and no supervision running."""
     number = dispatched(hotline)
@@ -180,18 +91,6 @@ def test_closing_the_ticket_resolves_its_escalations(hotline: Hotline) -> None:
     assert "escalations_resolved" in kinds
     move_clock(hotline, "2026-12-31 10:00")
     assert escalated(hotline, number) == ["urge"]
-
-
-def test_closing_during_government_review_withdraws_the_leaders_task(hotline: Hotline) -> None:
-    """The ticket closes while the leader deliberates: the task goes away."""
-    number = dispatched(hotline)
-    climb_to_government(hotline, number)
-    hotline.admin.complete(number, "acknowledge", {"contacted": True})
-    hotline.admin.complete(number, "handle", DONE)
-    hotline.center.complete(number, "review", {"approved": True})
-    hotline.center.complete(number, "callback", {"satisfaction": "satisfied"})
-    assert [t for t in hotline.leader.inbox() if t["ticket_number"] == number] == []
-    assert escalations(hotline, open="true") == []
 
 
 def test_returned_twice_is_a_supervision_order_in_guangyuan_and_guizhou(
@@ -248,50 +147,6 @@ def test_sent_back_twice_is_supervised_in_guizhou_only(profile_hotline) -> None:
         assert escalated(h, number) == expected, profile
 
 
-def test_a_decision_at_triage_dispatches_to_the_designated_unit(hotline: Hotline) -> None:
-    """Escalated by hand before dispatch: the decision replaces the center's triage."""
-    number = hotline.new_ticket()["number"]
-    response = hotline.supervisor.post(
-        f"/api/v1/tickets/{number}/escalations",
-        json={"level": "government_review", "reason": "责任不清的热点问题 (贵州 第十七条)"},
-    )
-    assert response.status_code == 201, response.json
-    assert response.json["unit"] is None  # against nobody: no unit holds the ticket yet
-    decision = {
-        "instruction": "由利州区政府牵头办理",
-        "unit": "LZQ",
-        "due_at": at("2026-12-04 18:00"),
-    }
-    hotline.leader.complete(number, "government_review", decision)
-    ticket = hotline.ticket(number)
-    assert [t["key"] for t in ticket["tasks"]] == ["acknowledge"]
-    assert (ticket["current_unit"], ticket["designated_by"]) == ("LZQ", "government")
-    assert hotline.other_unit.task_for(number, "acknowledge")
-
-
-def test_a_decision_ends_joint_handling(hotline: Hotline) -> None:
-    """A joint ticket redirected by the government: the parts stop, one unit takes over."""
-    number = hotline.new_ticket()["number"]
-    joint = {"disposition": "joint", "lead_unit": "ZJJ", "units": "ZJJ,HBJ"}
-    hotline.center.complete(number, "triage", joint)
-    response = hotline.supervisor.post(
-        f"/api/v1/tickets/{number}/escalations",
-        json={"level": "government_review", "reason": "部门间推诿"},
-    )
-    assert response.status_code == 201, response.json
-    decision = {"instruction": "由利州区政府牵头", "unit": "LZQ", "due_at": at("2026-12-04 18:00")}
-    hotline.leader.complete(number, "government_review", decision)
-    ticket = hotline.ticket(number)
-    assert [(t["key"], t["candidate_group"]) for t in ticket["tasks"]] == [
-        ("acknowledge", "unit:LZQ")
-    ]
-    assert ticket["joint"] is False
-    for caller in (hotline.unit, hotline.third_unit):
-        assert [t for t in caller.inbox() if t["ticket_number"] == number] == []
-    cancelled = [e for e in ticket["events"] if e["kind"] == "process_cancelled"]
-    assert [e["data"]["process"] for e in cancelled] == ["joint"]
-
-
 def test_unsatisfied_twice_is_an_order_in_guangyuan_and_a_yellow_card_in_guangxi(
     profile_hotline,
 ) -> None:
@@ -308,18 +163,6 @@ def test_unsatisfied_twice_is_an_order_in_guangyuan_and_a_yellow_card_in_guangxi
             h.center.complete(number, "callback", unsatisfied)
         assert escalated(h, number) == [level], profile
         assert h.ticket(number)["unsatisfied_count"] == 2
-
-
-def test_a_decision_deadline_beyond_a_year_is_refused(hotline: Hotline) -> None:
-    """A far-future deadline is a typo, not a decision: 422 on due_at, nothing stored."""
-    number = dispatched(hotline)
-    body = {"level": "government_review", "reason": "久拖未决"}
-    assert hotline.supervisor.post(f"/api/v1/tickets/{number}/escalations", json=body).status_code
-    for due in ("9999-12-31T23:00:00-05:00", "2028-01-01T00:00:00+08:00"):
-        decision = {"instruction": "限期办结", "unit": "LZQ", "due_at": due}
-        bad = hotline.leader.complete(number, "government_review", decision, expect=422)
-        assert "due_at" in bad.json["error"]["fields"]
-    assert hotline.ticket(number)["current_unit"] == "ZJJ"
 
 
 def test_an_assisting_unit_late_on_its_part_climbs_its_own_ladder(hotline: Hotline) -> None:
@@ -343,33 +186,6 @@ def test_an_assisting_unit_late_on_its_part_climbs_its_own_ladder(hotline: Hotli
     assert rungs == [("urge", "HBJ"), ("urge", "ZJJ"), ("supervision_order", "HBJ")]
     assert [e["open"] for e in escalations(h)] == [False, True, True]
     assert h.ticket(number)["escalation_level"] == "supervision_order"
-
-
-def test_a_government_decision_ends_every_units_ladder(hotline: Hotline) -> None:
-    """Joint ticket: HBJ is urged for its late part, the lead ZJJ is brought to the leader,
-    who designates HBJ with a new deadline (guangyuan 第二十七条(三)). HBJ's older ladder must
-    not climb on a working day later against the unit the government just gave the ticket."""
-    h = hotline
-    number = h.new_ticket()["number"]
-    h.center.complete(
-        number, "triage", {"disposition": "joint", "lead_unit": "ZJJ", "units": "ZJJ,HBJ"}
-    )
-    h.unit.complete(number, "acknowledge_part", {"contacted": True})
-    h.third_unit.complete(number, "acknowledge_part", {"contacted": True})
-    move_clock(h, "2026-11-26 00:05")  # HBJ's part (due 24:00 Wednesday) is late: urged
-    assert [(e["level"], e["unit"]) for e in escalations(h)] == [("urge", "HBJ")]
-    body = {"level": "government_review", "reason": "部门间推诿"}
-    assert h.supervisor.post(f"/api/v1/tickets/{number}/escalations", json=body).status_code == 201
-    decision = {"instruction": "由生态环境局办理", "unit": "HBJ", "due_at": at("2026-12-18 18:00")}
-    h.leader.complete(number, "government_review", decision)
-    h.third_unit.complete(number, "acknowledge", {"contacted": True})  # HBJ takes it at once
-    move_clock(h, "2026-11-28 00:10")  # HBJ's urge would have climbed now
-    rows = escalations(h)
-    assert [(e["level"], e["unit"], e["open"]) for e in rows] == [
-        ("urge", "HBJ", False),
-        ("government_review", "ZJJ", False),
-    ]
-    assert h.ticket(number)["status"] == "handling"
 
 
 def test_the_tickets_level_follows_the_rungs_still_in_force(hotline: Hotline) -> None:
