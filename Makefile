@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint bpmnlint bench clean
+.PHONY: run test install lint typecheck bpmnlint bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,9 +19,15 @@ run: $(STAMP)
 	$(BIN)/hotline demo
 	$(BIN)/hotline serve --host 127.0.0.1 --port 8000
 
+# lint-imports: the layer and no-cycle contracts of setup.cfg [importlinter].
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
+
+# mypy over every package (setup.cfg [mypy]).
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 # bpmnlint (recommended + Camunda 7.21 compatibility) over bpmn/*.bpmn; warnings fail too;
 # then each diagram is read, saved and read again as Camunda Modeler does (roundtrip.mjs).

@@ -25,7 +25,7 @@ from api import (
     tickets,
     units,
 )
-from hotline.services import Services, build_services
+from processes.host import Host
 
 API_SPEC = {
     "API_TITLE": "12345 Hotline Service",
@@ -47,12 +47,12 @@ class ReadableJson(DefaultJSONProvider):
     sort_keys = False
 
 
-def create_app(services: Services | None = None) -> Flask:
-    """Build the Flask app around `services` (default: from the environment)."""
+def create_app(services: Host) -> Flask:
+    """Build the Flask app around `services` (the composition root builds them)."""
     app = Flask(__name__)
     app.config.update(API_SPEC)
     app.json = ReadableJson(app)
-    app.extensions["hotline"] = services or build_services()
+    app.extensions["hotline"] = services
     api = errors.JsonApi(app, spec_kwargs={"info": {"description": _DESCRIPTION}})
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "description": "API token"}

@@ -11,8 +11,8 @@ from marshmallow import Schema, fields
 
 from api.context import require, services
 from hotline import access, clock
+from hotline.clock import ClockError
 from hotline.errors import Invalid, NotFound
-from scheduler.clockdrive import ClockError, advance_clock
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="Administration (管理)")
 
@@ -84,7 +84,7 @@ def get_clock() -> dict[str, Any]:
 def set_clock(body: dict[str, Any]) -> dict[str, Any]:
     """Move the manual clock forward; answers once every timer due by then has fired, in order."""
     try:
-        moved = advance_clock(services(), body["now"], owner="admin-clock")
+        moved = services().advance_clock(body["now"], owner="admin-clock")
     except ClockError as exc:
         raise Invalid(str(exc), fields={"now": [str(exc)]}) from None
     failed = [{"instance_id": i, "error": error} for i, error in sorted(moved.failed.items())]

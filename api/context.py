@@ -12,14 +12,15 @@ from sqlalchemy.orm import Session
 
 from hotline.actors import Actor
 from hotline.errors import Forbidden
-from hotline.services import Services
+from processes.host import Host
 
 View = TypeVar("View", bound=Callable[..., Any])
 
 
-def services() -> Services:
+def services() -> Host:
     """The services this app was built with."""
-    return current_app.extensions["hotline"]
+    host: Host = current_app.extensions["hotline"]
+    return host
 
 
 def actor() -> Actor:

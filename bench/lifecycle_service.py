@@ -19,9 +19,9 @@ from hotline.config import Settings
 from hotline.inbox import inbox  # a module global on purpose: whatif.py and breakdown.py patch it
 from hotline.migrate import upgrade
 from hotline.models import ProcessInstance, Ticket, Unit, UserTask
-from hotline.services import Services, build_services
 from hotline.tickets import create_ticket  # patched here by breakdown.py, like inbox
 from processes.registry import deploy_directory
+from wiring.services import Services, build_services
 
 
 @dataclass

@@ -15,8 +15,8 @@ from timers_common import T0, BenchError, due_offset, settings_for
 
 from hotline import clock
 from hotline.models import ProcessInstance, Timer
-from hotline.services import Services, build_services
 from scheduler.firing import fire_round
+from wiring.services import Services, build_services
 
 OWNER = "bench-timers"
 

@@ -17,8 +17,8 @@ from hotline import clock
 from hotline.actors import SYSTEM
 from hotline.migrate import upgrade
 from hotline.models import ProcessInstance, Timer, UserTask
-from hotline.services import build_services
 from processes.registry import deploy
+from wiring.services import build_services
 
 CLONE_CHUNK = 2000
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

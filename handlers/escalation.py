@@ -20,13 +20,13 @@ from hotline import clock, escalations
 from hotline.calendar import WorkingCalendar
 from hotline.directory import active_unit
 from hotline.errors import Conflict
+from hotline.instances import instances_of
 from hotline.joint import live_part_of
 from hotline.models import Ticket, TicketEvent, UserTask
 from hotline.policy.oversight import next_level, supervision_of
 from hotline.tickets import NEVER, TICKET_PROCESS
 from processes.context import HandlerContext
 from processes.forms import FormContext
-from processes.runtime import instances_of
 
 # Ticket tasks whose diagram catches `government_decision` (joint_handling waits on a joint).
 DECISION_TASKS = ("triage", "acknowledge", "handle")

@@ -16,11 +16,11 @@ from hotline import joint as parts
 from hotline.calendar import WorkingCalendar
 from hotline.deadlines import restart_dispatch_clock
 from hotline.errors import Invalid
+from hotline.instances import instances_of
 from hotline.models import JointPart, Ticket
 from hotline.tickets import assign_unit, iso, set_status
 from processes import timers
 from processes.context import HandlerContext
-from processes.runtime import instances_of
 
 JOINT_PROCESS = "joint"
 TICKET_PROCESS = "ticket"

@@ -80,7 +80,7 @@ def record_return(ctx: HandlerContext) -> dict[str, Any]:
     ctx.emit("ticket_returned", unit=unit, **return_form(ctx))
     escalation.trigger(ctx, "returned", unit)
     # The center's dispatch limit runs again for the re-dispatch.
-    due = dispatch_due_at(ctx.session, ctx, ticket)
+    due = dispatch_due_at(ctx.session, ctx.profile, ticket)
     return {"unit": None, "dispatch_due_at": due}
 
 

@@ -21,6 +21,10 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
+class ClockError(ValueError):
+    """The clock cannot be set: it is not manual, or the time would go backwards."""
+
+
 def range_problem(when: datetime) -> str | None:
     """Why the manual clock may not show `when`, or None."""
     if not EARLIEST <= when < LATEST:

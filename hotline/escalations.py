@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 from hotline import access, clock
 from hotline.actors import Actor
 from hotline.errors import Conflict, Forbidden, Invalid
+from hotline.instances import instances_of, lock_ticket
 from hotline.models import Escalation, ProcessInstance, Ticket, UserTask
 from hotline.paging import count_rows, paginate
 from hotline.policy.oversight import FINAL_LEVEL, LEVELS, next_level
 from hotline.tickets import OPEN_STATUSES, get_ticket
-from processes.messaging import lock_ticket
-from processes.runtime import instances_of
+from hotline.workflows import WorkflowRuntime
 
 __all__ = ["FINAL_LEVEL", "LEVELS", "next_level"]
 
@@ -140,7 +140,7 @@ def at_government_review(session: Session, instance_id: int) -> bool:
 
 def request(
     session: Session,
-    runtime: Any,
+    runtime: WorkflowRuntime,
     actor: Actor,
     ticket: Ticket,
     *,
@@ -184,7 +184,7 @@ def request(
 
 
 def escalate(
-    session: Session, runtime: Any, actor: Actor, number: str, level: str, reason: str
+    session: Session, runtime: WorkflowRuntime, actor: Actor, number: str, level: str, reason: str
 ) -> Escalation:
     """A supervisor's (or the center's) escalation of an open ticket; the recorded rung."""
     if not access.may_escalate(actor):

@@ -45,6 +45,7 @@ from hotline.models import (
     Article,
     ArticleVersion,
 )
+from hotline.workflows import WorkflowRuntime
 
 # -- values ---------------------------------------------------------------------------------
 
@@ -212,7 +213,9 @@ def update_article(
     return article
 
 
-def submit_article(session: Session, runtime: Any, actor: Actor, article_id: int) -> Article:
+def submit_article(
+    session: Session, runtime: WorkflowRuntime, actor: Actor, article_id: int
+) -> Article:
     """Send the unpublished version to review (`knowledge_publish`).
 
     A rejected version waiting in `revise` is resubmitted by completing that task.
@@ -244,7 +247,7 @@ def submit_article(session: Session, runtime: Any, actor: Actor, article_id: int
 
 
 def request_retirement(
-    session: Session, runtime: Any, actor: Actor, article_id: int, reason: str
+    session: Session, runtime: WorkflowRuntime, actor: Actor, article_id: int, reason: str
 ) -> Article:
     """Ask to retire a published article (`knowledge_retire`): unit reviewer, then center."""
     article = _writable(session, actor, article_id)
@@ -267,7 +270,12 @@ def request_retirement(
 
 
 def end_publication(
-    session: Session, runtime: Any, actor: Actor, article_id: int, reason: str, keep: int
+    session: Session,
+    runtime: WorkflowRuntime,
+    actor: Actor,
+    article_id: int,
+    reason: str,
+    keep: int,
 ) -> None:
     """Stop the article's other publish instances: waiting ones by message, others cancelled."""
     for instance in article_instances(session, article_id, PUBLISH_PROCESS):

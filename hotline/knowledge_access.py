@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from hotline import access
 from hotline.actors import Actor
 from hotline.errors import Conflict, Forbidden, NotFound
+from hotline.instances import instances_of
 from hotline.models import (
     Article,
     ArticleEvent,
@@ -22,7 +23,6 @@ from hotline.models import (
     UserTask,
 )
 from hotline.paging import count_rows, paginate
-from processes.runtime import instances_of
 
 PUBLISH_PROCESS = "knowledge_publish"
 RETIRE_PROCESS = "knowledge_retire"

@@ -28,6 +28,7 @@ from hotline.fields import Text
 from hotline.history import record_article_event
 from hotline.models import Article, ArticleVersion
 from hotline.search import reindex_article
+from hotline.workflows import WorkflowRuntime
 
 FIELDS = (
     "question", "answer", "type", "unit", "keywords", "region",
@@ -262,7 +263,7 @@ def import_records(
     *,
     publish: bool = False,
     progress: Callable[[int], None] | None = None,
-    runtime: Any = None,
+    runtime: WorkflowRuntime | None = None,
 ) -> None:
     """Store each good row in its own savepoint; add results and errors to `report`.
 
@@ -307,7 +308,7 @@ def _store(
     data: dict[str, Any],
     publish: bool,
     report: ImportReport,
-    runtime: Any,
+    runtime: WorkflowRuntime | None,
 ) -> list[RowError]:
     savepoint = session.begin_nested()
     try:
@@ -333,7 +334,7 @@ def _store(
     return []
 
 
-def _publish(session: Session, article: Article, runtime: Any) -> None:
+def _publish(session: Session, article: Article, runtime: WorkflowRuntime | None) -> None:
     """Publish version 1 directly: an approved article from the knowledge base being migrated."""
     version = session.scalars(
         select(ArticleVersion).where(ArticleVersion.article_id == article.id)

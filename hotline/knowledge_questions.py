@@ -26,8 +26,8 @@ from hotline.history import record_article_event
 from hotline.knowledge import today
 from hotline.models import Article, ArticleVersion, KnowledgeQuestion, UserTask
 from hotline.paging import count_rows, paginate
-from hotline.policy import active_profile
 from hotline.policy.oversight import knowledge_of
+from hotline.workflows import WorkflowRuntime
 
 QUESTION_PROCESS = "knowledge_question"
 # A submitted (in review) or published version may answer a question.
@@ -49,7 +49,7 @@ def question_due_at(session: Session, profile: Any, asked_at: datetime) -> datet
 
 
 def ask(
-    session: Session, runtime: Any, actor: Actor, *, unit: str, question: str
+    session: Session, runtime: WorkflowRuntime, actor: Actor, *, unit: str, question: str
 ) -> KnowledgeQuestion:
     """The center asks `unit` a question; the unit's answer task starts with its deadline."""
     if not access.may_ask_question(actor):
@@ -65,7 +65,7 @@ def ask(
         question=question,
         status="open",
         overdue=False,
-        due_at=question_due_at(session, active_profile(runtime.extras), now),
+        due_at=question_due_at(session, runtime.profile, now),
         asked_by=actor.id,
         asked_at=now,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +14,9 @@ from hotline.deadlines import reminder_at
 from hotline.extensions import extended_due
 from hotline.history import record_event
 from hotline.models import ProcessInstance, Ticket
+from hotline.policy import Profile
 from hotline.tickets import OPEN_STATUSES, ticket_deadlines
+from hotline.workflows import WorkflowRuntime
 
 
 def missing_years(session: Session, today: date | None = None) -> list[int]:
@@ -25,7 +26,7 @@ def missing_years(session: Session, today: date | None = None) -> list[int]:
     return [y for y in (year, year + 1) if not calendar.knows(y)]
 
 
-def recompute_provisional(session: Session, runtime: Any, profile: Any) -> int:
+def recompute_provisional(session: Session, runtime: WorkflowRuntime, profile: Profile) -> int:
     """Recompute every open provisional deadline with the calendar as loaded now.
 
     The ticket's fields move, and so do the diagram's timers (through the runtime),

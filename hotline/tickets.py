@@ -27,7 +27,8 @@ from hotline.models import (
     UserTask,
 )
 from hotline.paging import count_rows, paginate
-from hotline.policy import active_profile
+from hotline.policy import Profile
+from hotline.workflows import WorkflowRuntime
 
 CHANNELS = ("phone", "wechat", "web", "app", "email", "mailbox", "weibo", "upper_platform")
 CATEGORIES = (
@@ -116,7 +117,7 @@ def _canonical(value: Any) -> str:
 
 def create_ticket(
     session: Session,
-    runtime: Any,
+    runtime: WorkflowRuntime,
     actor: Actor,
     data: dict[str, Any],
     *,
@@ -170,9 +171,7 @@ def create_ticket(
             raise Conflict("a request with this Idempotency-Key is in progress; retry") from None
     record_event(session, ticket.id, "ticket_created", actor, data={"channel": ticket.channel})
     # Same transaction: a repeat is flagged exactly when its ticket exists.
-    repeats.flag_possible_repeats(
-        session, ticket, actor, repeats.rules_of(active_profile(runtime.extras))
-    )
+    repeats.flag_possible_repeats(session, ticket, actor, repeats.rules_of(runtime.profile))
     runtime.start(
         session,
         TICKET_PROCESS,
@@ -184,7 +183,7 @@ def create_ticket(
             "category": ticket.category,
             "urgency": ticket.urgency,
             "channel": ticket.channel,
-            "dispatch_due_at": dispatch_due_at(session, runtime, ticket),
+            "dispatch_due_at": dispatch_due_at(session, runtime.profile, ticket),
         },
     )
     ticket.number = next_number(session, prefix, at=now)  # the day it was created on
@@ -192,19 +191,16 @@ def create_ticket(
     return Intake(ticket, replayed=False)
 
 
-def dispatch_due_at(session: Session, context: Any, ticket: Ticket) -> str:
-    """ISO time by which the center must dispatch; `context` carries the profile in `.extras`."""
-    profile = active_profile(context.extras)
-    due = None
-    if profile is not None:
-        due = dispatch_due(
-            profile,
-            WorkingCalendar.load(session),
-            category=ticket.category,
-            urgency=ticket.urgency,
-            channel=ticket.channel,
-            received_at=clock.now(),
-        )
+def dispatch_due_at(session: Session, profile: Profile, ticket: Ticket) -> str:
+    """ISO time by which the center must dispatch under `profile`."""
+    due = dispatch_due(
+        profile,
+        WorkingCalendar.load(session),
+        category=ticket.category,
+        urgency=ticket.urgency,
+        channel=ticket.channel,
+        received_at=clock.now(),
+    )
     # No rule: a date the timer never reaches.
     return iso(due.at if due is not None else None)
 

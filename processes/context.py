@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
@@ -15,9 +15,7 @@ from hotline.actors import Actor
 from hotline.history import record_instance_event
 from hotline.models import ProcessInstance, Ticket
 from hotline.policy import Profile, active_profile
-
-if TYPE_CHECKING:
-    from processes.runtime import Runtime
+from hotline.workflows import WorkflowRuntime
 
 
 @dataclass
@@ -31,7 +29,7 @@ class HandlerContext:
     form: dict[str, Any] = field(default_factory=dict)
     form_task: str | None = None
     extras: Mapping[str, Any] = field(default_factory=dict)
-    runtime: Runtime | None = None  # the Runtime running this handler
+    runtime: WorkflowRuntime = field(kw_only=True)  # the Runtime running this handler
 
     @property
     def article_id(self) -> int | None:
@@ -75,14 +73,9 @@ class HandlerContext:
         """The top workflow this task runs in (its other tasks may be changed in place)."""
         return self.task.workflow.top_workflow
 
-    def _runtime(self) -> Runtime:
-        if self.runtime is None:
-            raise RuntimeError("this handler context has no runtime to call")
-        return self.runtime
-
     def start(self, process_id: str, variables: dict[str, Any]) -> ProcessInstance:
         """Start another process for this ticket in the same transaction."""
-        return self._runtime().start(
+        return self.runtime.start(
             self.session,
             process_id,
             actor=self.actor,
@@ -92,17 +85,17 @@ class HandlerContext:
 
     def send(self, instance_id: int, message: str, payload: dict[str, Any], **kw: Any) -> bool:
         """Send a BPMN message to another instance of this ticket (see Runtime.send_message)."""
-        return self._runtime().send_message(
+        return self.runtime.send_message(
             self.session, instance_id, message, payload, actor=self.actor, **kw
         )
 
     def update_variables(self, instance_id: int, values: dict[str, Any]) -> None:
         """Change workflow data of another instance of this ticket (its timers re-arm)."""
-        self._runtime().update_variables(self.session, instance_id, values, self.actor)
+        self.runtime.update_variables(self.session, instance_id, values, self.actor)
 
     def cancel(self, instance_id: int, reason: str) -> None:
         """Cancel another running instance of this ticket."""
-        self._runtime().cancel(self.session, instance_id, self.actor, reason)
+        self.runtime.cancel(self.session, instance_id, self.actor, reason)
 
     def emit(self, kind: str, **data: Any) -> None:
         """Append a domain event (e.g. `ticket_dispatched`) to the ticket's history."""

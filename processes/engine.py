@@ -27,7 +27,7 @@ class SafeEnvironment(BasePythonScriptEngineEnvironment):
         return True
 
 
-TopicRunner = Callable[[Any, str], bool]
+TopicRunner = Callable[[Any, str | None], bool]
 
 
 class HotlineScriptEngine(PythonScriptEngine):

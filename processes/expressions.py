@@ -84,7 +84,7 @@ SCRIPT_NODES = (
     *EXPRESSION_NODES, ast.Module, ast.Assign, ast.AugAssign, ast.Expr, ast.If, ast.For,
     ast.Pass, ast.Store, ast.Del, ast.Delete, ast.Break, ast.Continue,
 )  # fmt: skip
-SAFE_BUILTINS = {"__builtins__": {}}
+SAFE_BUILTINS: dict[str, Any] = {"__builtins__": {}}
 
 
 class UnsafeExpression(ValueError):

@@ -17,11 +17,9 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.specs.event_definitions import (
     MessageEventDefinition as CamundaMessageEventDefinition,
 )
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.actors import Actor
-from hotline.models import Article, Ticket
 
 BUSY = "hotline_busy_instances"
 OUTBOX = "hotline_outbox"
@@ -90,16 +88,3 @@ def event_for(workflow: BpmnWorkflow, message: str, payload: dict[str, Any]) -> 
             return BpmnEvent(CamundaMessageEventDefinition(message), wrapped)
         return BpmnEvent(MessageEventDefinition(message), payload)
     return None
-
-
-def lock_ticket(session: Session, ticket_id: int | None) -> None:
-    """Lock the ticket row first, so calls touching several of its instances never deadlock."""
-    if ticket_id is not None:
-        session.execute(select(Ticket.id).where(Ticket.id == ticket_id).with_for_update())
-
-
-def lock_subject(session: Session, ticket_id: int | None, article_id: int | None) -> None:
-    """Lock what the instance runs for (ticket or knowledge article) before the instance."""
-    lock_ticket(session, ticket_id)
-    if article_id is not None:
-        session.execute(select(Article.id).where(Article.id == article_id).with_for_update())

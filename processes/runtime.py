@@ -6,59 +6,34 @@ steps, syncs the user-task index, appends history and saves the state.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from hotline import access, clock
 from hotline.actors import SYSTEM, Actor
-from hotline.errors import Conflict, Forbidden, Invalid, NotFound, WorkflowError
+from hotline.errors import Conflict, Forbidden, NotFound, WorkflowError
 from hotline.history import record_instance_event
+from hotline.instances import lock_subject
 from hotline.models import ProcessDefinition, ProcessInstance, UserTask
 from processes import messaging, timers
 from processes.context import HandlerContext
 from processes.engine import HotlineScriptEngine
-from processes.forms import FormContext, ValidationError, split_variables, validate_form
-from processes.registry import CompiledProcess, SpecCache
-from processes.serializer import StateSerializer
-from processes.taskdata import (
-    free_form,
-    messages,
-    workflow_error,
-)
-from processes.taskindex import ready_tasks, sync_task_index
+from processes.forms import split_variables
+from processes.steps import Call, WorkflowSteps
+from processes.taskdata import free_form, workflow_error
+from processes.taskindex import ready_tasks
 from processes.topics import get_handler
 
 
-@dataclass
-class _Call:
-    session: Session
-    instance: ProcessInstance
-    actor: Actor
-    form: dict[str, Any] = field(default_factory=dict)
-    form_task: str | None = None
-
-
-class Runtime:
-    """The one way to start and advance workflows."""
-
-    def __init__(
-        self, specs: SpecCache | None = None, extras: Mapping[str, Any] | None = None
-    ) -> None:
-        self.specs = specs or SpecCache()
-        # App-level objects handlers and form rules consult, e.g. the policy profile.
-        self.extras: Mapping[str, Any] = extras or {}
-        self.serializer = StateSerializer()
-        self.timer_listeners: list[timers.TimerListener] = []
+class Runtime(WorkflowSteps):
+    """The one way to start and advance workflows (implements hotline's WorkflowRuntime)."""
 
     # -- entry points -------------------------------------------------------------------
 
@@ -91,7 +66,7 @@ class Runtime:
         session.flush()
         workflow = BpmnWorkflow(compiled.spec, compiled.subprocess_specs)
         workflow.task_tree.data.update(variables or {})
-        call = _Call(session, instance, actor)
+        call = Call(session, instance, actor)
         with self._entry(session, instance.id):
             self._advance(call, compiled, workflow, completed=None)
         return instance
@@ -106,7 +81,7 @@ class Runtime:
                 f"task {task_id} ({record.task_id}) is offered to "
                 f"{record.candidate_group or 'center'!r}, not to you"
             )
-        messaging.lock_subject(session, record.ticket_id, record.article_id)
+        lock_subject(session, record.ticket_id, record.article_id)
         instance = session.get(ProcessInstance, record.instance_id, with_for_update=True)
         session.refresh(record)
         if record.state != "ready" or instance is None or instance.status != "running":
@@ -123,7 +98,7 @@ class Runtime:
             session, instance, "task_completed", actor, task=record.task_id, data=loaded
         )
         task.data.update(variables)
-        call = _Call(session, instance, actor, form=loaded, form_task=record.task_id)
+        call = Call(session, instance, actor, form=loaded, form_task=record.task_id)
         workflow.script_engine = self._engine(call)
         # One entry for run and advance: a message to this instance waits until it is saved.
         with self._entry(session, instance.id):
@@ -145,7 +120,7 @@ class Runtime:
             return 0
         compiled = self.specs.get(session, instance.definition_id)
         workflow = self._load(instance, compiled)
-        call = _Call(session, instance, actor)
+        call = Call(session, instance, actor)
         workflow.script_engine = self._engine(call)
         recorder = timers.history_recorder(session, instance, actor)
         with self._entry(session, instance.id):
@@ -170,7 +145,7 @@ class Runtime:
         workflow = self._load(instance, compiled)
         timers.rearm(workflow, variables)
         with self._entry(session, instance.id):
-            self._advance(_Call(session, instance, actor), compiled, workflow, completed=None)
+            self._advance(Call(session, instance, actor), compiled, workflow, completed=None)
 
     def send_message(
         self,
@@ -205,7 +180,7 @@ class Runtime:
             if required:
                 raise Conflict(f"{compiled.process_id} is not waiting for message {message!r} now")
             return False
-        call = _Call(session, instance, actor)
+        call = Call(session, instance, actor)
         workflow.script_engine = self._engine(call)
         with self._entry(session, instance.id):
             try:
@@ -237,7 +212,7 @@ class Runtime:
         instance.status = "cancelled"
         instance.completed_at = now
         instance.updated_at = now
-        process_id = session.get(ProcessDefinition, instance.definition_id).process_id
+        process_id = session.get_one(ProcessDefinition, instance.definition_id).process_id
         record_instance_event(
             session,
             instance,
@@ -253,10 +228,35 @@ class Runtime:
 
     # -- internals ---------------------------------------------------------------------
 
+    def _engine(self, call: Call) -> HotlineScriptEngine:
+        def run_topic(task: Any, topic: str | None) -> bool:
+            handler = get_handler(topic or "")
+            if handler is None:
+                raise WorkflowError(
+                    f"no handler is registered for topic {topic!r}",
+                    fields={"element": task.task_spec.bpmn_id},
+                )
+            ctx = HandlerContext(
+                call.session,
+                call.instance,
+                call.actor,
+                task,
+                call.form,
+                call.form_task,
+                self.extras,
+                runtime=self,
+            )
+            result = handler(ctx)
+            if result:
+                task.data.update(result)
+            return True
+
+        return HotlineScriptEngine(run_topic=run_topic)
+
     def _lock(self, session: Session, instance_id: int) -> ProcessInstance | None:
         found = session.get(ProcessInstance, instance_id)
         if found is not None:
-            messaging.lock_subject(session, found.ticket_id, found.article_id)
+            lock_subject(session, found.ticket_id, found.article_id)
         return timers.lock_instance(session, instance_id)
 
     @contextmanager
@@ -284,117 +284,3 @@ class Runtime:
         if record is None:
             raise NotFound(f"task {task_id} not found")
         return record
-
-    def _validate(
-        self,
-        session: Session,
-        compiled: CompiledProcess,
-        record: UserTask,
-        instance: ProcessInstance,
-        actor: Actor,
-        task: Any,
-        data: dict[str, Any],
-    ) -> dict[str, Any]:
-        infos = compiled.forms.get(record.task_id, [])
-        if not infos:
-            return free_form(data)
-        ctx = FormContext(
-            session, instance.ticket_id, actor, variables=dict(task.data), extras=self.extras
-        )
-        try:
-            return validate_form(compiled.process_id, record.task_id, infos, data, ctx)
-        except ValidationError as exc:
-            raise Invalid(
-                f"the {record.task_id} form has errors", fields=messages(exc.messages)
-            ) from None
-
-    def _load(self, instance: ProcessInstance, compiled: CompiledProcess) -> BpmnWorkflow:
-        return self.serializer.loads(instance.state, compiled.spec, compiled.subprocess_specs)
-
-    def _engine(self, call: _Call) -> HotlineScriptEngine:
-        def run_topic(task: Any, topic: str | None) -> bool:
-            handler = get_handler(topic or "")
-            if handler is None:
-                raise WorkflowError(
-                    f"no handler is registered for topic {topic!r}",
-                    fields={"element": task.task_spec.bpmn_id},
-                )
-            ctx = HandlerContext(
-                call.session,
-                call.instance,
-                call.actor,
-                task,
-                call.form,
-                call.form_task,
-                self.extras,
-                self,
-            )
-            result = handler(ctx)
-            if result:
-                task.data.update(result)
-            return True
-
-        return HotlineScriptEngine(run_topic=run_topic)
-
-    def _advance(
-        self,
-        call: _Call,
-        compiled: CompiledProcess,
-        workflow: BpmnWorkflow,
-        *,
-        completed: str | None,
-    ) -> None:
-        workflow.script_engine = self._engine(call)
-        try:
-            workflow.do_engine_steps()
-        except SpiffWorkflowException as exc:
-            raise workflow_error(exc) from exc
-        sync_task_index(
-            call.session, call.instance, call.actor, compiled.process_id, workflow, completed
-        )
-        instance = call.instance
-        now = clock.now()
-        earliest = timers.sync_timers(call.session, instance, workflow, now)
-        timers.notify_after_commit(call.session, self.timer_listeners, earliest)
-        instance.state = self.serializer.dumps(workflow)
-        instance.updated_at = now
-        if workflow.is_completed():
-            instance.status = "completed"
-            instance.completed_at = now
-            record_instance_event(
-                call.session,
-                instance,
-                "process_completed",
-                call.actor,
-                data={"process": compiled.process_id},
-            )
-        try:
-            call.session.flush()
-        except StaleDataError as exc:
-            raise Conflict("another request changed this ticket at the same time") from exc
-
-
-def instances_of(
-    session: Session,
-    ticket_id: int | None,
-    process_id: str,
-    status: str | None = "running",
-    *,
-    article_id: int | None = None,
-) -> list[ProcessInstance]:
-    """A ticket's (or, with `article_id`, an article's) instances of one process, oldest
-    first (running ones by default)."""
-    subject = (
-        ProcessInstance.article_id == article_id
-        if article_id is not None
-        else ProcessInstance.ticket_id == ticket_id
-    )
-    query = (
-        select(ProcessInstance)
-        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
-        .where(subject, ProcessDefinition.process_id == process_id)
-        .order_by(ProcessInstance.id)
-    )
-    if status is not None:
-        query = query.where(ProcessInstance.status == status)
-    return list(session.scalars(query))

@@ -144,7 +144,7 @@ def _element_from_traceback(exc: BaseException) -> Any:
             frame_locals.get("node"),
             getattr(frame_locals.get("self"), "node", None),
         ):
-            if etree.iselement(candidate) and candidate.get("id"):
+            if candidate is not None and etree.iselement(candidate) and candidate.get("id"):
                 found = candidate
                 break
         tb = tb.tb_next

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from hotline import clock
+from hotline.clock import ClockError
+from processes.host import Advance, Host
 from scheduler.firing import fire_round, next_due
 from scheduler.service import running_services
-
-if TYPE_CHECKING:  # hotline.services imports every handler; the scheduler needs none
-    from hotline.services import Services
 
 # SpiffWorkflow fires a date timer once `due < now`: step just past it.
 TICK = timedelta(microseconds=1)
@@ -27,18 +24,7 @@ LOCKED_PATIENCE_SECONDS = 30.0
 
 _lock = threading.Lock()
 
-
-class ClockError(ValueError):
-    """The clock cannot be set: it is not manual, or the time would go backwards."""
-
-
-@dataclass
-class Advance:
-    """Result of one clock move."""
-
-    now: datetime
-    fired: int = 0
-    failed: dict[int, str] = field(default_factory=dict)
+__all__ = ["Advance", "ClockError", "advance_clock", "manual_clock"]
 
 
 def manual_clock() -> clock.ManualClock:
@@ -50,7 +36,7 @@ def manual_clock() -> clock.ManualClock:
 
 
 def advance_clock(
-    services: Services, when: datetime, *, owner: str = "clock", batch: int = 50
+    services: Host, when: datetime, *, owner: str = "clock", batch: int = 50
 ) -> Advance:
     """Move the manual clock to `when` (forward only), firing what falls due, in due order."""
     if when.tzinfo is None:

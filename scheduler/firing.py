@@ -12,7 +12,6 @@ import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,9 +19,7 @@ from sqlalchemy.orm import Session
 from hotline import clock
 from hotline.actors import SYSTEM
 from hotline.models import Article, ProcessInstance, Ticket, Timer
-
-if TYPE_CHECKING:  # hotline.services imports every handler; the scheduler needs none
-    from hotline.services import Services
+from processes.host import Host
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +35,7 @@ class Round:
 
 
 def fire_round(
-    services: Services,
+    services: Host,
     *,
     owner: str,
     now: datetime | None = None,
@@ -81,7 +78,7 @@ def fire_round(
 
 
 def fire_due(
-    services: Services,
+    services: Host,
     *,
     owner: str,
     now: datetime | None = None,
@@ -91,7 +88,7 @@ def fire_due(
     return fire_round(services, owner=owner, now=now, batch=batch).fired
 
 
-def next_due(services: Services, exclude: Collection[int] = ()) -> datetime | None:
+def next_due(services: Host, exclude: Collection[int] = ()) -> datetime | None:
     """The earliest pending due time, leaving out the `exclude`d instances."""
     with services.transaction() as session:
         query = select(func.min(Timer.due_at))

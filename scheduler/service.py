@@ -14,15 +14,12 @@ import threading
 import time
 import weakref
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from hotline import clock
+from processes.host import Host
 from scheduler.firing import fire_round, next_due
-
-if TYPE_CHECKING:  # hotline.services imports every handler; the scheduler needs none
-    from hotline.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +39,7 @@ class TimerService:
 
     def __init__(
         self,
-        services: Services,
+        services: Host,
         *,
         sweep_seconds: float = 30.0,
         batch: int = 50,
@@ -171,8 +168,8 @@ class TimerService:
             # Still due but not ours to take (locked by another scheduler, or failing).
             due = now + timedelta(seconds=self.busy_seconds)
         if self._backoff:
-            retry = min(self._backoff.values()) - time.monotonic()
-            retry_due = now + timedelta(seconds=max(retry, self.busy_seconds))
+            wait = min(self._backoff.values()) - time.monotonic()
+            retry_due = now + timedelta(seconds=max(wait, self.busy_seconds))
             due = retry_due if due is None else min(due, retry_due)
         with self._wake_lock:
             # A wake() that came in while we read the table may know of an earlier timer.

@@ -25,11 +25,11 @@ from hotline.config import Settings
 from hotline.db import make_engine
 from hotline.migrate import upgrade
 from hotline.models import Base
-from hotline.services import Services, build_services
 from processes.registry import deploy_directory
 from tests.helpers.api import Caller
 from tests.helpers.knowledge import Kb, make_kb
 from tests.helpers.tickets import NOISE, ticket_body
+from wiring.services import Services, build_services
 
 REPO = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get(

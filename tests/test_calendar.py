@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.calendar import WorkingCalendar
 from hotline.calendar_file import CalendarFileError, load_calendar_file
-from hotline.cli_calendar import calendar as calendar_group
 from hotline.clock import SHANGHAI
 from hotline.db import make_engine, make_session_factory, transaction
 from hotline.models import CalendarDay
+from wiring.cli_calendar import calendar as calendar_group
 
 DATA = Path(__file__).parent / "data"
 OFFICIAL = WorkingCalendar()

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from api import create_app
 from hotline.config import load_settings
 from hotline.models import ProcessDefinition, User
-from hotline.services import Services, build_services
 from tests.conftest import REPO
+from wiring.services import Services, build_services
 
 HOTLINE = Path(sys.executable).parent / "hotline"
 TICKET_BPMN = (REPO / "bpmn" / "ticket.bpmn").read_text(encoding="utf-8")

@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import select
 
-from hotline.cli import main
 from hotline.config import Settings
 from hotline.models import ProcessDefinition
-from hotline.services import Services
 from tests.conftest import REPO
+from wiring.cli import main
+from wiring.services import Services
 
 TICKET_BPMN = (REPO / "bpmn" / "ticket.bpmn").read_text(encoding="utf-8")
 CHANGED = TICKET_BPMN.replace('label="处置方式"', 'label="处置方式（新）"')

@@ -14,10 +14,10 @@ from werkzeug.test import TestResponse
 from api import admin
 from hotline import clock
 from hotline.config import Settings
-from hotline.services import Services, build_services
 from scheduler import TimerService
 from tests import test_timers
 from tests.test_timers import START, Recorder, at, events, start_instance, timer_rows
+from wiring.services import Services, build_services
 
 # The fixtures of test_timers, under their own names so pytest finds them here too.
 recorder = test_timers.recorder

@@ -18,12 +18,12 @@ import pytest
 from click.testing import CliRunner
 
 from hotline import clock
-from hotline.cli import main
 from hotline.config import ConfigError, Settings, load_settings
-from hotline.services import Services, build_services
 from tests.conftest import REPO
 from tests.test_clock_api import Api, clock_now, make_api, shanghai
 from tests.test_timers import DATA
+from wiring.cli import main
+from wiring.services import Services, build_services
 
 DRILL = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)  # a past Monday 09:00 Shanghai, to replay
 
@@ -32,7 +32,7 @@ WORKER = """
 import sys
 from datetime import datetime
 from hotline import clock
-from hotline.services import build_services
+from wiring.services import build_services
 from scheduler.clockdrive import advance_clock
 
 services = build_services()

@@ -32,12 +32,12 @@ from hotline import clock
 from hotline.config import DatabaseTimeouts, Settings, load_settings
 from hotline.db import make_engine
 from hotline.models import Ticket
-from hotline.services import Services, build_services
 from processes.registry import deploy_directory
 from scheduler import TimerService
 from scheduler.service import WAKE_JOB
 from tests.conftest import REPO, Hotline, make_hotline
 from tests.helpers.tickets import ticket_body
+from wiring.services import Services, build_services
 
 # Short limits so the tests take seconds; production defaults are in hotline/config.py.
 QUICK = DatabaseTimeouts(connect=2, statement=5, lock=1, idle_in_transaction=2, busy=1)

@@ -20,12 +20,12 @@ from click.testing import CliRunner
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from hotline.cli import main
 from hotline.config import Settings
 from hotline.models import ProcessDefinition
-from hotline.services import Services
 from tests.conftest import REPO, Hotline
 from tests.test_concurrency import BODY
+from wiring.cli import main
+from wiring.services import Services
 
 # guangyuan 第十一条: an upper-platform ticket is due 3 hours before the upper platform's limit.
 UPPER = {**BODY, "channel": "upper_platform", "upper_deadline": "2026-11-30T18:00:00+08:00"}

@@ -352,7 +352,7 @@ def test_parts_finished_in_another_worker_still_complete_the_joint(hotline: Hotl
     worker that merely loads the state must be wired too.
     """
     from api import create_app
-    from hotline.services import build_services
+    from wiring.services import build_services
 
     number = joint_ticket(hotline, units="ZJJ,HBJ")  # children created in this process
     other = build_services(hotline.services.settings)

@@ -16,9 +16,9 @@ from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
 from hotline import knowledge_io
-from hotline.cli import main
 from hotline.models import Article, ArticleEvent, ArticleVersion
 from tests.conftest import Hotline
+from wiring.cli import main
 
 HEADER = "question,answer,type,unit,keywords,region,valid_from,valid_until,review_at"
 CSV_ROWS = [

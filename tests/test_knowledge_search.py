@@ -17,8 +17,8 @@ from sqlalchemy import select, text
 from hotline import clock
 from hotline.models import Article, ArticleSearchEntry, ArticleVersion
 from hotline.search import reindex_article
-from hotline.services import Services
 from tests.conftest import Hotline
+from wiring.services import Services
 
 SEARCH = "/api/v1/knowledge/search"
 

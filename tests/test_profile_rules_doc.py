@@ -7,10 +7,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from hotline.cli import main
-from hotline.cli_profile import readme_section
 from hotline.policy import PROFILE_NAMES, PROFILES_DIR
 from hotline.policy.rules_doc import profile_rules
+from wiring.cli import main
+from wiring.cli_profile import readme_section
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from hotline.cli import _env_name
 from tests.conftest import REPO, Hotline
+from wiring.cli import _env_name
 
 BLOCK = re.compile(r"<!-- walkthrough:start -->\s*```bash\n(.*?)```", re.S)
 

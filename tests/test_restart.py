@@ -12,9 +12,9 @@ from flask import Flask
 
 from api import create_app
 from hotline.config import Settings
-from hotline.services import Services, build_services
 from tests.conftest import Caller, Hotline
 from tests.helpers.tickets import DONE
+from wiring.services import Services, build_services
 
 DISPATCH = {"disposition": "dispatch", "unit": "ZJJ"}
 # (who, task key, data): 派单, 签收, 延期, 办理, 审核退回, 办理, 审核, 回访不满意, 重办, 办结

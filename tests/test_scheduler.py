@@ -20,7 +20,6 @@ import pytest
 from hotline import clock
 from hotline.config import Settings
 from hotline.models import ProcessInstance
-from hotline.services import Services, build_services
 from scheduler import TimerService, fire_due, fire_round
 from scheduler.service import SWEEP_JOB
 from tests import test_timers
@@ -33,6 +32,7 @@ from tests.test_timers import (
     start_instance,
     timer_rows,
 )
+from wiring.services import Services, build_services
 
 # The fixtures of test_timers, under their own names so pytest finds them here too.
 recorder = test_timers.recorder
@@ -308,7 +308,7 @@ def run_cli(database_url: str, clock_name: str) -> subprocess.Popen[str]:
         "HOTLINE_CLOCK": clock_name,
         "HOTLINE_BPMN_DIR": str(REPO / "tests" / "data"),
     }
-    code = "from hotline.cli_scheduler import scheduler; scheduler(prog_name='hotline scheduler')"
+    code = "from wiring.cli_scheduler import scheduler; scheduler(prog_name='hotline scheduler')"
     return subprocess.Popen(
         [sys.executable, "-c", code],
         cwd=REPO,

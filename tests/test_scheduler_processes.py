@@ -13,7 +13,7 @@ import sys
 from datetime import datetime
 from hotline import clock
 from hotline.config import Settings
-from hotline.services import build_services
+from wiring.services import build_services
 from scheduler.firing import fire_due
 
 url, now, bpmn, var = sys.argv[1:5]

@@ -16,9 +16,9 @@ import pytest
 from werkzeug.test import TestResponse
 
 from hotline.config import Settings
-from hotline.server import RedactTokens
 from tests.conftest import Hotline
 from tests.test_hostile_input import Gunicorn
+from wiring.server import RedactTokens
 
 
 def answers(h: Hotline) -> dict[str, TestResponse]:

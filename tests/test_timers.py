@@ -24,11 +24,11 @@ from hotline.actors import SYSTEM, Actor
 from hotline.config import Settings
 from hotline.errors import Conflict, Invalid
 from hotline.models import ProcessInstance, Ticket, TicketEvent, Timer, UserTask
-from hotline.services import Services, build_services
 from processes.registry import deploy
 from processes.runtime import Runtime
 from processes.timers import due_time
 from processes.topics import get_handler, topic
+from wiring.services import Services, build_services
 
 DATA = Path(__file__).resolve().parent / "data"
 PROCESS = "timers_test"

@@ -31,7 +31,7 @@ class DataChecks(ProcessWalker):
             kind = local_name(target)
             if kind == "dataStoreReference":
                 continue  # refused at the data store reference itself
-            if kind != "dataObjectReference":
+            if target is None or kind != "dataObjectReference":
                 self.add(
                     element,
                     f"a data association refers to {ref!r}, which is neither a data object "

@@ -10,7 +10,7 @@ from hotline.calendar_file import CalendarFileError, load_calendar_file
 from hotline.config import ConfigError
 from hotline.policy import active_profile
 from hotline.provisional import recompute_provisional
-from hotline.services import build_services
+from wiring.services import build_services
 
 
 @click.group("calendar")

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import click
 
-from hotline.cli_calendar import calendar
-from hotline.cli_knowledge import knowledge
-from hotline.cli_profile import profile
-from hotline.cli_scheduler import scheduler
 from hotline.config import ConfigError, load_settings
 from hotline.errors import DomainError
 from hotline.policy import PolicyError
-from hotline.services import Services, build_services
 from processes.problems import Problem
+from wiring.cli_calendar import calendar
+from wiring.cli_knowledge import knowledge
+from wiring.cli_profile import profile
+from wiring.cli_scheduler import scheduler
+from wiring.services import Services, build_services
 
 
 def _services() -> Services:
@@ -132,7 +132,7 @@ def _check(files: tuple[str, ...]) -> None:
 )
 def serve(host: str, port: int, workers: int, timers: bool) -> None:
     """Serve the API with gunicorn."""
-    from hotline.server import serve as run_server
+    from wiring.server import serve as run_server
 
     try:
         load_settings()  # a bad variable stops here, named, before any worker boots

@@ -1,10 +1,14 @@
-"""Wiring of one process: settings, database engine, sessions, runtime and clock."""
+"""Wiring of one process: settings, database engine, sessions, runtime and clock.
+
+`Services` is the `processes.host.Host` the API and the scheduler are handed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,7 +19,9 @@ from hotline.clock_shared import SharedManualClock
 from hotline.config import Settings, load_settings
 from hotline.db import make_engine, make_session_factory, transaction
 from hotline.policy import load_profile
+from processes.host import Advance
 from processes.runtime import Runtime
+from scheduler.clockdrive import advance_clock
 
 
 @dataclass
@@ -36,6 +42,10 @@ class Services:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+    def advance_clock(self, when: datetime, *, owner: str = "clock") -> Advance:
+        """Move the manual clock to `when`, firing every timer due on the way, in order."""
+        return advance_clock(self, when, owner=owner)
 
 
 def build_services(settings: Settings | None = None) -> Services:

@@ -17,7 +17,7 @@ from hotline.knowledge_io import (
     read_records,
 )
 from hotline.search import reindex_all, warm_up
-from hotline.services import Services, build_services
+from wiring.services import Services, build_services
 
 CHUNK = 200  # rows per transaction: a long import never holds the database for long
 

@@ -112,8 +112,9 @@ class _Gunicorn(BaseApplication):
         from api import create_app
         from hotline.search import warm_up
         from scheduler.service import TimerService
+        from wiring.services import build_services
 
-        app = create_app()
+        app = create_app(build_services())
         warm_up()  # load the word segmenter before the first search, not during it
         if self.options.get("_timers", True):
             # Each worker fires due timers too; the database makes every firing exactly once.
@@ -128,7 +129,7 @@ def serve(host: str, port: int, workers: int, timers: bool = True) -> None:
             "bind": f"{host}:{port}",
             "workers": workers,
             "accesslog": "-",
-            "logger_class": "hotline.server.RedactingLogger",
+            "logger_class": "wiring.server.RedactingLogger",
             "limit_request_line": LIMIT_REQUEST_LINE,
             "limit_request_field_size": LIMIT_REQUEST_FIELD_SIZE,
             "limit_request_fields": LIMIT_REQUEST_FIELDS,

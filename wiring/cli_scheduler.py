@@ -24,8 +24,8 @@ from hotline.config import ConfigError, load_settings
 @click.option("--batch", default=50, show_default=True, type=click.IntRange(min=1))
 def scheduler(sweep_seconds: float, batch: int) -> None:
     """Fire due timers until SIGTERM or Ctrl-C; several may run at once, each fires once."""
-    from hotline.services import build_services
     from scheduler import TimerService
+    from wiring.services import build_services
 
     try:
         settings = load_settings()

@@ -1,0 +1,50 @@
+"""Process instances as rows: which run for a ticket or an article, and the subject locks.
+
+Plain SQL over `process_instances`; the runtime (processes) and the core both ask here.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.models import Article, ProcessDefinition, ProcessInstance, Ticket
+
+
+def instances_of(
+    session: Session,
+    ticket_id: int | None,
+    process_id: str,
+    status: str | None = "running",
+    *,
+    article_id: int | None = None,
+) -> list[ProcessInstance]:
+    """A ticket's (or, with `article_id`, an article's) instances of one process, oldest
+    first (running ones by default)."""
+    subject = (
+        ProcessInstance.article_id == article_id
+        if article_id is not None
+        else ProcessInstance.ticket_id == ticket_id
+    )
+    query = (
+        select(ProcessInstance)
+        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+        .where(subject, ProcessDefinition.process_id == process_id)
+        .order_by(ProcessInstance.id)
+    )
+    if status is not None:
+        query = query.where(ProcessInstance.status == status)
+    return list(session.scalars(query))
+
+
+def lock_ticket(session: Session, ticket_id: int | None) -> None:
+    """Lock the ticket row first, so calls touching several of its instances never deadlock."""
+    if ticket_id is not None:
+        session.execute(select(Ticket.id).where(Ticket.id == ticket_id).with_for_update())
+
+
+def lock_subject(session: Session, ticket_id: int | None, article_id: int | None) -> None:
+    """Lock what the instance runs for (ticket or knowledge article) before the instance."""
+    lock_ticket(session, ticket_id)
+    if article_id is not None:
+        session.execute(select(Article.id).where(Article.id == article_id).with_for_update())
