@@ -6,13 +6,13 @@ from typing import Any
 
 from flask import request
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from api.context import actor, unit_of_work
+from api.errors import secured
+from api.processes import deployed_versions
 from api.schemas.processes import DefinitionSchema
 from hotline import access
 from hotline.errors import Forbidden, Invalid
-from hotline.models import ProcessDefinition
 from processes.problems import DeploymentRefused
 from processes.registry import deploy
 
@@ -23,17 +23,11 @@ blp = Blueprint(
 
 @blp.route("")
 @blp.response(200, DefinitionSchema(many=True))
-@blp.doc(security=[{"bearer": []}])
+@blp.doc(**secured())
 def list_() -> Any:
     """Every deployed version, newest first per process."""
     with unit_of_work() as session:
-        return list(
-            session.scalars(
-                select(ProcessDefinition).order_by(
-                    ProcessDefinition.process_id, ProcessDefinition.version.desc()
-                )
-            )
-        )
+        return deployed_versions(session)
 
 
 @blp.route("", methods=["POST"])

@@ -43,6 +43,17 @@ def documented_errors(described: dict[str, str]) -> dict[str, dict[str, Any]]:
     return {status: {"description": text, "content": body} for status, text in described.items()}
 
 
+def secured(described: dict[str, str] | None = None, **doc: Any) -> dict[str, Any]:
+    """`@blp.doc(**secured({"403": "…"}))`: the call needs the API token; its errors, documented.
+
+    `doc` adds other operation fields (requestBody, parameters) after the security entry.
+    """
+    operation: dict[str, Any] = {"security": [{"bearer": []}], **doc}
+    if described:
+        operation["responses"] = documented_errors(described)
+    return operation
+
+
 def error_response(status: int, code: str, message: str, field_errors: Any = None) -> Response:
     """Build the JSON error body."""
     response = jsonify({"error": {"code": code, "message": message, "fields": field_errors or {}}})

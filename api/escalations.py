@@ -7,8 +7,9 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api.context import actor, require, services, unit_of_work
-from api.errors import documented_errors
-from api.schemas.common import Shown, page_body
+from api.errors import secured
+from api.paging import paged, with_ticket_number
+from api.schemas.common import Shown
 from api.schemas.escalations import (
     EscalationCreateSchema,
     EscalationPageSchema,
@@ -25,10 +26,7 @@ blp = Blueprint("escalations", __name__, url_prefix="/api/v1", description="Esca
 @blp.arguments(EscalationCreateSchema)
 @blp.response(201, EscalationSchema)
 @blp.doc(
-    security=[{"bearer": []}],
-    responses=documented_errors(
-        {"403": "not center or supervisor", "409": "ticket closed or at government review"}
-    ),
+    **secured({"403": "not center or supervisor", "409": "ticket closed or at government review"})
 )
 def create(body: dict[str, Any], number: str) -> Shown:
     """Escalate an open ticket to `level` (center, supervisors); the ladder climbs on from there."""
@@ -42,13 +40,7 @@ def create(body: dict[str, Any], number: str) -> Shown:
 @blp.route("/escalations", methods=["GET"])
 @blp.arguments(EscalationQuerySchema, location="query")
 @blp.response(200, EscalationPageSchema)
-@blp.doc(
-    security=[{"bearer": []}],
-    responses=documented_errors({"403": "operators, or a unit asking for another"}),
-)
+@blp.doc(**secured({"403": "operators, or a unit asking for another"}))
 def list_(query: dict[str, Any]) -> dict[str, Any]:
     """Escalations visible to the caller, newest first: units see those against themselves."""
-    with unit_of_work() as session:
-        rows, total = escalations.list_escalations(session, actor(), **query)
-        items = [Shown(row, ticket_number=number) for row, number in rows]
-    return page_body(items, total, query)
+    return paged(query, escalations.list_escalations, with_ticket_number)

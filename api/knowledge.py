@@ -9,8 +9,9 @@ from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
 from api.context import actor, services, unit_of_work
-from api.errors import documented_errors
-from api.schemas.common import Shown, page_body
+from api.errors import secured
+from api.paging import paged
+from api.schemas.common import Shown
 from api.schemas.knowledge import (
     ArticleCreateSchema,
     ArticleDetailSchema,
@@ -20,7 +21,7 @@ from api.schemas.knowledge import (
     RetireSchema,
 )
 from hotline import knowledge
-from hotline.models import Article, ArticleEvent
+from hotline.models import Article, ArticleEvent, ArticleVersion
 
 blp = Blueprint(
     "knowledge",
@@ -28,8 +29,6 @@ blp = Blueprint(
     url_prefix="/api/v1/knowledge/articles",
     description="Knowledge base articles (知识库): drafts, versions, approvals",
 )
-
-DOC: dict[str, Any] = {"security": [{"bearer": []}]}
 
 
 def retirement(events: list[ArticleEvent]) -> dict[str, Any] | None:
@@ -71,13 +70,15 @@ def detail(session: Session, article: Article) -> Shown:
     )
 
 
+def _with_current(_session: Session, row: tuple[Article, ArticleVersion]) -> Shown:
+    article, version = row
+    return Shown(article, current=version)
+
+
 @blp.route("", methods=["POST"])
 @blp.arguments(ArticleCreateSchema)
 @blp.response(201, ArticleDetailSchema)
-@blp.doc(
-    **DOC,
-    responses=documented_errors({"403": "not a writer of this unit", "422": "invalid fields"}),
-)
+@blp.doc(**secured({"403": "not a writer of this unit", "422": "invalid fields"}))
 def create(data: dict[str, Any]) -> Any:
     """Draft an article (version 1): a unit for itself, the center or an admin for any `unit`."""
     with unit_of_work() as session:
@@ -89,18 +90,15 @@ def create(data: dict[str, Any]) -> Any:
 @blp.route("", methods=["GET"])
 @blp.arguments(ArticleQuerySchema, location="query")
 @blp.response(200, ArticlePageSchema)
-@blp.doc(**DOC)
+@blp.doc(**secured())
 def list_(query: dict[str, Any]) -> dict[str, Any]:
     """Articles the caller sees (units: their own unit's), newest change first."""
-    with unit_of_work() as session:
-        rows, total = knowledge.list_articles(session, actor(), **query)
-        items = [Shown(article, current=version) for article, version in rows]
-    return page_body(items, total, query)
+    return paged(query, knowledge.list_articles, _with_current)
 
 
 @blp.route("/<int(max=2147483647):article_id>", methods=["GET"])
 @blp.response(200, ArticleDetailSchema)
-@blp.doc(**DOC)
+@blp.doc(**secured())
 def get(article_id: int) -> Shown:
     """One article: the published version, the draft in progress, all versions, history, tasks."""
     with unit_of_work() as session:
@@ -110,9 +108,7 @@ def get(article_id: int) -> Shown:
 @blp.route("/<int(max=2147483647):article_id>", methods=["PUT"])
 @blp.arguments(ArticleUpdateSchema)
 @blp.response(200, ArticleDetailSchema)
-@blp.doc(
-    **DOC, responses=documented_errors({"409": "a version is in review, or the article is retired"})
-)
+@blp.doc(**secured({"409": "a version is in review, or the article is retired"}))
 def update(data: dict[str, Any], article_id: int) -> Shown:
     """Edit: the draft or rejected version in place; a published article gets a new draft."""
     with unit_of_work() as session:
@@ -122,7 +118,7 @@ def update(data: dict[str, Any], article_id: int) -> Shown:
 
 @blp.route("/<int(max=2147483647):article_id>/submit", methods=["POST"])
 @blp.response(200, ArticleDetailSchema)
-@blp.doc(**DOC, responses=documented_errors({"409": "nothing to submit, or already in review"}))
+@blp.doc(**secured({"409": "nothing to submit, or already in review"}))
 def submit(article_id: int) -> Shown:
     """Send the draft to review: the unit's reviewer, then the center (knowledge_publish)."""
     with unit_of_work() as session:
@@ -133,7 +129,7 @@ def submit(article_id: int) -> Shown:
 @blp.route("/<int(max=2147483647):article_id>/retire", methods=["POST"])
 @blp.arguments(RetireSchema)
 @blp.response(200, ArticleDetailSchema)
-@blp.doc(**DOC, responses=documented_errors({"409": "not published, or a review is running"}))
+@blp.doc(**secured({"409": "not published, or a review is running"}))
 def retire(data: dict[str, Any], article_id: int) -> Shown:
     """Ask to retire (下架) a published article: the unit's reviewer and the center approve."""
     with unit_of_work() as session:

@@ -8,8 +8,9 @@ from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
 from api.context import actor, require, services, unit_of_work
-from api.errors import documented_errors
-from api.schemas.common import Shown, page_body
+from api.errors import secured
+from api.paging import paged
+from api.schemas.common import Shown
 from api.schemas.knowledge_questions import (
     QuestionCreateSchema,
     QuestionPageSchema,
@@ -36,10 +37,7 @@ def present(session: Session, row: KnowledgeQuestion) -> Shown:
 @require(access.may_ask_question, message="only the center asks units knowledge questions")
 @blp.arguments(QuestionCreateSchema)
 @blp.response(201, QuestionSchema)
-@blp.doc(
-    security=[{"bearer": []}],
-    responses=documented_errors({"403": "not the center", "422": "unknown unit or blank question"}),
-)
+@blp.doc(**secured({"403": "not the center", "422": "unknown unit or blank question"}))
 def create(body: dict[str, Any]) -> Shown:
     """Ask a unit a question; it must answer with an article within the profile's limit."""
     with unit_of_work() as session:
@@ -52,23 +50,15 @@ def create(body: dict[str, Any]) -> Shown:
 @blp.route("", methods=["GET"])
 @blp.arguments(QuestionQuerySchema, location="query")
 @blp.response(200, QuestionPageSchema)
-@blp.doc(
-    security=[{"bearer": []}],
-    responses=documented_errors({"403": "other roles, or a unit asking for another"}),
-)
+@blp.doc(**secured({"403": "other roles, or a unit asking for another"}))
 def list_(query: dict[str, Any]) -> dict[str, Any]:
     """Questions visible to the caller, newest first: units see those asked of themselves."""
-    with unit_of_work() as session:
-        rows, total = knowledge_questions.list_questions(session, actor(), **query)
-        items = [present(session, row) for row in rows]
-    return page_body(items, total, query)
+    return paged(query, knowledge_questions.list_questions, present)
 
 
 @blp.route("/<int(max=2147483647):question_id>", methods=["GET"])
 @blp.response(200, QuestionSchema)
-@blp.doc(
-    security=[{"bearer": []}], responses=documented_errors({"404": "not found or not visible"})
-)
+@blp.doc(**secured({"404": "not found or not visible"}))
 def get(question_id: int) -> Shown:
     """One question with its deadline, answer and the unit's open task."""
     with unit_of_work() as session:

@@ -7,8 +7,9 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api.context import unit_of_work
-from api.errors import documented_errors
-from api.schemas.common import Shown, page_body
+from api.errors import secured
+from api.paging import page_body
+from api.schemas.common import Shown
 from api.schemas.knowledge_search import SearchPageSchema, SearchQuerySchema
 from hotline import search
 from hotline.search import Hit
@@ -53,9 +54,7 @@ def run_search(query: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/search", methods=["GET"])
 @blp.arguments(SearchQuerySchema, location="query")
 @blp.response(200, SearchPageSchema)
-@blp.doc(
-    security=[{"bearer": []}], responses=documented_errors({"422": "q missing, blank or too long"})
-)
+@blp.doc(**secured({"422": "q missing, blank or too long"}))
 def search_articles(query: dict[str, Any]) -> dict[str, Any]:
     """Published, currently valid articles matching q (Chinese, cut by jieba), best first.
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api.context import actor, require, services, unit_of_work
-from api.errors import documented_errors
+from api.errors import secured
 from api.schemas.migrations import MigrationReportSchema, MigrationRequestSchema
 from hotline import access
 from processes.migration import migrate
@@ -25,10 +25,7 @@ blp = Blueprint(
 @blp.arguments(MigrationRequestSchema)
 @blp.response(200, MigrationReportSchema)
 @blp.doc(
-    security=[{"bearer": []}],
-    responses=documented_errors(
-        {"403": "not an admin", "404": "process not deployed", "422": "unknown version"}
-    ),
+    **secured({"403": "not an admin", "404": "process not deployed", "422": "unknown version"})
 )
 def create(body: dict[str, Any], process_id: str) -> Any:
     """Move the running instances of from_version to to_version where safe (admin)."""

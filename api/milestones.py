@@ -8,6 +8,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api.context import actor, unit_of_work
+from api.errors import secured
 from api.schemas.milestones import MilestonePageSchema, MilestoneReportSchema, MilestoneSchema
 from hotline import milestones, tickets
 
@@ -21,7 +22,7 @@ blp = Blueprint(
 
 @blp.route("/<string:number>/milestones")
 @blp.response(200, MilestonePageSchema)
-@blp.doc(security=[{"bearer": []}])
+@blp.doc(**secured())
 def list_(number: str) -> dict[str, Any]:
     """The ticket's milestones with due times, reports and overdue flags."""
     with unit_of_work() as session:
@@ -35,7 +36,7 @@ def list_(number: str) -> dict[str, Any]:
 @blp.route("/<string:number>/milestones/<string:name>", methods=["POST"])
 @blp.arguments(MilestoneReportSchema)
 @blp.response(201, MilestoneSchema)
-@blp.doc(security=[{"bearer": []}])
+@blp.doc(**secured())
 def report(data: dict[str, Any], number: str, name: str) -> dict[str, Any]:
     """The handling unit reports milestone `name` (first_reply, progress_report)."""
     who = actor()

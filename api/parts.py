@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api.context import actor, unit_of_work
-from api.errors import documented_errors
+from api.errors import secured
 from api.schemas.common import Shown
 from api.schemas.joint import JointPartsSchema
 from hotline import clock, joint
@@ -19,10 +19,7 @@ blp = Blueprint(
 
 @blp.route("/<string:number>/parts")
 @blp.response(200, JointPartsSchema)
-@blp.doc(
-    security=[{"bearer": []}],
-    responses=documented_errors({"404": "no such ticket visible to the caller"}),
-)
+@blp.doc(**secured({"404": "no such ticket visible to the caller"}))
 def list_(number: str) -> dict[str, Any]:
     """Each unit's part: status, deadline, result. Visible to whoever sees the ticket."""
     with unit_of_work() as session:

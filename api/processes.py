@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.context import actor, require, unit_of_work
-from api.errors import documented_errors
+from api.errors import documented_errors, secured
 from api.schemas.common import Shown
 from api.schemas.processes import (
     READERS,
@@ -48,14 +48,14 @@ def _running_by_definition(session: Session) -> dict[int, int]:
     return {definition_id: count for definition_id, count in rows}
 
 
-def _versions(session: Session, process_id: str) -> list[ProcessDefinition]:
-    return list(
-        session.scalars(
-            select(ProcessDefinition)
-            .where(ProcessDefinition.process_id == process_id)
-            .order_by(ProcessDefinition.version.desc())
-        )
+def deployed_versions(session: Session, process_id: str | None = None) -> list[ProcessDefinition]:
+    """Deployed versions by process id, newest first; only `process_id`'s when given."""
+    query = select(ProcessDefinition).order_by(
+        ProcessDefinition.process_id, ProcessDefinition.version.desc()
     )
+    if process_id is not None:
+        query = query.where(ProcessDefinition.process_id == process_id)
+    return list(session.scalars(query))
 
 
 def _uploads() -> list[tuple[str, bytes]]:
@@ -85,16 +85,15 @@ def _uploads() -> list[tuple[str, bytes]]:
 @require(access.may_deploy, message="only admins deploy diagrams")
 @blp.response(201, DeployedProcessSchema(many=True))
 @blp.doc(
-    security=[{"bearer": []}],
-    requestBody=UPLOAD_BODY,
-    responses=documented_errors(
+    **secured(
         {
             "403": "not an admin",
             "422": "refused: error.fields.problems lists every error and warning "
             "(DeployProblemSchema, with severity); nothing was stored and the previous "
             "versions keep running",
-        }
-    ),
+        },
+        requestBody=UPLOAD_BODY,
+    )
 )
 def deploy() -> Any:
     """Deploy one or more BPMN files (admin), all or nothing.
@@ -122,18 +121,14 @@ def deploy() -> Any:
 
 @blp.route("")
 @blp.response(200, ProcessSchema(many=True))
-@blp.doc(security=[{"bearer": []}], responses=documented_errors({"403": "not admin or center"}))
+@blp.doc(**secured({"403": "not admin or center"}))
 def list_() -> Any:
     """The newest version of every process, with version and running-instance counts."""
     _require_reader()
     with unit_of_work() as session:
         running = _running_by_definition(session)
         by_process: dict[str, list[ProcessDefinition]] = {}
-        for definition in session.scalars(
-            select(ProcessDefinition).order_by(
-                ProcessDefinition.process_id, ProcessDefinition.version.desc()
-            )
-        ):
+        for definition in deployed_versions(session):
             by_process.setdefault(definition.process_id, []).append(definition)
         return [
             Shown(
@@ -148,15 +143,12 @@ def list_() -> Any:
 
 @blp.route("/<process_id>/versions")
 @blp.response(200, ProcessVersionSchema(many=True))
-@blp.doc(
-    security=[{"bearer": []}],
-    responses=documented_errors({"403": "not admin or center", "404": "unknown"}),
-)
+@blp.doc(**secured({"403": "not admin or center", "404": "unknown"}))
 def versions(process_id: str) -> Any:
     """Every version of a process, newest first, with instances still running on each."""
     _require_reader()
     with unit_of_work() as session:
-        found = _versions(session, process_id)
+        found = deployed_versions(session, process_id)
         if not found:
             raise NotFound(f"process {process_id!r} is not deployed")
         running = _running_by_definition(session)

@@ -7,8 +7,9 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api.context import actor, services, unit_of_work
-from api.errors import documented_errors
-from api.schemas.common import Shown, page_body
+from api.errors import secured
+from api.paging import paged, with_ticket_number
+from api.schemas.common import Shown
 from api.schemas.tasks import (
     CompleteSchema,
     InboxQuerySchema,
@@ -24,18 +25,15 @@ blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="User
 @blp.route("")
 @blp.arguments(InboxQuerySchema, location="query")
 @blp.response(200, TaskPageSchema)
-@blp.doc(security=[{"bearer": []}])
+@blp.doc(**secured())
 def list_(query: dict[str, Any]) -> dict[str, Any]:
     """Ready tasks offered to the caller's role or unit, oldest first."""
-    with unit_of_work() as session:
-        rows, total = inbox.inbox(session, actor(), **query)
-        items = [Shown(task, ticket_number=number) for task, number in rows]
-    return page_body(items, total, query)
+    return paged(query, inbox.inbox, with_ticket_number)
 
 
 @blp.route("/<string:task_id>")
 @blp.response(200, TaskDetailSchema)
-@blp.doc(security=[{"bearer": []}])
+@blp.doc(**secured())
 def get(task_id: str) -> Shown:
     """One task with the form fields its completion takes."""
     with unit_of_work() as session:
@@ -48,12 +46,7 @@ def get(task_id: str) -> Shown:
 @blp.route("/<string:task_id>/complete", methods=["POST"])
 @blp.arguments(CompleteSchema)
 @blp.response(200, TaskDetailSchema)
-@blp.doc(
-    security=[{"bearer": []}],
-    responses=documented_errors(
-        {"403": "not your task", "409": "no longer ready", "422": "invalid form data"}
-    ),
-)
+@blp.doc(**secured({"403": "not your task", "409": "no longer ready", "422": "invalid form data"}))
 def complete(body: dict[str, Any], task_id: str) -> Shown:
     """Complete a ready task; the ticket moves on in the same transaction."""
     with unit_of_work() as session:

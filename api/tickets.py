@@ -9,8 +9,9 @@ from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
 from api.context import actor, require, services, unit_of_work
-from api.errors import documented_errors
-from api.schemas.common import Shown, page_body
+from api.errors import secured
+from api.paging import page_body
+from api.schemas.common import Shown
 from api.schemas.tickets import (
     IdempotencyHeaderSchema,
     TicketCreateSchema,
@@ -54,7 +55,7 @@ def remaining_seconds(ticket: Ticket, calendar: WorkingCalendar) -> int | None:
 @blp.arguments(TicketCreateSchema)
 @blp.arguments(IdempotencyHeaderSchema, location="headers", as_kwargs=True)
 @blp.response(201, TicketDetailSchema)
-@blp.doc(security=[{"bearer": []}])
+@blp.doc(**secured())
 def create(data: dict[str, Any], idempotency_key: str | None = None) -> Any:
     """Register a demand; it enters `triage`. Retries with the same Idempotency-Key are safe."""
     who = actor()
@@ -77,7 +78,7 @@ def create(data: dict[str, Any], idempotency_key: str | None = None) -> Any:
 @blp.route("", methods=["GET"])
 @blp.arguments(TicketQuerySchema, location="query")
 @blp.response(200, TicketPageSchema)
-@blp.doc(security=[{"bearer": []}])
+@blp.doc(**secured())
 def list_(query: dict[str, Any]) -> dict[str, Any]:
     """Tickets visible to the caller, newest first; filter by status, unit and category."""
     who = actor()
@@ -90,7 +91,7 @@ def list_(query: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/<string:number>")
 @blp.response(200, TicketDetailSchema)
-@blp.doc(security=[{"bearer": []}])
+@blp.doc(**secured())
 def get(number: str) -> Shown:
     """One ticket with its `events` (history) and open `tasks`."""
     who = actor()
@@ -101,9 +102,7 @@ def get(number: str) -> Shown:
 
 @blp.route("/<string:number>/repeats")
 @blp.response(200, TicketRepeatsSchema)
-@blp.doc(
-    security=[{"bearer": []}], responses=documented_errors({"403": "units do not judge repeats"})
-)
+@blp.doc(**secured({"403": "units do not judge repeats"}))
 def repeats_of(number: str) -> dict[str, Any]:
     """Possible repeats flagged at intake, and the ticket's merges and terminations."""
     who = actor()

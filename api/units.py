@@ -9,6 +9,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from api.context import unit_of_work
+from api.errors import secured
 from hotline.models import Unit
 
 blp = Blueprint("units", __name__, url_prefix="/api/v1/units", description="Handling units")
@@ -25,7 +26,7 @@ class UnitSchema(Schema):
 
 @blp.route("")
 @blp.response(200, UnitSchema(many=True))
-@blp.doc(security=[{"bearer": []}])
+@blp.doc(**secured())
 def list_() -> Any:
     """Every unit, by district and code."""
     with unit_of_work() as session:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import Schema, fields, validate
@@ -41,12 +40,13 @@ class RowSchema(Schema):
 
 
 class HistoryStepSchema(RowSchema):
-    """One step of a history (a ticket's, an article's): when, what, who, in which task."""
+    """One step of a history (a ticket's, an article's): when, what, who, in which task, data."""
 
     at = fields.DateTime()
     kind = fields.String()
     actor = fields.String(attribute="actor_name")
     task = fields.String(allow_none=True)
+    data = fields.Dict()
 
 
 class PageSchema(Schema):
@@ -56,11 +56,6 @@ class PageSchema(Schema):
     total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()
-
-
-def page_body(items: list[Any], total: int, query: Mapping[str, Any]) -> dict[str, Any]:
-    """What a PageSchema dumps: `items`, page `query["page"]` of `total` rows."""
-    return {"items": items, "total": total, "page": query["page"], "per_page": query["per_page"]}
 
 
 def not_blank(value: str) -> bool:

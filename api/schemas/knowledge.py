@@ -139,11 +139,13 @@ class ArticleSchema(RowSchema):
 
 
 class ArticleEventSchema(HistoryStepSchema):
-    """One step of the article's history."""
+    """One step of the article's history, with the number of the version it concerns."""
+
+    class Meta:
+        fields = ("at", "kind", "actor", "task", "version", "data")  # version before data
 
     kind = fields.String(metadata={"example": "article_published"})
     version = fields.Integer(allow_none=True)
-    data = fields.Dict()
 
 
 class ArticleTaskSchema(Schema):

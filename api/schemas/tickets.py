@@ -88,7 +88,6 @@ class EventSchema(HistoryStepSchema):
     """One step of the ticket's history."""
 
     kind = fields.String(metadata={"example": "ticket_dispatched"})
-    data = fields.Dict()
 
 
 class TicketTaskSchema(Schema):
