@@ -20,7 +20,7 @@ SWAGGER_UI_URL = ASSETS_PATH + "/"  # flask-smorest's OPENAPI_SWAGGER_UI_URL: a 
 SWAGGER_UI_CONFIG = {"validatorUrl": None}  # no badge fetched from validator.swagger.io
 
 # Limits the app enforces itself (README "Limits and headers"); gunicorn's are a little wider
-# (hotline/server.py), so these answers, not the server's, are what clients normally see.
+# (wiring/server.py), so these answers, not the server's, are what clients normally see.
 MAX_URL_BYTES = 8000  # path and query string, percent-encoded as sent
 MAX_HEADER_BYTES = 32 * 1024  # one header field, name and value
 MAX_HEADERS_BYTES = 64 * 1024  # all header fields together

@@ -11,6 +11,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.task import Task
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -64,7 +65,7 @@ class WorkflowSteps:
         record: UserTask,
         instance: ProcessInstance,
         actor: Actor,
-        task: Any,
+        task: Task,
         data: dict[str, Any],
     ) -> dict[str, Any]:
         infos = compiled.forms.get(record.task_id, [])

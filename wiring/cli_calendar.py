@@ -8,7 +8,6 @@ import click
 
 from hotline.calendar_file import CalendarFileError, load_calendar_file
 from hotline.config import ConfigError
-from hotline.policy import active_profile
 from hotline.provisional import recompute_provisional
 from wiring.services import build_services
 
@@ -33,9 +32,7 @@ def load(file: Path) -> None:
         with services.transaction() as session:
             result = load_calendar_file(session, file)
             # Same transaction: the days and every deadline they correct land together.
-            recomputed = recompute_provisional(
-                session, services.runtime, active_profile(services.runtime.extras)
-            )
+            recomputed = recompute_provisional(session, services.runtime, services.runtime.profile)
     except CalendarFileError as exc:
         raise click.ClickException(str(exc)) from None
     finally:

@@ -18,7 +18,7 @@ from hotline import clock
 from hotline.clock_shared import SharedManualClock
 from hotline.config import Settings, load_settings
 from hotline.db import make_engine, make_session_factory, transaction
-from hotline.policy import load_profile
+from hotline.policy import PROFILE_KEY, load_profile
 from processes.host import Advance
 from processes.runtime import Runtime
 from scheduler.clockdrive import advance_clock
@@ -63,5 +63,5 @@ def build_services(settings: Settings | None = None) -> Services:
         shared = SharedManualClock(engine, settings.clock_start)
         shared.refresh()  # first start on this database: the row is written now
         clock.set_clock(shared)
-    runtime = Runtime(extras={"profile": profile})
+    runtime = Runtime(extras={PROFILE_KEY: profile})
     return Services(settings, engine, make_session_factory(engine), runtime)

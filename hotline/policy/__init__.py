@@ -22,7 +22,7 @@ from hotline.policy.model import (
 )
 
 PROFILE_NAMES = ("guangyuan", "guizhou", "guangxi", "meizhou", "puyang")
-# The key under which the runtime's extras carry the active profile (hotline.services).
+# The key under which the runtime's extras carry the active profile (wiring.services).
 PROFILE_KEY = "profile"
 
 
