@@ -22,6 +22,7 @@ from api.schemas.processes import (
 from hotline import access
 from hotline.errors import Forbidden, Invalid, NotFound
 from hotline.models import ProcessDefinition, ProcessInstance
+from hotline.statuses import InstanceStatus
 from processes.problems import DeploymentRefused
 from processes.registry import deploy_files
 
@@ -42,7 +43,7 @@ def _require_reader() -> None:
 def _running_by_definition(session: Session) -> dict[int, int]:
     rows = session.execute(
         select(ProcessInstance.definition_id, func.count())
-        .where(ProcessInstance.status == "running")
+        .where(ProcessInstance.status == InstanceStatus.RUNNING)
         .group_by(ProcessInstance.definition_id)
     )
     return {definition_id: count for definition_id, count in rows}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from hotline.directory import parse_unit_codes
+from hotline.statuses import TicketStatus
 from hotline.tickets import set_status
 from processes.context import HandlerContext
 
@@ -42,7 +43,7 @@ def record_objection(ctx: HandlerContext) -> dict[str, Any]:
     ticket.objection_count += 1
     coordinated = bool(ctx.variables.get("objection_coordinated"))
     stage = "authority" if coordinated else "coordinate"
-    set_status(ticket, "objection_raised")
+    set_status(ticket, TicketStatus.OBJECTION_RAISED)
     ctx.emit(
         "dispatch_objected",
         unit=ticket.current_unit,
@@ -66,7 +67,7 @@ def record_coordination(ctx: HandlerContext) -> dict[str, Any]:
     )
     if decision == "reassign":
         return {"objection_coordinated": True}
-    set_status(ticket, "handling")
+    set_status(ticket, TicketStatus.HANDLING)
     # Upheld: the same unit goes on, whatever the form's optional unit field said.
     return {"objection_coordinated": True, "unit": held_by}
 

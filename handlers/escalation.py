@@ -24,6 +24,7 @@ from hotline.instances import instances_of
 from hotline.joint import live_part_of
 from hotline.models import Ticket, TicketEvent, UserTask
 from hotline.policy.oversight import next_level, supervision_of
+from hotline.statuses import DELIVERED_STATUSES, TicketStatus, UserTaskState
 from hotline.tickets import NEVER, TICKET_PROCESS
 from processes.context import HandlerContext
 from processes.forms import FormContext
@@ -31,7 +32,6 @@ from processes.forms import FormContext
 # Ticket tasks whose diagram catches `government_decision` (joint_handling waits on a joint).
 DECISION_TASKS = ("triage", "acknowledge", "handle")
 # Statuses in which the unit has delivered: a rung against it has had its effect.
-DELIVERED = ("in_review", "callback")
 # A decision gives a new deadline; a year is far beyond any handling limit.
 MAX_DECISION_LEAD = timedelta(days=366)
 TRIGGER_TEXT = {
@@ -173,15 +173,15 @@ def stalled(session: Session, ticket: Ticket, unit: str | None, stage: str | Non
     if not escalations.is_open(ticket):
         return False
     if unit is None:  # against the center: it has not dispatched yet
-        return ticket.status in ("new", "returned")
+        return ticket.status in (TicketStatus.NEW, TicketStatus.RETURNED)
     if ticket.joint and live_part_of(session, ticket.id, unit) is not None:
         return True  # the unit's own part of a joint ticket is still open
-    if ticket.status == "objection_raised":
+    if ticket.status == TicketStatus.OBJECTION_RAISED:
         return False  # the unit answered by objecting; the center or authority decides now
-    if ticket.current_unit != unit or ticket.status in DELIVERED:
+    if ticket.current_unit != unit or ticket.status in DELIVERED_STATUSES:
         return False
     # An acknowledge-stage rung has its effect once the unit acknowledges.
-    return not (stage == "dispatched" and ticket.status != "dispatched")
+    return not (stage == "dispatched" and ticket.status != TicketStatus.DISPATCHED)
 
 
 def check_effect(ctx: HandlerContext) -> dict[str, Any]:
@@ -242,7 +242,7 @@ def awaiting_decision(session: Session, ticket: Ticket) -> bool:
             UserTask.ticket_id == ticket.id,
             UserTask.process_id == TICKET_PROCESS,
             UserTask.task_id.in_(DECISION_TASKS),
-            UserTask.state == "ready",
+            UserTask.state == UserTaskState.READY,
         )
     )
     return bool(waiting) or bool(instances_of(session, ticket.id, "joint"))

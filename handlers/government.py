@@ -14,6 +14,7 @@ from handlers.joint import cancel_joint
 from hotline import clock
 from hotline.calendar import WorkingCalendar
 from hotline.deadlines import reminder_at
+from hotline.statuses import TicketStatus
 from hotline.tickets import assign_unit, iso, set_status, ticket_deadlines
 from processes.context import HandlerContext
 
@@ -31,7 +32,7 @@ def apply_government_decision(ctx: HandlerContext) -> dict[str, Any]:
     ticket.joint = False
     ticket.dispatched_at = now
     ticket.overdue = False
-    set_status(ticket, "dispatched")
+    set_status(ticket, TicketStatus.DISPATCHED)
     # The acknowledge limit runs from now as for any dispatch; the decision sets the due time.
     acknowledge_due = ticket_deadlines(
         ctx.profile, WorkingCalendar.load(ctx.session), ticket

@@ -18,6 +18,7 @@ from hotline.deadlines import restart_dispatch_clock
 from hotline.errors import Invalid
 from hotline.instances import instances_of
 from hotline.models import JointPart, Ticket
+from hotline.statuses import ENDED_PART_STATUSES, LIVE_PART_STATUSES, PartRole, TicketStatus
 from hotline.tickets import assign_unit, iso, set_status
 from processes import timers
 from processes.context import HandlerContext
@@ -66,7 +67,7 @@ def start_joint(ctx: HandlerContext) -> dict[str, Any]:
     measured = deadlines.dispatch_measure(ctx, ticket)  # before the clock restarts below
     ticket.joint = True
     assign_unit(ticket, lead)
-    set_status(ticket, "dispatched")
+    set_status(ticket, TicketStatus.DISPATCHED)
     restart_dispatch_clock(profile, ticket, clock.now())
     ctx.emit("ticket_dispatched_jointly", lead_unit=lead, units=codes, **measured)
     timers = deadlines.schedule_handling(ctx, ticket)
@@ -74,9 +75,9 @@ def start_joint(ctx: HandlerContext) -> dict[str, Any]:
     assisting, rule = parts.assist_due(
         profile, WorkingCalendar.load(ctx.session), lead_due=lead_due, dispatched_at=dispatched_at
     )
-    rows = [parts.add_part(ctx.session, ticket, lead, parts.LEAD, lead_due)]
+    rows = [parts.add_part(ctx.session, ticket, lead, PartRole.LEAD, lead_due)]
     rows += [
-        parts.add_part(ctx.session, ticket, u, parts.ASSISTING, assisting.at) for u in codes[1:]
+        parts.add_part(ctx.session, ticket, u, PartRole.ASSISTING, assisting.at) for u in codes[1:]
     ]
     ctx.session.flush()
     ctx.emit(
@@ -118,15 +119,15 @@ def acknowledge_part(ctx: HandlerContext) -> dict[str, Any] | None:
     """
     ticket, part = ctx.ticket, _part(ctx)
     parts.acknowledge(part)
-    if part.role == parts.LEAD and ticket.status == "dispatched":
-        set_status(ticket, "handling")
+    if part.role == PartRole.LEAD and ticket.status == TicketStatus.DISPATCHED:
+        set_status(ticket, TicketStatus.HANDLING)
     ctx.emit(
         "part_acknowledged",
         unit=part.unit_code,
         role=part.role,
         **ctx.form_values("contacted", "note"),
     )
-    if part.role != parts.LEAD:
+    if part.role != PartRole.LEAD:
         return None
     return _lead_accepted(ctx, ticket, part)
 
@@ -155,7 +156,7 @@ def _lead_accepted(ctx: HandlerContext, ticket: Ticket, lead: JointPart) -> dict
     moved = [
         p
         for p in parts.parts_of(ctx.session, ticket.id)
-        if p.role == parts.ASSISTING and p.status in parts.LIVE_STATUSES
+        if p.role == PartRole.ASSISTING and p.status in LIVE_PART_STATUSES
     ]
     for part in moved:
         parts.move_due(part, assisting.at)
@@ -215,7 +216,7 @@ def reassign_part(ctx: HandlerContext) -> dict[str, Any]:
     unit = str(ctx.variables.get("unit"))  # the reassign_part form requires an active unit
     new = parts.reassign(ctx.session, ticket, old, unit)
     new.instance_id = ctx.instance.id
-    if new.role == parts.LEAD:
+    if new.role == PartRole.LEAD:
         _move_lead(ctx, ticket, unit)
     ctx.emit(
         "part_reassigned",
@@ -249,7 +250,7 @@ def urge_part_acknowledge(ctx: HandlerContext) -> None:
     """签收超时: the part was not acknowledged by its acknowledge limit (guangyuan 第十三条(一):
     30 minutes); urge its unit once per limit and let that unit's ladder hear it."""
     part = _part(ctx)
-    if part.acknowledged_at is not None or part.status in parts.ENDED_STATUSES:
+    if part.acknowledged_at is not None or part.status in ENDED_PART_STATUSES:
         return
     due = ctx.variables.get("part_ack_due_at")
     if deadlines.already_recorded(
@@ -268,7 +269,7 @@ def mark_part_overdue(ctx: HandlerContext) -> None:
         return
     due = iso(part.due_at)
     ctx.emit("part_overdue", unit=part.unit_code, role=part.role, due_at=due)
-    if part.role == parts.LEAD:
+    if part.role == PartRole.LEAD:
         ticket.overdue = True  # the lead's due is the ticket's due
         ctx.emit("ticket_overdue", unit=part.unit_code, due_at=due)
     ctx.emit("ticket_urged", stage="handle", unit=part.unit_code, role=part.role, due_at=due)
@@ -305,7 +306,7 @@ def urge_merge(ctx: HandlerContext) -> None:
         ctx.emit("ticket_overdue", unit=lead, due_at=due)
     if deadlines.already_recorded(ctx, "ticket_urged", stage="handle", unit=lead, due_at=due):
         return
-    ctx.emit("ticket_urged", stage="handle", unit=lead, role=parts.LEAD, due_at=due)
+    ctx.emit("ticket_urged", stage="handle", unit=lead, role=PartRole.LEAD, due_at=due)
     escalation.trigger(ctx, "overdue", lead)
 
 
@@ -313,7 +314,7 @@ def record_merge(ctx: HandlerContext) -> None:
     """主办单位汇总各方意见统一答复 (guangyuan 第十二条(三)): the merged reply goes to review."""
     ticket = ctx.ticket
     ticket.reply = ctx.form.get("reply")
-    set_status(ticket, "in_review")
+    set_status(ticket, TicketStatus.IN_REVIEW)
     lead = ctx.variables.get("lead_unit")
     ctx.emit(
         "result_submitted", unit=lead, joint=True, **ctx.form_values("basis", "findings", "reply")

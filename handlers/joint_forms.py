@@ -16,6 +16,7 @@ from hotline.directory import active_unit
 from hotline.fields import blank
 from hotline.models import JointPart, Ticket
 from hotline.policy import active_profile
+from hotline.statuses import PartRole
 from processes.forms import FormContext
 
 
@@ -49,7 +50,7 @@ def reassign_part_fields(data: dict[str, Any], ctx: FormContext) -> None:
     part = ctx.session.get(JointPart, ctx.variables.get("part_id"))
     if decision == "drop":
         errors = _require(data, ("comment",), "decision is drop")
-        if part is not None and part.role == parts.LEAD:
+        if part is not None and part.role == PartRole.LEAD:
             errors["decision"] = [
                 "the lead unit's part cannot be dropped: reassign it to the unit that will "
                 "lead and merge the reply"

@@ -13,6 +13,7 @@ from hotline import clock, knowledge, search
 from hotline.history import record_article_event
 from hotline.models import Article, ArticleVersion
 from hotline.policy.oversight import Period, knowledge_of, review_months
+from hotline.statuses import ArticleStatus, VersionStatus
 from processes.context import HandlerContext
 
 LEVELS = {"unit_review": "unit", "center_review": "center"}
@@ -60,9 +61,9 @@ def _level(ctx: HandlerContext) -> str:
     return LEVELS.get(ctx.form_task or "", ctx.form_task or "")
 
 
-def _unpublished_status(article: Article, status: str) -> None:
+def _unpublished_status(article: Article, status: ArticleStatus) -> None:
     # A published article keeps its status (and its visible version) while a new one is worked on.
-    if article.status != "published":
+    if article.status != ArticleStatus.PUBLISHED:
         article.status = status
     article.updated_at = clock.now()
 
@@ -76,7 +77,7 @@ def publish(ctx: HandlerContext) -> dict[str, Any]:
     version = _version(ctx)
     previous = knowledge.published_version(ctx.session, article)
     if previous is not None and previous.id != version.id:
-        previous.status = "superseded"
+        previous.status = VersionStatus.SUPERSEDED
         _emit(ctx, previous, "version_superseded", by_version=version.version)
     rules = knowledge_of(ctx.profile)
     knowledge.mark_published(article, version, review_months(ctx.profile))
@@ -115,9 +116,9 @@ def reject(ctx: HandlerContext) -> None:
     """审核退回: back to the editor with the reviewer's comment."""
     article = _article(ctx)
     version = _version(ctx)
-    version.status = "rejected"
+    version.status = VersionStatus.REJECTED
     version.comment = ctx.form.get("comment")
-    _unpublished_status(article, "draft")
+    _unpublished_status(article, ArticleStatus.DRAFT)
     _emit(ctx, version, "article_rejected", level=_level(ctx), comment=version.comment)
 
 
@@ -125,9 +126,9 @@ def resubmit(ctx: HandlerContext) -> None:
     """重新提交: the revised version goes to the unit's reviewer again."""
     article = _article(ctx)
     version = _version(ctx)
-    version.status = "in_review"
+    version.status = VersionStatus.IN_REVIEW
     version.submitted_at = clock.now()
-    _unpublished_status(article, "in_review")
+    _unpublished_status(article, ArticleStatus.IN_REVIEW)
     _emit(ctx, version, "article_resubmitted", note=ctx.form.get("note"))
 
 
@@ -135,8 +136,8 @@ def withdraw(ctx: HandlerContext) -> None:
     """撤回: the rejected version becomes a plain draft again; submit starts over."""
     article = _article(ctx)
     version = _version(ctx)
-    version.status = "draft"
-    _unpublished_status(article, "draft")
+    version.status = VersionStatus.DRAFT
+    _unpublished_status(article, ArticleStatus.DRAFT)
     _emit(ctx, version, "submission_withdrawn", note=ctx.form.get("note"))
 
 
@@ -172,11 +173,11 @@ def retire(ctx: HandlerContext) -> None:
     # The version live now, which may be newer than the one the request was made for.
     version = knowledge.published_version(ctx.session, article) or _version(ctx)
     now = clock.now()
-    version.status = "retired"
+    version.status = VersionStatus.RETIRED
     pending = knowledge.pending_version(ctx.session, article.id)
     if pending is not None:
-        pending.status = "retired"
-    article.status = "retired"
+        pending.status = VersionStatus.RETIRED
+    article.status = ArticleStatus.RETIRED
     article.retired_at = now
     article.published_version_id = None
     article.updated_at = now

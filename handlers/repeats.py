@@ -19,6 +19,7 @@ from hotline import repeats, termination
 from hotline.errors import WorkflowError
 from hotline.models import Ticket
 from hotline.policy import active_profile
+from hotline.statuses import TicketStatus
 from hotline.tickets import set_status
 from processes.context import HandlerContext
 from processes.forms import FormContext
@@ -69,7 +70,7 @@ def merge_ticket(ctx: HandlerContext) -> None:
     target, problem = repeats.merge_target(ctx.session, repeat.id, number, lock=True)
     if target is None:
         raise WorkflowError(problem or "no ticket to merge into", fields={"merge_into": [problem]})
-    set_status(repeat, "merged")
+    set_status(repeat, TicketStatus.MERGED)
     repeats.link_merge(ctx.session, repeat, target, ctx.actor, ctx.element_id)
     ctx.emit("ticket_merged", into=target.number)
     escalation.ticket_finished(ctx)
@@ -90,7 +91,7 @@ def terminate_ticket(ctx: HandlerContext) -> None:
     problem = refusal or problem or termination.opinion_problem(opinion)
     if original is None or problem:
         raise WorkflowError(problem or "no ticket to terminate against")
-    set_status(ticket, "terminated")
+    set_status(ticket, TicketStatus.TERMINATED)
     repeats.link_termination(ctx.session, ticket, original, str(opinion))
     ctx.emit("ticket_terminated", repeat_of=original.number, opinion=ticket.close_note, by=by)
     escalation.ticket_finished(ctx)

@@ -9,6 +9,7 @@ from hotline import clock
 from hotline.deadlines import restart_dispatch_clock
 from hotline.knowledge_questions import parse_article_ids, published_articles
 from hotline.returns import return_event_fields
+from hotline.statuses import TicketStatus
 from hotline.tickets import assign_unit, dispatch_due_at, set_status
 from processes.context import HandlerContext
 
@@ -17,7 +18,7 @@ def answer_directly(ctx: HandlerContext) -> None:
     """直办: the operator answered from the knowledge base; the ticket closes at intake."""
     ticket = ctx.ticket
     ticket.reply = ctx.form.get("answer")
-    set_status(ticket, "closed")
+    set_status(ticket, TicketStatus.CLOSED)
     # Which knowledge answered the ticket: ids and questions of the cited published articles.
     cited: dict[str, Any] = {}
     if ctx.form.get("articles"):
@@ -31,7 +32,7 @@ def decline(ctx: HandlerContext) -> None:
     """不予受理: recorded with its reason."""
     ticket = ctx.ticket
     ticket.close_note = ctx.form.get("decline_reason")
-    set_status(ticket, "declined")
+    set_status(ticket, TicketStatus.DECLINED)
     ctx.emit("ticket_declined", reason=ticket.close_note)
     escalation.ticket_finished(ctx)
 
@@ -42,7 +43,7 @@ def dispatch(ctx: HandlerContext) -> dict[str, Any]:
     unit = ctx.variables["unit"]
     measured = deadlines.dispatch_measure(ctx, ticket)  # before the clock restarts below
     assign_unit(ticket, unit)
-    set_status(ticket, "dispatched")
+    set_status(ticket, TicketStatus.DISPATCHED)
     restart_dispatch_clock(ctx.profile, ticket, clock.now())
     # A single dispatch ends any earlier joint handling: its units lose sight of the ticket.
     ticket.joint = False
@@ -57,7 +58,7 @@ def acknowledge(ctx: HandlerContext) -> dict[str, Any]:
     Acknowledging is the unit's acceptance (受理): a limit counted from acceptance starts now.
     """
     ticket = ctx.ticket
-    set_status(ticket, "handling")
+    set_status(ticket, TicketStatus.HANDLING)
     ctx.emit(
         "ticket_acknowledged", unit=ticket.current_unit, **ctx.form_values("contacted", "note")
     )
@@ -76,7 +77,7 @@ def record_return(ctx: HandlerContext) -> dict[str, Any]:
     deadlines.judge_return(ctx, ticket)
     ticket.current_unit = None
     ticket.return_count += 1
-    set_status(ticket, "returned")
+    set_status(ticket, TicketStatus.RETURNED)
     ctx.emit("ticket_returned", unit=unit, **return_form(ctx))
     escalation.trigger(ctx, "returned", unit)
     # The center's dispatch limit runs again for the re-dispatch.
@@ -87,7 +88,7 @@ def record_return(ctx: HandlerContext) -> dict[str, Any]:
 def request_extension(ctx: HandlerContext) -> dict[str, Any]:
     """延期申请: waits for the approval of the group the profile names (its approver)."""
     ticket = ctx.ticket
-    set_status(ticket, "extension_requested")
+    set_status(ticket, TicketStatus.EXTENSION_REQUESTED)
     data = deadlines.extension_request_data(ctx, ticket)
     ctx.emit(
         "extension_requested",
@@ -105,7 +106,7 @@ def request_extension(ctx: HandlerContext) -> dict[str, Any]:
 def decide_extension(ctx: HandlerContext) -> dict[str, Any] | None:
     """The approver granted or refused the extension; the unit goes on handling."""
     ticket = ctx.ticket
-    set_status(ticket, "handling")
+    set_status(ticket, TicketStatus.HANDLING)
     if not ctx.variables.get("approved"):
         ctx.emit("extension_refused", **ctx.form_values("comment"))
         return None
@@ -122,7 +123,7 @@ def record_result(ctx: HandlerContext) -> None:
     """办理结果: basis, findings and reply go to the center's review."""
     ticket = ctx.ticket
     ticket.reply = ctx.form.get("reply")
-    set_status(ticket, "in_review")
+    set_status(ticket, TicketStatus.IN_REVIEW)
     ctx.emit(
         "result_submitted",
         unit=ticket.current_unit,
@@ -133,7 +134,7 @@ def record_result(ctx: HandlerContext) -> None:
 def send_back(ctx: HandlerContext) -> None:
     """审核退回: the result is not acceptable; the unit handles again."""
     ticket = ctx.ticket
-    set_status(ticket, "handling")
+    set_status(ticket, TicketStatus.HANDLING)
     ctx.emit("result_sent_back", unit=ticket.current_unit, **ctx.form_values("comment"))
     escalation.trigger(ctx, "sent_back", ticket.current_unit)
 
@@ -141,7 +142,7 @@ def send_back(ctx: HandlerContext) -> None:
 def approve_result(ctx: HandlerContext) -> dict[str, Any]:
     """审核通过: on to the callback, whose no-answer timer follows the profile."""
     ticket = ctx.ticket
-    set_status(ticket, "callback")
+    set_status(ticket, TicketStatus.CALLBACK)
     ctx.emit("result_approved", **ctx.form_values("comment"))
     return deadlines.schedule_callback(ctx)
 
@@ -164,7 +165,7 @@ def rehandle(ctx: HandlerContext) -> dict[str, Any]:
     ticket = ctx.ticket
     ticket.rehandle_count += 1
     ticket.satisfaction = None
-    set_status(ticket, "handling")
+    set_status(ticket, TicketStatus.HANDLING)
     ctx.emit("ticket_rehandled", unit=ticket.current_unit, **ctx.form_values("comment"))
     escalation.trigger(ctx, "unsatisfied", ticket.current_unit)
     return deadlines.schedule_rehandle(ctx, ticket)
@@ -174,7 +175,7 @@ def close_with_note(ctx: HandlerContext) -> None:
     """备注办结: unsatisfied for objective reasons; archived as is (guangyuan 第十四条(二))."""
     ticket = ctx.ticket
     ticket.close_note = ctx.form.get("comment")
-    set_status(ticket, "closed_with_note")
+    set_status(ticket, TicketStatus.CLOSED_WITH_NOTE)
     ctx.emit("ticket_closed_with_note", note=ticket.close_note)
     escalation.ticket_finished(ctx)
 
@@ -182,6 +183,6 @@ def close_with_note(ctx: HandlerContext) -> None:
 def close(ctx: HandlerContext) -> None:
     """办结归档."""
     ticket = ctx.ticket
-    set_status(ticket, "closed")
+    set_status(ticket, TicketStatus.CLOSED)
     ctx.emit("ticket_closed", satisfaction=ticket.satisfaction)
     escalation.ticket_finished(ctx)

@@ -14,30 +14,30 @@ from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select, 
 from hotline.actors import Actor
 from hotline.errors import Forbidden
 from hotline.models import Article, Escalation, JointPart, KnowledgeQuestion, Ticket, UserTask
-
-ROLES = ("operator", "center", "unit", "supervisor", "leader", "authority", "admin")
+from hotline.statuses import ROLES as ROLES  # re-exported: every role, for callers of access
+from hotline.statuses import PartStatus, Role
 
 # -- role sets: the only place roles are listed ----------------------------------------------
 
-ADMIN_ROLES = ("admin",)  # deploy diagrams, migrate instances, set the manual clock
-INTAKE_ROLES = ("operator", "center", "admin")
+ADMIN_ROLES = (Role.ADMIN,)  # deploy diagrams, migrate instances, set the manual clock
+INTAKE_ROLES = (Role.OPERATOR, Role.CENTER, Role.ADMIN)
 # Repeats name other tickets by phone or content: only those who triage or oversee see them.
-REPEAT_READERS = ("operator", "center", "supervisor", "admin")
-PROCESS_READERS = ("admin", "center")
-ESCALATING_ROLES = ("center", "supervisor", "admin")
+REPEAT_READERS = (Role.OPERATOR, Role.CENTER, Role.SUPERVISOR, Role.ADMIN)
+PROCESS_READERS = (Role.ADMIN, Role.CENTER)
+ESCALATING_ROLES = (Role.CENTER, Role.SUPERVISOR, Role.ADMIN)
 # Who reads every escalation; units read their own, the leader those of tickets brought to it.
-ESCALATION_READERS = ("center", "supervisor", "authority", "admin")
-QUESTION_ASKERS = ("center", "admin")
-QUESTION_READERS = ("center", "supervisor", "admin")
+ESCALATION_READERS = (Role.CENTER, Role.SUPERVISOR, Role.AUTHORITY, Role.ADMIN)
+QUESTION_ASKERS = (Role.CENTER, Role.ADMIN)
+QUESTION_READERS = (Role.CENTER, Role.SUPERVISOR, Role.ADMIN)
 # Who reads every unit's articles; unit users read their own unit's only.
-KNOWLEDGE_READERS = ("operator", "center", "supervisor", "authority", "admin")
+KNOWLEDGE_READERS = (Role.OPERATOR, Role.CENTER, Role.SUPERVISOR, Role.AUTHORITY, Role.ADMIN)
 # Who writes and submits for any unit; unit users write for their own unit only.
-KNOWLEDGE_EDITORS = ("center", "admin")
-UNIT_ROLE = "unit"  # users of one handling unit: they see only what concerns that unit
-LEADER_ROLE = "leader"  # sees only tickets brought to it (a task offered to `leader`)
+KNOWLEDGE_EDITORS = (Role.CENTER, Role.ADMIN)
+UNIT_ROLE = Role.UNIT  # users of one handling unit: they see only what concerns that unit
+LEADER_ROLE = Role.LEADER  # sees only tickets brought to it (a task offered to `leader`)
 # Who may claim every task, and who claims tasks offered to no group.
-CLAIMS_EVERY_TASK = ("admin",)
-CLAIMS_UNOFFERED = ("center",)
+CLAIMS_EVERY_TASK = (Role.ADMIN,)
+CLAIMS_UNOFFERED = (Role.CENTER,)
 
 
 # -- roles and units -------------------------------------------------------------------------
@@ -121,7 +121,7 @@ def ticket_scope(actor: Actor) -> ColumnElement[bool]:
         has_part = exists().where(
             JointPart.ticket_id == Ticket.id,
             JointPart.unit_code == actor.unit_code,
-            JointPart.status != "cancelled",
+            JointPart.status != PartStatus.CANCELLED,
         )
         return or_(Ticket.current_unit == actor.unit_code, and_(Ticket.joint.is_(True), has_part))
     if actor.role == LEADER_ROLE:

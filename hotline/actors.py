@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hotline.statuses import SYSTEM_ROLE
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -16,4 +18,4 @@ class Actor:
     reviewer: bool = False  # reviews the unit's knowledge articles
 
 
-SYSTEM = Actor(id=None, name="system", role="system")
+SYSTEM = Actor(id=None, name="system", role=SYSTEM_ROLE)

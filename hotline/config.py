@@ -9,16 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from hotline.clock import range_problem
+from hotline.statuses import PROFILE_PREFIXES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-PROFILE_PREFIXES = {
-    "guangyuan": "GY",
-    "guizhou": "GZ",
-    "guangxi": "GX",
-    "meizhou": "MZ",
-    "puyang": "PY",
-}
 
 
 class ConfigError(ValueError):

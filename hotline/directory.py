@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline import clock
-from hotline.access import ROLES
 from hotline.actors import Actor
 from hotline.errors import Conflict, Invalid
 from hotline.models import Unit, User
+from hotline.statuses import ROLES, Role
 
 
 def hash_token(token: str) -> str:
@@ -44,14 +44,14 @@ def add_user(
     """
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}", fields={"role": ["unknown role"]})
-    if role == "unit":
+    if role == Role.UNIT:
         if not unit_code:
             raise Invalid("a unit user needs --unit", fields={"unit": ["required for role unit"]})
         if session.get(Unit, unit_code) is None:
             raise Invalid(f"unit {unit_code!r} does not exist", fields={"unit": ["unknown unit"]})
     elif unit_code:
         raise Invalid("only unit users belong to a unit", fields={"unit": ["only for role unit"]})
-    if reviewer and role != "unit":
+    if reviewer and role != Role.UNIT:
         raise Invalid("only unit users review", fields={"reviewer": ["only for role unit"]})
     token = secrets.token_urlsafe(32)
     session.add(

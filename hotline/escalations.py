@@ -22,7 +22,8 @@ from hotline.instances import instances_of, lock_ticket
 from hotline.models import Escalation, ProcessInstance, Ticket, UserTask
 from hotline.paging import count_rows, paginate
 from hotline.policy.oversight import FINAL_LEVEL, LEVELS, next_level
-from hotline.tickets import OPEN_STATUSES, get_ticket
+from hotline.statuses import OPEN_STATUSES, UserTaskState
+from hotline.tickets import get_ticket
 from hotline.workflows import WorkflowRuntime
 
 __all__ = ["FINAL_LEVEL", "LEVELS", "next_level"]
@@ -132,7 +133,7 @@ def at_government_review(session: Session, instance_id: int) -> bool:
         .where(
             UserTask.instance_id == instance_id,
             UserTask.task_id == FINAL_LEVEL,
-            UserTask.state == "ready",
+            UserTask.state == UserTaskState.READY,
         )
     )
     return bool(found)

@@ -15,6 +15,7 @@ from hotline.actors import Actor
 from hotline.errors import NotFound
 from hotline.models import Ticket, UserTask
 from hotline.paging import count_rows, paginate
+from hotline.statuses import UserTaskState
 
 OfferedRows = Select[tuple[UserTask, str | None]]
 
@@ -29,7 +30,7 @@ def inbox(
     session: Session, actor: Actor, *, page: int = 1, per_page: int = 50
 ) -> tuple[list[tuple[UserTask, str | None]], int]:
     """Ready tasks offered to the actor's role or unit, oldest first, and their count."""
-    query = _offered_to(actor).where(UserTask.state == "ready")
+    query = _offered_to(actor).where(UserTask.state == UserTaskState.READY)
     # The total rides along as a window count: one round trip instead of two.
     counted = query.add_columns(func.count().over().label("total"))
     rows = session.execute(

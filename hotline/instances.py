@@ -9,13 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.models import Article, ProcessDefinition, ProcessInstance, Ticket
+from hotline.statuses import InstanceStatus
 
 
 def instances_of(
     session: Session,
     ticket_id: int | None,
     process_id: str,
-    status: str | None = "running",
+    status: InstanceStatus | None = InstanceStatus.RUNNING,
     *,
     article_id: int | None = None,
 ) -> list[ProcessInstance]:

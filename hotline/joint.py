@@ -22,14 +22,8 @@ from hotline.deadlines import TICK, compute_deadlines
 from hotline.directory import active_unit, parse_unit_codes
 from hotline.models import JointPart, Ticket
 from hotline.policy.model import Profile
+from hotline.statuses import ENDED_PART_STATUSES, LIVE_PART_STATUSES, PartRole, PartStatus, values
 from hotline.tickets import get_ticket
-
-LEAD = "lead"
-ASSISTING = "assisting"
-# dispatched → handling → done; handling → returned → reassigned (a new row) | dropped.
-PART_STATUSES = ("dispatched", "handling", "done", "returned", "reassigned", "dropped", "cancelled")
-LIVE_STATUSES = ("dispatched", "handling", "returned")
-ENDED_STATUSES = ("done", "reassigned", "dropped", "cancelled")
 
 
 def unit_errors(
@@ -121,7 +115,7 @@ def acknowledge_due(
 
 
 def add_part(
-    session: Session, ticket: Ticket, unit: str, role: str, due_at: datetime | None
+    session: Session, ticket: Ticket, unit: str, role: PartRole, due_at: datetime | None
 ) -> JointPart:
     """A new part for `unit`, dispatched now."""
     now = clock.now()
@@ -129,7 +123,7 @@ def add_part(
         ticket_id=ticket.id,
         unit_code=unit,
         role=role,
-        status="dispatched",
+        status=PartStatus.DISPATCHED,
         due_at=due_at,
         overdue=False,
         result={},
@@ -155,7 +149,7 @@ def live_part_of(session: Session, ticket_id: int, unit: str) -> JointPart | Non
         select(JointPart).where(
             JointPart.ticket_id == ticket_id,
             JointPart.unit_code == unit,
-            JointPart.status.in_(LIVE_STATUSES),
+            JointPart.status.in_(LIVE_PART_STATUSES),
         )
     ).first()
 
@@ -166,47 +160,47 @@ def lead_part(session: Session, ticket_id: int) -> JointPart | None:
         select(JointPart)
         .where(
             JointPart.ticket_id == ticket_id,
-            JointPart.role == LEAD,
-            JointPart.status != "reassigned",
+            JointPart.role == PartRole.LEAD,
+            JointPart.status != PartStatus.REASSIGNED,
         )
         .order_by(JointPart.id.desc())
     ).first()
 
 
-def set_part_status(part: JointPart, status: str) -> None:
+def set_part_status(part: JointPart, status: PartStatus) -> None:
     """Move a part to a documented status, stamping when it ended."""
-    if status not in PART_STATUSES:
+    if status not in values(PartStatus):
         raise ValueError(f"unknown part status {status!r}")
     now = clock.now()
-    part.status = status
+    part.status = PartStatus(status)
     part.updated_at = now
-    if status in ENDED_STATUSES and part.completed_at is None:
+    if status in ENDED_PART_STATUSES and part.completed_at is None:
         part.completed_at = now
 
 
 def acknowledge(part: JointPart) -> None:
     """签收: the unit took its part."""
     part.acknowledged_at = clock.now()
-    set_part_status(part, "handling")
+    set_part_status(part, PartStatus.HANDLING)
 
 
 def complete(part: JointPart, result: dict[str, Any]) -> None:
     """The unit's result for its part, kept per unit."""
     part.result = dict(result)
-    set_part_status(part, "done")
+    set_part_status(part, PartStatus.DONE)
 
 
 def give_back(part: JointPart, reason: str | None) -> None:
     """退回: the part is outside the unit's remit; the center decides."""
     part.result = {"return_reason": reason}
-    set_part_status(part, "returned")
+    set_part_status(part, PartStatus.RETURNED)
 
 
 def reassign(session: Session, ticket: Ticket, part: JointPart, unit: str) -> JointPart:
     """The center gives a returned part to `unit`: a new part with the same role and due."""
     part.result = {**(part.result or {}), "reassigned_to": unit}
-    set_part_status(part, "reassigned")
-    new = add_part(session, ticket, unit, part.role, part.due_at)
+    set_part_status(part, PartStatus.REASSIGNED)
+    new = add_part(session, ticket, unit, PartRole(part.role), part.due_at)
     session.flush()
     return new
 
@@ -214,7 +208,7 @@ def reassign(session: Session, ticket: Ticket, part: JointPart, unit: str) -> Jo
 def drop(part: JointPart, comment: str | None) -> None:
     """The center ends a returned part without a new unit."""
     part.result = {**(part.result or {}), "dropped": True, "comment": comment}
-    set_part_status(part, "dropped")
+    set_part_status(part, PartStatus.DROPPED)
 
 
 def move_due(part: JointPart, due_at: datetime) -> None:
@@ -228,7 +222,7 @@ def move_due(part: JointPart, due_at: datetime) -> None:
 
 def mark_overdue(part: JointPart) -> bool:
     """Flag an unfinished part overdue; False when it already was or has ended."""
-    if part.overdue or part.status in ENDED_STATUSES:
+    if part.overdue or part.status in ENDED_PART_STATUSES:
         return False
     part.overdue = True
     part.updated_at = clock.now()
@@ -239,15 +233,15 @@ def is_part_overdue(part: JointPart, now: datetime) -> bool:
     """Overdue: flagged by its timer, or its due time passed while the part is still open."""
     if part.overdue:
         return True
-    return part.due_at is not None and part.due_at <= now and part.status in LIVE_STATUSES
+    return part.due_at is not None and part.due_at <= now and part.status in LIVE_PART_STATUSES
 
 
 def cancel_open_parts(session: Session, ticket_id: int) -> list[JointPart]:
     """Parts still being worked on end as cancelled (the joint process was stopped)."""
     cancelled = []
     for part in parts_of(session, ticket_id):
-        if part.status in LIVE_STATUSES:
-            set_part_status(part, "cancelled")
+        if part.status in LIVE_PART_STATUSES:
+            set_part_status(part, PartStatus.CANCELLED)
             cancelled.append(part)
     return cancelled
 

@@ -19,7 +19,6 @@ from hotline.directory import active_unit
 from hotline.errors import Conflict, Forbidden, Invalid
 from hotline.history import record_article_event
 from hotline.knowledge_access import (  # noqa: F401  (re-exported)  # noqa: F401
-    ARTICLE_STATUSES,
     CONTENT_FIELDS,
     KEYWORD_SEPARATORS,
     MAX_KEYWORD_LENGTH,
@@ -28,8 +27,6 @@ from hotline.knowledge_access import (  # noqa: F401  (re-exported)  # noqa: F40
     PUBLISH_PROCESS,
     RETIRE_PROCESS,
     TYPES,
-    UNPUBLISHED,
-    VERSION_STATUSES,
     _writable,
     article_events,
     article_instances,
@@ -45,6 +42,7 @@ from hotline.models import (
     Article,
     ArticleVersion,
 )
+from hotline.statuses import ArticleStatus, VersionStatus
 from hotline.workflows import WorkflowRuntime
 
 # -- values ---------------------------------------------------------------------------------
@@ -111,11 +109,11 @@ def default_review_date(
 def mark_published(article: Article, version: ArticleVersion, review_months: int = 12) -> None:
     """Make `version` the article's live one, with a review date if it has none."""
     now = clock.now()
-    version.status = "published"
+    version.status = VersionStatus.PUBLISHED
     version.published_at = now
     if version.review_at is None:
         version.review_at = default_review_date(today(), version.valid_until, review_months)
-    article.status = "published"
+    article.status = ArticleStatus.PUBLISHED
     article.published_version_id = version.id
     article.updated_at = now
 
@@ -170,7 +168,11 @@ def create_article(session: Session, actor: Actor, data: dict[str, Any]) -> Arti
         raise Forbidden(f"the {actor.role} role does not write knowledge articles")
     now = clock.now()
     article = Article(
-        unit_code=unit, status="draft", created_by=actor.id, created_at=now, updated_at=now
+        unit_code=unit,
+        status=ArticleStatus.DRAFT,
+        created_by=actor.id,
+        created_at=now,
+        updated_at=now,
     )
     session.add(article)
     session.flush()
@@ -192,7 +194,7 @@ def update_article(
     """
     article = _writable(session, actor, article_id)
     version = pending_version(session, article.id)
-    if version is not None and version.status == "in_review":
+    if version is not None and version.status == VersionStatus.IN_REVIEW:
         raise Conflict(f"version {version.version} of article {article_id} is in review")
     if version is None:
         published = published_version(session, article)
@@ -224,16 +226,16 @@ def submit_article(
     version = pending_version(session, article.id)
     if version is None:
         raise Conflict(f"article {article_id} has no draft to submit: edit it first")
-    if version.status == "in_review":
+    if version.status == VersionStatus.IN_REVIEW:
         raise Conflict(f"version {version.version} of article {article_id} is already in review")
     revise = [t for t in open_tasks(session, article.id) if t.task_id == "revise"]
-    if version.status == "rejected" and revise:
+    if version.status == VersionStatus.REJECTED and revise:
         runtime.complete_task(session, revise[0].id, {"resubmit": True}, actor)
         return article
-    version.status = "in_review"
+    version.status = VersionStatus.IN_REVIEW
     version.submitted_at = clock.now()
-    if article.status != "published":
-        article.status = "in_review"
+    if article.status != ArticleStatus.PUBLISHED:
+        article.status = ArticleStatus.IN_REVIEW
     article.updated_at = version.submitted_at
     _event(session, article, version, "article_submitted", actor)
     variables = {
@@ -251,10 +253,10 @@ def request_retirement(
 ) -> Article:
     """Ask to retire a published article (`knowledge_retire`): unit reviewer, then center."""
     article = _writable(session, actor, article_id)
-    if article.status != "published":
+    if article.status != ArticleStatus.PUBLISHED:
         raise Conflict(f"article {article_id} is {article.status}; only published ones retire")
     version = pending_version(session, article.id)
-    if version is not None and version.status == "in_review":
+    if version is not None and version.status == VersionStatus.IN_REVIEW:
         raise Conflict(f"version {version.version} of article {article_id} is in review")
     published = published_version(session, article)
     _event(session, article, published, "retirement_requested", actor, reason=reason)
@@ -309,7 +311,7 @@ def _new_version(
         valid_from=data.get("valid_from"),
         valid_until=data.get("valid_until"),
         review_at=data.get("review_at"),
-        status="draft",
+        status=VersionStatus.DRAFT,
         created_by=actor.id,
         created_at=clock.now(),
     )

@@ -23,14 +23,17 @@ from hotline.models import (
     UserTask,
 )
 from hotline.paging import count_rows, paginate
+from hotline.statuses import (
+    UNPUBLISHED_VERSION_STATUSES,
+    ArticleStatus,
+    InstanceStatus,
+    UserTaskState,
+)
 
 PUBLISH_PROCESS = "knowledge_publish"
 RETIRE_PROCESS = "knowledge_retire"
 # meizhou 第十八条: 常见问题, 办事流程, 政策法规, 机构信息
 TYPES = ("faq", "procedure", "policy", "organization")
-ARTICLE_STATUSES = ("draft", "in_review", "published", "retired")
-VERSION_STATUSES = ("draft", "in_review", "published", "superseded", "rejected", "retired")
-UNPUBLISHED = ("draft", "in_review", "rejected")
 CONTENT_FIELDS = (
     "question", "answer", "type", "keywords", "region", "valid_from", "valid_until", "review_at",
 )  # fmt: skip
@@ -57,7 +60,7 @@ def _writable(session: Session, actor: Actor, article_id: int) -> Article:
     article = get_article(session, actor, article_id, lock=True)
     if not access.may_write_article(actor, article):
         raise Forbidden(f"article {article_id} belongs to unit {article.unit_code}")
-    if article.status == "retired":
+    if article.status == ArticleStatus.RETIRED:
         raise Conflict(f"article {article_id} is retired")
     if retirement_running(session, article.id):
         raise Conflict(f"article {article_id} has a retirement request in review")
@@ -82,7 +85,8 @@ def pending_version(session: Session, article_id: int) -> ArticleVersion | None:
     """The one unpublished version (draft, in_review or rejected), if any."""
     return session.scalars(
         select(ArticleVersion).where(
-            ArticleVersion.article_id == article_id, ArticleVersion.status.in_(UNPUBLISHED)
+            ArticleVersion.article_id == article_id,
+            ArticleVersion.status.in_(UNPUBLISHED_VERSION_STATUSES),
         )
     ).first()
 
@@ -110,14 +114,17 @@ def open_tasks(session: Session, article_id: int) -> list[UserTask]:
     return list(
         session.scalars(
             select(UserTask)
-            .where(UserTask.article_id == article_id, UserTask.state == "ready")
+            .where(UserTask.article_id == article_id, UserTask.state == UserTaskState.READY)
             .order_by(UserTask.created_at)
         )
     )
 
 
 def article_instances(
-    session: Session, article_id: int, process_id: str, status: str | None = "running"
+    session: Session,
+    article_id: int,
+    process_id: str,
+    status: InstanceStatus | None = InstanceStatus.RUNNING,
 ) -> list[ProcessInstance]:
     """An article's instances of one process, oldest first (running ones by default)."""
     return instances_of(session, None, process_id, status, article_id=article_id)

@@ -17,6 +17,7 @@ from hotline import knowledge
 from hotline.knowledge_io import FIELDS, KnowledgeFileError
 from hotline.models import Article
 from hotline.search import searchable_version
+from hotline.statuses import ArticleStatus
 
 
 def export_rows(session: Session, *, unpublished: bool = False) -> list[dict[str, Any]]:
@@ -24,7 +25,11 @@ def export_rows(session: Session, *, unpublished: bool = False) -> list[dict[str
     rows = []
     for article in session.scalars(select(Article).order_by(Article.id)):
         version = searchable_version(session, article)
-        if version is None and unpublished and article.status in ("draft", "in_review"):
+        if (
+            version is None
+            and unpublished
+            and article.status in (ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW)
+        ):
             version = knowledge.versions_of(session, article.id)[0]
         if version is None:
             continue

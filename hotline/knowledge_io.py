@@ -28,6 +28,7 @@ from hotline.fields import Text
 from hotline.history import record_article_event
 from hotline.models import Article, ArticleVersion
 from hotline.search import reindex_article
+from hotline.statuses import ArticleStatus, Role
 from hotline.workflows import WorkflowRuntime
 
 FIELDS = (
@@ -42,7 +43,7 @@ TYPE_NAMES = {
     "政策法规": "policy",
     "机构信息": "organization",
 }
-IMPORTER = Actor(id=None, name="knowledge import", role="admin")
+IMPORTER = Actor(id=None, name="knowledge import", role=Role.ADMIN)
 MAX_QUESTION, MAX_ANSWER = 1000, 20000  # as the articles API allows
 TYPE_ERROR = (
     f"must be one of {', '.join(knowledge.TYPES)} (or 常见问题, 办事流程, 政策法规, 机构信息)"
@@ -295,7 +296,7 @@ def _existing(session: Session, unit: str, question: str) -> int | None:
         .join(ArticleVersion, ArticleVersion.article_id == Article.id)
         .where(
             Article.unit_code == unit,
-            Article.status != "retired",
+            Article.status != ArticleStatus.RETIRED,
             ArticleVersion.question == question,
         )
         .limit(1)

@@ -27,11 +27,16 @@ from hotline.knowledge import today
 from hotline.models import Article, ArticleVersion, KnowledgeQuestion, UserTask
 from hotline.paging import count_rows, paginate
 from hotline.policy.oversight import knowledge_of
+from hotline.statuses import (
+    ANSWERING_VERSION_STATUSES,
+    ArticleStatus,
+    QuestionStatus,
+    UserTaskState,
+)
 from hotline.workflows import WorkflowRuntime
 
 QUESTION_PROCESS = "knowledge_question"
 # A submitted (in review) or published version may answer a question.
-ANSWERING_VERSION_STATUSES = ("in_review", "published")
 # A direct answer cites a handful of articles, never hundreds.
 MAX_CITED = 20
 ID_SEPARATORS = re.compile(r"[\s,，、;；]+")
@@ -63,7 +68,7 @@ def ask(
     row = KnowledgeQuestion(
         unit_code=unit,
         question=question,
-        status="open",
+        status=QuestionStatus.OPEN,
         overdue=False,
         due_at=question_due_at(session, runtime.profile, now),
         asked_by=actor.id,
@@ -102,10 +107,10 @@ def answer_refusal(session: Session, unit: str, article_id: int) -> str | None:
         return f"article {article_id} does not exist"
     if article.unit_code != unit:
         return f"article {article_id} belongs to {article.unit_code}, not to {unit}"
-    if article.status == "retired":
+    if article.status == ArticleStatus.RETIRED:
         return f"article {article_id} is retired"
     latest = latest_version(session, article_id)
-    if article.status == "published" or (
+    if article.status == ArticleStatus.PUBLISHED or (
         latest is not None and latest.status in ANSWERING_VERSION_STATUSES
     ):
         return None
@@ -146,7 +151,7 @@ def published_articles(
             if article.published_version_id is not None
             else None
         )
-        if article.status != "published" or version is None:
+        if article.status != ArticleStatus.PUBLISHED or version is None:
             problems.append(f"article {article_id} is {article.status}, not published")
             continue
         day = today()
@@ -172,7 +177,7 @@ def get_for_process(session: Session, question_id: int) -> KnowledgeQuestion:
 
 def mark_overdue(question: KnowledgeQuestion) -> bool:
     """The deadline passed unanswered: flag it overdue and urge the unit, once."""
-    if question.status != "open" or question.urged_at is not None:
+    if question.status != QuestionStatus.OPEN or question.urged_at is not None:
         return False
     question.overdue = True
     question.urged_at = clock.now()
@@ -184,7 +189,7 @@ def mark_answered(
 ) -> None:
     """The unit answered with `article_id`; the article's history records the question."""
     now = clock.now()
-    question.status = "answered"
+    question.status = QuestionStatus.ANSWERED
     question.article_id = article_id
     question.answered_at = now
     latest = latest_version(session, article_id)
@@ -261,7 +266,7 @@ def open_task_id(session: Session, question: KnowledgeQuestion) -> str | None:
         return None
     return session.scalar(
         select(UserTask.id)
-        .where(UserTask.instance_id == question.instance_id, UserTask.state == "ready")
+        .where(UserTask.instance_id == question.instance_id, UserTask.state == UserTaskState.READY)
         .order_by(UserTask.created_at)
         .limit(1)
     )

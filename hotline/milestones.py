@@ -19,7 +19,7 @@ from hotline.actors import Actor
 from hotline.errors import Conflict, Forbidden, NotFound
 from hotline.history import record_event
 from hotline.models import Ticket, TicketEvent
-from hotline.tickets import CLOSED_STATUSES, UNHANDLED_STATUSES
+from hotline.statuses import CLOSED_STATUSES, UNHANDLED_STATUSES
 
 KINDS = ("milestones_set", "milestone_reported", "milestone_overdue")
 

@@ -15,7 +15,8 @@ from hotline.extensions import extended_due
 from hotline.history import record_event
 from hotline.models import ProcessInstance, Ticket
 from hotline.policy import Profile
-from hotline.tickets import OPEN_STATUSES, ticket_deadlines
+from hotline.statuses import OPEN_STATUSES, InstanceStatus
+from hotline.tickets import ticket_deadlines
 from hotline.workflows import WorkflowRuntime
 
 
@@ -65,7 +66,8 @@ def recompute_provisional(session: Session, runtime: WorkflowRuntime, profile: P
             variables["handle_remind_at"] = remind.isoformat()
         for instance in session.scalars(
             select(ProcessInstance).where(
-                ProcessInstance.ticket_id == ticket.id, ProcessInstance.status == "running"
+                ProcessInstance.ticket_id == ticket.id,
+                ProcessInstance.status == InstanceStatus.RUNNING,
             )
         ):
             runtime.update_variables(session, instance.id, variables, SYSTEM)

@@ -23,10 +23,8 @@ from hotline.history import record_event
 from hotline.models import Ticket, TicketLink
 from hotline.policy.oversight import DEFAULT_REPEATS, Repeats
 from hotline.similarity import FEATURE_CHARS, features, score
+from hotline.statuses import LinkKind, TicketStatus
 
-POSSIBLE_REPEAT = "possible_repeat"
-MERGED_INTO = "merged_into"
-TERMINATED_AS_REPEAT_OF = "terminated_as_repeat_of"
 SAME_PHONE = "same_phone"
 SIMILAR_CONTENT = "similar_content"
 CANDIDATE_CAP = 200  # newest tickets compared per criterion; older ones are not looked at
@@ -72,7 +70,9 @@ def find_possible_repeats(session: Session, ticket: Ticket, rules: Repeats) -> l
             func.substr(Ticket.content, 1, COMPARED_CHARS),
             Ticket.address,
         )
-        .where(Ticket.id != ticket.id, Ticket.created_at >= since, Ticket.status != "merged")
+        .where(
+            Ticket.id != ticket.id, Ticket.created_at >= since, Ticket.status != TicketStatus.MERGED
+        )
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
         .limit(CANDIDATE_CAP)
     )
@@ -110,7 +110,7 @@ def flag_possible_repeats(
             TicketLink(
                 ticket_id=ticket.id,
                 other_id=flag.other_id,
-                kind=POSSIBLE_REPEAT,
+                kind=LinkKind.POSSIBLE_REPEAT,
                 reason=flag.reason,
                 score=flag.score,
                 created_at=now,
@@ -129,7 +129,7 @@ def possible_repeats(session: Session, ticket: Ticket) -> list[dict[str, Any]]:
     rows = session.execute(
         select(TicketLink, Ticket)
         .join(Ticket, Ticket.id == TicketLink.other_id)
-        .where(TicketLink.ticket_id == ticket.id, TicketLink.kind == POSSIBLE_REPEAT)
+        .where(TicketLink.ticket_id == ticket.id, TicketLink.kind == LinkKind.POSSIBLE_REPEAT)
         .order_by(TicketLink.score.desc(), TicketLink.id)
     )
     return [
@@ -154,7 +154,7 @@ def ticket_links(session: Session, ticket: Ticket) -> list[dict[str, Any]]:
         select(TicketLink)
         .where(
             or_(TicketLink.ticket_id == ticket.id, TicketLink.other_id == ticket.id),
-            TicketLink.kind != POSSIBLE_REPEAT,
+            TicketLink.kind != LinkKind.POSSIBLE_REPEAT,
         )
         .order_by(TicketLink.created_at, TicketLink.id)
     )
@@ -200,7 +200,7 @@ def link_merge(session: Session, repeat: Ticket, target: Ticket, actor: Actor, t
     """Record a merge: the repeat points to the open ticket, whose history says so too."""
     repeat.merged_into_id = target.id
     repeat.close_note = f"merged into {target.number}"
-    _link(session, repeat, target, MERGED_INTO)
+    _link(session, repeat, target, LinkKind.MERGED_INTO)
     # The number only: units handling the open ticket see its history, not the repeat's caller.
     record_event(
         session, target.id, "repeat_merged", actor, task=task, data={"repeat": repeat.number}
@@ -210,10 +210,10 @@ def link_merge(session: Session, repeat: Ticket, target: Ticket, actor: Actor, t
 def link_termination(session: Session, ticket: Ticket, original: Ticket, opinion: str) -> None:
     """Record a termination: the ticket points to the handled ticket it repeats."""
     ticket.close_note = opinion.strip()
-    _link(session, ticket, original, TERMINATED_AS_REPEAT_OF)
+    _link(session, ticket, original, LinkKind.TERMINATED_AS_REPEAT_OF)
 
 
-def _link(session: Session, ticket: Ticket, other: Ticket, kind: str) -> None:
+def _link(session: Session, ticket: Ticket, other: Ticket, kind: LinkKind) -> None:
     session.add(
         TicketLink(ticket_id=ticket.id, other_id=other.id, kind=kind, created_at=clock.now())
     )

@@ -26,6 +26,7 @@ from hotline.models import Article, ArticleSearchEntry, ArticleVersion, Unit
 from hotline.paging import offset
 from hotline.search_words import query_words, words
 from hotline.search_words import warm_up as warm_up  # callers load jieba through search
+from hotline.statuses import ArticleStatus, VersionStatus
 
 FTS_TABLE = "knowledge_fts"  # SQLite only, created by migration 0005
 WEIGHTS = (3.0, 2.0, 1.0)  # question, keywords, answer: a hit in the question counts most
@@ -76,10 +77,14 @@ def store_entries(session: Session, entries: list[dict[str, Any]]) -> None:
 
 def searchable_version(session: Session, article: Article | None) -> ArticleVersion | None:
     """The version the public and the operators see, or None (never published, retired)."""
-    if article is None or article.status == "retired" or article.published_version_id is None:
+    if (
+        article is None
+        or article.status == ArticleStatus.RETIRED
+        or article.published_version_id is None
+    ):
         return None
     version = session.get(ArticleVersion, article.published_version_id)
-    return version if version is not None and version.status == "published" else None
+    return version if version is not None and version.status == VersionStatus.PUBLISHED else None
 
 
 def reindex_article(session: Session, article_id: int) -> None:

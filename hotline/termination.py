@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from hotline.models import Ticket
 from hotline.policy.model import Profile
 from hotline.policy.termination import Termination, termination_of
+from hotline.statuses import HANDLED_STATUSES
 
-HANDLED_STATUSES = ("closed", "closed_with_note")  # handled lawfully: closed with a result
 _WHO = {"center": "the center at triage (disposition terminate)", "unit": "the handling unit"}
 
 

@@ -28,28 +28,16 @@ from hotline.models import (
 )
 from hotline.paging import count_rows, paginate
 from hotline.policy import Profile
+from hotline.statuses import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    UNHANDLED_STATUSES,
+    TicketStatus,
+    UserTaskState,
+    values,
+)
 from hotline.workflows import WorkflowRuntime
 
-CHANNELS = ("phone", "wechat", "web", "app", "email", "mailbox", "weibo", "upper_platform")
-CATEGORIES = (
-    "consultation", "help", "complaint", "report", "suggestion", "praise", "appeal",
-)  # fmt: skip
-URGENCIES = ("normal", "special", "urgent", "epidemic")
-STATUSES = (
-    "new", "dispatched", "handling", "returned", "extension_requested", "in_review",
-    "callback", "closed", "closed_with_note", "declined", "merged", "terminated",
-    "objection_raised",
-)  # fmt: skip
-CLOSED_STATUSES = ("closed", "closed_with_note", "declined", "merged", "terminated")
-OPEN_STATUSES = tuple(s for s in STATUSES if s not in CLOSED_STATUSES)
-# Not yet handled: the handling deadline still runs whatever step the ticket is at (a unit
-# acknowledging, handling, awaiting an extension or an objection). in_review and callback
-# are delivered: the unit handled it. A returned ticket left its unit: that deadline ended
-# with the return (a late return is flagged by its own rule), the center's dispatch limit
-# runs now, and re-dispatch sets the next unit's deadline ([redispatch] of the profile).
-UNHANDLED_STATUSES = (
-    "dispatched", "handling", "extension_requested", "objection_raised",
-)  # fmt: skip
 TICKET_PROCESS = "ticket"
 NEVER = "9999-12-31T00:00:00+00:00"  # a timer date for a rule the profile does not have
 
@@ -148,7 +136,7 @@ def create_ticket(
         address=data.get("address"),
         district=data.get("district"),
         upper_deadline=data.get("upper_deadline"),
-        status="new",
+        status=TicketStatus.NEW,
         created_by=actor.id,
         created_at=now,
         updated_at=now,
@@ -300,11 +288,11 @@ def assign_unit(ticket: Ticket, unit_code: str) -> None:
     ticket.current_unit = unit_code
 
 
-def set_status(ticket: Ticket, status: str) -> None:
+def set_status(ticket: Ticket, status: TicketStatus) -> None:
     """Move a ticket to a documented status."""
-    if status not in STATUSES:
+    if status not in values(TicketStatus):
         raise ValueError(f"unknown ticket status {status!r}")
-    ticket.status = status
+    ticket.status = TicketStatus(status)
     ticket.updated_at = clock.now()
     if status in CLOSED_STATUSES:
         ticket.closed_at = ticket.updated_at
@@ -315,7 +303,7 @@ def open_tasks(session: Session, ticket: Ticket) -> list[UserTask]:
     return list(
         session.scalars(
             select(UserTask)
-            .where(UserTask.ticket_id == ticket.id, UserTask.state == "ready")
+            .where(UserTask.ticket_id == ticket.id, UserTask.state == UserTaskState.READY)
             .order_by(UserTask.created_at)
         )
     )

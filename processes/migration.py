@@ -25,6 +25,7 @@ from hotline.actors import Actor
 from hotline.errors import Invalid, NotFound
 from hotline.history import record_instance_event
 from hotline.models import Article, ProcessDefinition, ProcessInstance, Ticket
+from hotline.statuses import InstanceStatus
 from processes import timers
 from processes.engine import HotlineScriptEngine
 from processes.registry import CompiledProcess, SpecCache
@@ -310,7 +311,7 @@ def migrate(
         .outerjoin(Ticket, Ticket.id == ProcessInstance.ticket_id)
         .where(
             ProcessInstance.definition_id == source_def.id,
-            ProcessInstance.status == "running",
+            ProcessInstance.status == InstanceStatus.RUNNING,
         )
         .order_by(ProcessInstance.id)
     )
@@ -349,7 +350,10 @@ def migrate(
 def _lock_subjects(session: Session, definition_id: int) -> None:
     """Lock the tickets and articles of the running instances first, in id order, as every
     other call locks a subject before its instance: migrating never deadlocks with them."""
-    running = (ProcessInstance.definition_id == definition_id, ProcessInstance.status == "running")
+    running = (
+        ProcessInstance.definition_id == definition_id,
+        ProcessInstance.status == InstanceStatus.RUNNING,
+    )
     for model, column in (
         (Ticket, ProcessInstance.ticket_id),
         (Article, ProcessInstance.article_id),

@@ -22,6 +22,7 @@ from hotline.errors import Conflict, Forbidden, NotFound, WorkflowError
 from hotline.history import record_instance_event
 from hotline.instances import lock_subject
 from hotline.models import ProcessDefinition, ProcessInstance, UserTask
+from hotline.statuses import InstanceStatus, UserTaskState
 from processes import messaging, timers
 from processes.context import HandlerContext
 from processes.engine import HotlineScriptEngine
@@ -57,7 +58,7 @@ class Runtime(WorkflowSteps):
             definition_id=compiled.definition_id,
             ticket_id=ticket_id,
             article_id=article_id,
-            status="running",
+            status=InstanceStatus.RUNNING,
             state="",
             created_at=now,
             updated_at=now,
@@ -84,7 +85,11 @@ class Runtime(WorkflowSteps):
         lock_subject(session, record.ticket_id, record.article_id)
         instance = session.get(ProcessInstance, record.instance_id, with_for_update=True)
         session.refresh(record)
-        if record.state != "ready" or instance is None or instance.status != "running":
+        if (
+            record.state != UserTaskState.READY
+            or instance is None
+            or instance.status != InstanceStatus.RUNNING
+        ):
             raise Conflict(f"task {task_id} ({record.task_id}) is no longer ready: {record.state}")
         compiled = self.specs.get(session, instance.definition_id)
         workflow = self._load(instance, compiled)
@@ -106,7 +111,7 @@ class Runtime(WorkflowSteps):
                 task.run()
             except SpiffWorkflowException as exc:
                 raise workflow_error(exc) from exc
-            record.state = "completed"
+            record.state = UserTaskState.COMPLETED
             record.completed_at = clock.now()
             record.completed_by = actor.id
             self._advance(call, compiled, workflow, completed=record.id)
@@ -115,7 +120,7 @@ class Runtime(WorkflowSteps):
     def fire_timers(self, session: Session, instance_id: int, actor: Actor = SYSTEM) -> int:
         """Fire the instance's due timers in due order and run their paths; how many fired."""
         instance = self._lock(session, instance_id)
-        if instance is None or instance.status != "running":
+        if instance is None or instance.status != InstanceStatus.RUNNING:
             timers.delete_timers(session, instance_id)  # leftovers of a finished instance
             return 0
         compiled = self.specs.get(session, instance.definition_id)
@@ -139,7 +144,7 @@ class Runtime(WorkflowSteps):
         instance = self._lock(session, instance_id)
         if instance is None:
             raise NotFound(f"process instance {instance_id} not found")
-        if instance.status != "running":
+        if instance.status != InstanceStatus.RUNNING:
             raise Conflict(f"process instance {instance_id} is {instance.status}, not running")
         compiled = self.specs.get(session, instance.definition_id)
         workflow = self._load(instance, compiled)
@@ -169,7 +174,7 @@ class Runtime(WorkflowSteps):
             messaging.defer(session, instance_id, message, payload, actor, required)
             return True
         instance = self._lock(session, instance_id)
-        if instance is None or instance.status != "running":
+        if instance is None or instance.status != InstanceStatus.RUNNING:
             if required:
                 raise Conflict(f"process instance {instance_id} is not running")
             return False
@@ -202,14 +207,14 @@ class Runtime(WorkflowSteps):
         if messaging.is_busy(session, instance_id):
             raise WorkflowError(f"process instance {instance_id} cannot cancel itself")
         instance = self._lock(session, instance_id)
-        if instance is None or instance.status != "running":
+        if instance is None or instance.status != InstanceStatus.RUNNING:
             return
         now = clock.now()
         for record in self.ready_tasks(session, instance_id):
-            record.state = "cancelled"
+            record.state = UserTaskState.CANCELLED
             record.completed_at = now
         timers.delete_timers(session, instance_id)
-        instance.status = "cancelled"
+        instance.status = InstanceStatus.CANCELLED
         instance.completed_at = now
         instance.updated_at = now
         process_id = session.get_one(ProcessDefinition, instance.definition_id).process_id

@@ -21,6 +21,7 @@ from hotline.errors import Conflict, Invalid
 from hotline.history import record_instance_event
 from hotline.models import ProcessInstance, UserTask
 from hotline.policy import Profile, active_profile
+from hotline.statuses import InstanceStatus
 from processes import timers
 from processes.engine import HotlineScriptEngine
 from processes.forms import FormContext, ValidationError, validate_form
@@ -111,7 +112,7 @@ class WorkflowSteps:
         instance.state = self.serializer.dumps(workflow)
         instance.updated_at = now
         if workflow.is_completed():
-            instance.status = "completed"
+            instance.status = InstanceStatus.COMPLETED
             instance.completed_at = now
             record_instance_event(
                 call.session,

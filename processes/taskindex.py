@@ -11,6 +11,7 @@ from hotline import clock
 from hotline.actors import Actor
 from hotline.history import record_instance_event
 from hotline.models import ProcessInstance, UserTask
+from hotline.statuses import UserTaskState
 from processes.taskdata import candidate_group, due_date
 
 
@@ -19,7 +20,7 @@ def ready_tasks(session: Session, instance_id: int) -> list[UserTask]:
     return list(
         session.scalars(
             select(UserTask)
-            .where(UserTask.instance_id == instance_id, UserTask.state == "ready")
+            .where(UserTask.instance_id == instance_id, UserTask.state == UserTaskState.READY)
             .order_by(UserTask.created_at)
         )
     )
@@ -39,7 +40,7 @@ def sync_task_index(
     now = clock.now()
     for task_id, record in known.items():
         if task_id not in ready and task_id != completed:
-            record.state = "cancelled"
+            record.state = UserTaskState.CANCELLED
             record.completed_at = now
     for task_id, task in ready.items():
         if task_id in known:
@@ -57,7 +58,7 @@ def sync_task_index(
             name=spec.bpmn_name,
             candidate_group=candidate_group(spec, task.data),
             due_at=due_date(spec, task.data),
-            state="ready",
+            state=UserTaskState.READY,
             created_at=now,
         )
         session.add(record)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from api.schemas.common import RowSchema
-from hotline.joint import PART_STATUSES
+from hotline.statuses import PartRole, PartStatus, values
 
 
 class JointPartSchema(RowSchema):
@@ -13,8 +13,8 @@ class JointPartSchema(RowSchema):
 
     id = fields.Integer()
     unit = fields.String(attribute="unit_code", metadata={"example": "HBJ"})
-    role = fields.String(metadata={"enum": ["lead", "assisting"]})
-    status = fields.String(metadata={"enum": list(PART_STATUSES)})
+    role = fields.String(metadata={"enum": list(values(PartRole))})
+    status = fields.String(metadata={"enum": list(values(PartStatus))})
     due_at = fields.DateTime(allow_none=True, metadata={"description": "this part's deadline"})
     overdue = fields.Boolean()
     acknowledged_at = fields.DateTime(allow_none=True)

@@ -14,7 +14,8 @@ from api.schemas.common import (
     not_blank,
 )
 from hotline.fields import Text
-from hotline.knowledge import ARTICLE_STATUSES, TYPES, VERSION_STATUSES, parse_keywords
+from hotline.knowledge import TYPES, parse_keywords
+from hotline.statuses import ArticleStatus, VersionStatus, values
 
 MAX_QUESTION = 1000
 MAX_ANSWER = 20000
@@ -100,7 +101,7 @@ class RetireSchema(Schema):
 class ArticleQuerySchema(PageQuerySchema):
     """Filters of the article list."""
 
-    status = Text(validate=validate.OneOf(ARTICLE_STATUSES))
+    status = Text(validate=validate.OneOf(values(ArticleStatus)))
     unit = Text(validate=validate.Length(max=32))
     type = Text(validate=validate.OneOf(TYPES))
 
@@ -110,7 +111,7 @@ class VersionSchema(RowSchema):
 
     id = fields.Integer()
     version = fields.Integer()
-    status = fields.String(metadata={"enum": list(VERSION_STATUSES)})
+    status = fields.String(metadata={"enum": list(values(VersionStatus))})
     type = fields.String(metadata={"enum": list(TYPES), "description": TYPE_HELP})
     question = fields.String()
     answer = fields.String()
@@ -130,7 +131,7 @@ class ArticleSchema(RowSchema):
 
     id = fields.Integer()
     unit = fields.String(attribute="unit_code")
-    status = fields.String(metadata={"enum": list(ARTICLE_STATUSES)})
+    status = fields.String(metadata={"enum": list(values(ArticleStatus))})
     published_version_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()

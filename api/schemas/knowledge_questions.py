@@ -7,8 +7,9 @@ from marshmallow import RAISE, Schema, fields, validate
 from api.schemas.common import PageQuerySchema, PageSchema, RowSchema, not_blank
 from api.schemas.tickets import StrictQueryBoolean
 from hotline.fields import Text
+from hotline.statuses import QuestionStatus, values
 
-STATUSES = ("open", "answered")
+STATUSES = values(QuestionStatus)
 
 
 class QuestionCreateSchema(Schema):

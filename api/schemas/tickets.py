@@ -13,7 +13,8 @@ from api.schemas.common import (
 )
 from api.schemas.milestones import MilestoneSchema
 from hotline.fields import StrictBoolean, Text
-from hotline.tickets import CATEGORIES, CHANNELS, STATUSES, URGENCIES
+from hotline.policy import CATEGORIES, CHANNELS, URGENCIES
+from hotline.statuses import LinkKind, TicketStatus, values
 
 PHONE = validate.Regexp(r"^\+?[0-9][0-9 \-]{4,19}$", error="not a phone number")
 
@@ -70,7 +71,7 @@ class IdempotencyHeaderSchema(Schema):
 class TicketQuerySchema(PageQuerySchema):
     """Filters of the ticket list."""
 
-    status = Text(validate=validate.OneOf(STATUSES))
+    status = Text(validate=validate.OneOf(values(TicketStatus)))
     unit = Text(validate=validate.Length(max=32))
     category = Text(validate=validate.OneOf(CATEGORIES))
     overdue = StrictQueryBoolean()
@@ -105,7 +106,7 @@ class TicketSchema(RowSchema):
     """A ticket (工单)."""
 
     number = fields.String(metadata={"example": "GY20261122000123"})
-    status = fields.String(metadata={"enum": list(STATUSES)})
+    status = fields.String(metadata={"enum": list(values(TicketStatus))})
     channel = fields.String()
     category = fields.String()
     urgency = fields.String()
@@ -170,7 +171,9 @@ class PossibleRepeatSchema(Schema):
 class TicketLinkSchema(Schema):
     """A merge (并单) or termination (终结办理) relating this ticket to another."""
 
-    kind = fields.String(metadata={"enum": ["merged_into", "terminated_as_repeat_of"]})
+    kind = fields.String(
+        metadata={"enum": [LinkKind.MERGED_INTO.value, LinkKind.TERMINATED_AS_REPEAT_OF.value]}
+    )
     direction = fields.String(
         metadata={
             "enum": ["outgoing", "incoming"],

@@ -20,8 +20,8 @@ from hotline.policy.model import (
     Profile,
     TimedRule,
 )
+from hotline.statuses import PROFILE_NAMES
 
-PROFILE_NAMES = ("guangyuan", "guizhou", "guangxi", "meizhou", "puyang")
 # The key under which the runtime's extras carry the active profile (wiring.services).
 PROFILE_KEY = "profile"
 

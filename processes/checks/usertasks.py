@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from hotline.access import ROLES
+from hotline.statuses import ROLES
 from processes import expressions
 from processes.checks.elements import bpmn, camunda
 from processes.checks.walker import ProcessWalker

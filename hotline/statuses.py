@@ -1,0 +1,191 @@
+"""Statuses, states, kinds and roles: one enum per concept, stored as their plain string values.
+
+Members are `StrEnum`s, so they equal, store and serialise as the strings the database and
+the API have always held; the derived tuples name the groups the rules ask about.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+def values(kind: type[StrEnum]) -> tuple[str, ...]:
+    """The plain string values of an enum, in order: for choices, validators and API docs."""
+    return tuple(member.value for member in kind)
+
+
+class TicketStatus(StrEnum):
+    """Where a ticket stands (`tickets.status`)."""
+
+    NEW = "new"
+    DISPATCHED = "dispatched"
+    HANDLING = "handling"
+    RETURNED = "returned"
+    EXTENSION_REQUESTED = "extension_requested"
+    IN_REVIEW = "in_review"
+    CALLBACK = "callback"
+    CLOSED = "closed"
+    CLOSED_WITH_NOTE = "closed_with_note"
+    DECLINED = "declined"
+    MERGED = "merged"
+    TERMINATED = "terminated"
+    OBJECTION_RAISED = "objection_raised"
+
+
+S = TicketStatus
+CLOSED_STATUSES = (S.CLOSED, S.CLOSED_WITH_NOTE, S.DECLINED, S.MERGED, S.TERMINATED)
+OPEN_STATUSES = tuple(s for s in TicketStatus if s not in CLOSED_STATUSES)
+# Not yet handled: the handling deadline still runs whatever step the ticket is at (a unit
+# acknowledging, handling, awaiting an extension or an objection). in_review and callback
+# are delivered: the unit handled it. A returned ticket left its unit: that deadline ended
+# with the return (a late return is flagged by its own rule), the center's dispatch limit
+# runs now, and re-dispatch sets the next unit's deadline ([redispatch] of the profile).
+UNHANDLED_STATUSES = (S.DISPATCHED, S.HANDLING, S.EXTENSION_REQUESTED, S.OBJECTION_RAISED)
+HANDLED_STATUSES = (S.CLOSED, S.CLOSED_WITH_NOTE)  # handled lawfully: closed with a result
+DELIVERED_STATUSES = (S.IN_REVIEW, S.CALLBACK)  # the unit handled it; the center reviews
+
+
+class PartRole(StrEnum):
+    """A unit's role in a joint ticket (会签): lead (主办) or assisting (协办)."""
+
+    LEAD = "lead"
+    ASSISTING = "assisting"
+
+
+class PartStatus(StrEnum):
+    """A joint part: dispatched → handling → done; handling → returned → reassigned | dropped."""
+
+    DISPATCHED = "dispatched"
+    HANDLING = "handling"
+    DONE = "done"
+    RETURNED = "returned"
+    REASSIGNED = "reassigned"
+    DROPPED = "dropped"
+    CANCELLED = "cancelled"
+
+
+P = PartStatus
+LIVE_PART_STATUSES = (P.DISPATCHED, P.HANDLING, P.RETURNED)
+ENDED_PART_STATUSES = (P.DONE, P.REASSIGNED, P.DROPPED, P.CANCELLED)
+
+
+class ArticleStatus(StrEnum):
+    """A knowledge article as a whole (`articles.status`)."""
+
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+class VersionStatus(StrEnum):
+    """One version of a knowledge article (`article_versions.status`)."""
+
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"
+    REJECTED = "rejected"
+    RETIRED = "retired"
+
+
+V = VersionStatus
+UNPUBLISHED_VERSION_STATUSES = (V.DRAFT, V.IN_REVIEW, V.REJECTED)
+ANSWERING_VERSION_STATUSES = (V.IN_REVIEW, V.PUBLISHED)  # a question may wait for these
+
+
+class QuestionStatus(StrEnum):
+    """A knowledge question a unit is asked (`knowledge_questions.status`)."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+
+
+class InstanceStatus(StrEnum):
+    """A process instance (`process_instances.status`)."""
+
+    RUNNING = "running"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class UserTaskState(StrEnum):
+    """A user task row (`user_tasks.state`); inboxes read the ready ones."""
+
+    READY = "ready"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class LinkKind(StrEnum):
+    """How two tickets are linked (`ticket_links.kind`)."""
+
+    POSSIBLE_REPEAT = "possible_repeat"
+    MERGED_INTO = "merged_into"
+    TERMINATED_AS_REPEAT_OF = "terminated_as_repeat_of"
+
+
+class Role(StrEnum):
+    """A user's role (`users.role`); candidate groups in diagrams name these too."""
+
+    OPERATOR = "operator"
+    CENTER = "center"
+    UNIT = "unit"
+    SUPERVISOR = "supervisor"
+    LEADER = "leader"
+    AUTHORITY = "authority"
+    ADMIN = "admin"
+
+
+ROLES = values(Role)
+SYSTEM_ROLE = "system"  # timers and handlers act as this; no user has it
+
+
+class ProfileName(StrEnum):
+    """The shipped jurisdiction profiles (HOTLINE_PROFILE); each numbers tickets by its prefix."""
+
+    GUANGYUAN = "guangyuan"
+    GUIZHOU = "guizhou"
+    GUANGXI = "guangxi"
+    MEIZHOU = "meizhou"
+    PUYANG = "puyang"
+
+
+PROFILE_NAMES = values(ProfileName)  # plain strings: click matches enum choices by name
+PROFILE_PREFIXES = {
+    ProfileName.GUANGYUAN.value: "GY",
+    ProfileName.GUIZHOU.value: "GZ",
+    ProfileName.GUANGXI.value: "GX",
+    ProfileName.MEIZHOU.value: "MZ",
+    ProfileName.PUYANG.value: "PY",
+}
+
+del S, P, V  # short aliases for the tuples above only
+
+__all__ = [
+    "ANSWERING_VERSION_STATUSES",
+    "CLOSED_STATUSES",
+    "DELIVERED_STATUSES",
+    "ENDED_PART_STATUSES",
+    "HANDLED_STATUSES",
+    "LIVE_PART_STATUSES",
+    "OPEN_STATUSES",
+    "PROFILE_NAMES",
+    "PROFILE_PREFIXES",
+    "ROLES",
+    "SYSTEM_ROLE",
+    "UNHANDLED_STATUSES",
+    "UNPUBLISHED_VERSION_STATUSES",
+    "ArticleStatus",
+    "InstanceStatus",
+    "LinkKind",
+    "PartRole",
+    "PartStatus",
+    "ProfileName",
+    "QuestionStatus",
+    "Role",
+    "TicketStatus",
+    "UserTaskState",
+    "VersionStatus",
+    "values",
+]
