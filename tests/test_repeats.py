@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta
 
+from hotline.policy import active_profile
 from hotline.policy.oversight import Repeats
 from tests.conftest import START, Hotline
 from tests.helpers.clock import SH, move_clock
@@ -28,13 +29,13 @@ def shanghai_day(days: int, hh_mm: str) -> datetime:
 
 def rules(h: Hotline) -> Repeats:
     """The [repeats] rules of the profile the service runs with."""
-    return h.services.runtime.extras["profile"].repeats
+    return active_profile(h.services.runtime.extras).repeats
 
 
 def use_rules(h: Hotline, window_days: int, similarity: float) -> None:
     """Run the service with other [repeats] rules, as a profile TOML would set them."""
     extras = h.services.runtime.extras
-    current = extras["profile"]
+    current = active_profile(extras)
     changed = dataclasses.replace(current.repeats, window_days=window_days, similarity=similarity)
     extras["profile"] = dataclasses.replace(current, repeats=changed)  # type: ignore[index]
 

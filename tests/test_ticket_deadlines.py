@@ -146,6 +146,7 @@ def test_loading_the_missing_year_recomputes_provisional_deadlines(
 ) -> None:
     """Loading 2027 (New Year 1–3 January off) makes the deadline firm, and it moves."""
     from hotline.calendar_file import load_calendar_file
+    from hotline.policy import active_profile
     from hotline.provisional import recompute_provisional
 
     move_clock(hotline, "2026-12-30 10:00")
@@ -159,7 +160,9 @@ def test_loading_the_missing_year_recomputes_provisional_deadlines(
     services = hotline.services
     with services.transaction() as session:
         load_calendar_file(session, days)
-        assert recompute_provisional(session, services.runtime, services.runtime.extras["profile"])
+        assert recompute_provisional(
+            session, services.runtime, active_profile(services.runtime.extras)
+        )
     after = hotline.ticket(number)
     assert after["deadline_provisional"] is False
     assert local(after["due_at"]) == "2027-01-07 00:00"  # Thu 31, Tue 5, Wed 6
