@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import Hotline
-from tests.helpers.api import assert_error, snapshot, ticket_count
+from tests.helpers.api import assert_error, at_triage, snapshot, ticket_count
 from tests.helpers.tickets import ticket_body as valid_body
 
 # -- auth, health, unknown routes ---------------------------------------------------------
@@ -101,9 +101,7 @@ def test_huge_page_number_is_not_a_500(hotline: Hotline, url: str, page: str) ->
 @pytest.mark.parametrize("where", ["ticket", "complete"])
 def test_deeply_nested_json_is_a_4xx(hotline: Hotline, where: str) -> None:
     """A 200 KB body of nested brackets is refused as bad input, not a 500; nothing moves."""
-    number = hotline.new_ticket()["number"]
-    task = hotline.center.task_for(number, "triage")
-    before = snapshot(hotline, number, task["id"])
+    number, task, before = at_triage(hotline)
     nested = "[" * 100_000 + "]" * 100_000
     if where == "ticket":
         url, body = "/api/v1/tickets", nested
@@ -137,9 +135,7 @@ def test_nul_in_query_filter_is_not_a_500(hotline: Hotline) -> None:
 
 def test_nul_in_dispatch_unit_is_422(hotline: Hotline) -> None:
     """Triage to unit 'ZJJ\\x00' is refused naming `unit`; the ticket does not move."""
-    number = hotline.new_ticket()["number"]
-    task = hotline.center.task_for(number, "triage")
-    before = snapshot(hotline, number, task["id"])
+    number, task, before = at_triage(hotline)
     response = hotline.center.post(
         f"/api/v1/tasks/{task['id']}/complete",
         json={"data": {"disposition": "dispatch", "unit": "ZJJ\x00"}},

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Caller, Hotline
-from tests.helpers.api import assert_error, snapshot
+from tests.helpers.api import assert_error, at_triage, snapshot
 from tests.helpers.tickets import DONE
 
 # -- tasks: list, get ---------------------------------------------------------------------
@@ -202,9 +202,7 @@ def test_complete_refuses_bad_envelope_and_changes_nothing(
     hotline: Hotline, payload: dict[str, Any], field: str
 ) -> None:
     """A body without a `data` object gives 422 naming it; nothing moves."""
-    number = hotline.new_ticket()["number"]
-    task = hotline.center.task_for(number, "triage")
-    before = snapshot(hotline, number, task["id"])
+    number, task, before = at_triage(hotline)
     response = hotline.center.post(f"/api/v1/tasks/{task['id']}/complete", json=payload)
     assert_error(response, 422, "validation_error", field)
     assert snapshot(hotline, number, task["id"]) == before
@@ -212,9 +210,7 @@ def test_complete_refuses_bad_envelope_and_changes_nothing(
 
 def test_complete_with_json_array_body_is_422(hotline: Hotline) -> None:
     """A JSON array as body is refused with 422 and nothing moves."""
-    number = hotline.new_ticket()["number"]
-    task = hotline.center.task_for(number, "triage")
-    before = snapshot(hotline, number, task["id"])
+    number, task, before = at_triage(hotline)
     response = hotline.center.post(f"/api/v1/tasks/{task['id']}/complete", json=[{"data": {}}])
     assert_error(response, 422, "validation_error")
     assert snapshot(hotline, number, task["id"]) == before
@@ -222,9 +218,7 @@ def test_complete_with_json_array_body_is_422(hotline: Hotline) -> None:
 
 def test_complete_with_malformed_json_is_a_json_4xx(hotline: Hotline) -> None:
     """A body that is not JSON gives a JSON 400/422 naming the body, and nothing moves."""
-    number = hotline.new_ticket()["number"]
-    task = hotline.center.task_for(number, "triage")
-    before = snapshot(hotline, number, task["id"])
+    number, task, before = at_triage(hotline)
     response = hotline.center.post(
         f"/api/v1/tasks/{task['id']}/complete",
         data='{"data": {"disposition": "dispatch"',
@@ -268,9 +262,7 @@ def test_complete_twice_is_409_and_changes_nothing(hotline: Hotline) -> None:
 
 def test_complete_not_yours_is_403_and_changes_nothing(hotline: Hotline) -> None:
     """Completing a task offered to someone else gives 403; nothing moves."""
-    number = hotline.new_ticket()["number"]
-    task = hotline.center.task_for(number, "triage")
-    before = snapshot(hotline, number, task["id"])
+    number, task, before = at_triage(hotline)
     response = hotline.operator.post(
         f"/api/v1/tasks/{task['id']}/complete",
         json={"data": {"disposition": "dispatch", "unit": "ZJJ"}},

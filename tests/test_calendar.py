@@ -191,6 +191,14 @@ def test_loading_json_upserts_over_earlier_rows(
     assert rows[date(2028, 1, 3)] == (False, None)
 
 
+def load_bad_file(sessions: sessionmaker[Session], path: Path, text: str) -> str:
+    """Write `text` to `path` and load it; the message of the CalendarFileError it raises."""
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CalendarFileError) as caught, transaction(sessions) as session:
+        load_calendar_file(session, path)
+    return str(caught.value)
+
+
 BAD_CSV = [
     ("date,working,note\n2027-01-01,1,ok\n2027-13-01,0,x\n", "line 3", "not a date"),
     ("date,working,note\n2027-01-01,yes,x\n", "line 2", "'working' must be 1, 0, true or false"),
@@ -219,10 +227,7 @@ def test_a_bad_csv_row_names_its_line_and_stores_nothing(
 ) -> None:
     """Every row is checked before any is written."""
     path = tmp_path / "bad.csv"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(CalendarFileError) as caught, transaction(sessions) as session:
-        load_calendar_file(session, path)
-    message = str(caught.value)
+    message = load_bad_file(sessions, path, text)
     assert str(path) in message and line in message and problem in message, message
     assert stored(sessions) == {}
 
@@ -255,11 +260,7 @@ def test_a_bad_json_entry_names_its_line_and_stores_nothing(
     problem: str,
 ) -> None:
     """JSON errors name the line the entry starts on."""
-    path = tmp_path / "bad.json"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(CalendarFileError) as caught, transaction(sessions) as session:
-        load_calendar_file(session, path)
-    message = str(caught.value)
+    message = load_bad_file(sessions, tmp_path / "bad.json", text)
     assert line in message and problem in message, message
     assert stored(sessions) == {}
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from tests.conftest import Hotline
 from tests.helpers.clock import at, move_clock
 from tests.helpers.escalation import DONE, climb_to_government
-from tests.helpers.tickets import dispatched, escalations
+from tests.helpers.tickets import dispatched, escalations, joint_ticket
 
 
 def test_a_government_decision_redirects_the_ticket(hotline: Hotline) -> None:
@@ -153,10 +153,7 @@ def test_a_government_decision_ends_every_units_ladder(hotline: Hotline) -> None
     who designates HBJ with a new deadline (guangyuan 第二十七条(三)). HBJ's older ladder must
     not climb on a working day later against the unit the government just gave the ticket."""
     h = hotline
-    number = h.new_ticket()["number"]
-    h.center.complete(
-        number, "triage", {"disposition": "joint", "lead_unit": "ZJJ", "units": "ZJJ,HBJ"}
-    )
+    number = joint_ticket(h, units="ZJJ,HBJ")
     h.unit.complete(number, "acknowledge_part", {"contacted": True})
     h.third_unit.complete(number, "acknowledge_part", {"contacted": True})
     move_clock(h, "2026-11-26 00:05")  # HBJ's part (due 24:00 Wednesday) is late: urged

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from tests.conftest import Hotline
 from tests.helpers.clock import move_clock
 from tests.helpers.escalation import CLIMB_TIMES, DONE, LADDER, escalated
-from tests.helpers.tickets import DISPATCH_ZJJ, RETURN_TO_LZQ, dispatched, escalations
+from tests.helpers.tickets import DISPATCH_ZJJ, RETURN_TO_LZQ, dispatched, escalations, joint_ticket
 
 
 def test_a_stalled_ticket_climbs_the_whole_ladder_by_timers_alone(hotline: Hotline) -> None:
@@ -169,10 +169,7 @@ def test_an_assisting_unit_late_on_its_part_climbs_its_own_ladder(hotline: Hotli
     """HBJ's part is overdue: the ladder runs against HBJ while its part stays open; the lead
     late too climbs its own ladder (issue 11 §2), which never lowers the ticket's rung."""
     h = hotline
-    number = h.new_ticket()["number"]
-    h.center.complete(
-        number, "triage", {"disposition": "joint", "lead_unit": "ZJJ", "units": "ZJJ,HBJ"}
-    )
+    number = joint_ticket(h, units="ZJJ,HBJ")
     h.unit.complete(number, "acknowledge_part", {"contacted": True})
     h.third_unit.complete(number, "acknowledge_part", {"contacted": True})
     move_clock(h, "2026-11-26 00:05")  # HBJ's part (due 24:00 Wednesday) is late

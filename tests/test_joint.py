@@ -13,7 +13,7 @@ from typing import Any
 from hotline.policy.loader import load_profile
 from tests.conftest import Caller, Hotline
 from tests.helpers.clock import local, move_clock
-from tests.helpers.tickets import ACK, events
+from tests.helpers.tickets import ACK, events, joint_ticket
 
 MERGE = {
     "basis": "《城市房屋拆迁管理条例》《环境噪声污染防治法》",
@@ -33,13 +33,6 @@ def allow_joint_returns(h: Hotline) -> None:
     extras = h.services.runtime.extras
     meizhou = load_profile("meizhou").returns
     extras["profile"] = dataclasses.replace(extras["profile"], returns=meizhou)  # type: ignore[index]
-
-
-def joint_ticket(h: Hotline, units: str = "ZJJ,HBJ,LZQ", lead: str = "ZJJ") -> str:
-    """A new complaint the center dispatches jointly."""
-    number = h.new_ticket()["number"]
-    h.center.complete(number, "triage", {"disposition": "joint", "lead_unit": lead, "units": units})
-    return number
 
 
 def parts(caller: Caller, number: str) -> dict[str, Any]:

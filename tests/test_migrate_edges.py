@@ -8,8 +8,8 @@ from tests.conftest import REPO, Hotline
 from tests.helpers.clock import move_clock
 from tests.helpers.processes import version_of
 from tests.helpers.processes import version_of as ticket_version
-from tests.helpers.tickets import ACK
-from tests.test_joint import MERGE, joint_ticket, part_done
+from tests.helpers.tickets import ACK, joint_ticket
+from tests.test_joint import MERGE, part_done
 from tests.test_migrate_instances import DONE, at_handle, by_number, deploy_v2, migrate, ticket_xml
 
 REVIEW_REMINDER = """

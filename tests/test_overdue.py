@@ -14,7 +14,14 @@ from typing import Any
 from hotline.clock import ManualClock
 from tests.conftest import Hotline
 from tests.helpers.clock import SH, move_clock
-from tests.helpers.tickets import ACK, RETURN_TO_LZQ, dispatched, escalations, events
+from tests.helpers.tickets import (
+    ACK,
+    RETURN_TO_LZQ,
+    dispatched,
+    escalations,
+    events,
+    joint_ticket,
+)
 
 
 def listed(h: Hotline, **query: Any) -> list[str]:
@@ -217,15 +224,6 @@ def test_a_ticket_returned_to_the_center_is_not_overdue_against_the_unit_it_left
     assert h.ticket(number)["overdue"] is False
 
 
-def joint_zjj_hbj(h: Hotline) -> str:
-    """A complaint dispatched jointly now: lead ZJJ (due 24:00 Thu), assisting HBJ (24:00 Wed)."""
-    number = h.new_ticket()["number"]
-    h.center.complete(
-        number, "triage", {"disposition": "joint", "lead_unit": "ZJJ", "units": "ZJJ,HBJ"}
-    )
-    return number
-
-
 def part_done(what: str) -> dict[str, str]:
     """A unit's result for its part."""
     return {"outcome": "done", "findings": f"{what}：现场核查属实", "opinion": f"{what}：已处理"}
@@ -242,7 +240,7 @@ def test_a_lead_that_does_not_merge_by_its_due_time_is_urged_and_climbs(hotline:
     due, the ticket's) the ticket is overdue, recorded once, and ZJJ urged once with an `urge`
     rung (guangyuan 第二十六条(二): 承办单位超期未办理的 → 督促)."""
     h = hotline
-    number = joint_zjj_hbj(h)
+    number = joint_ticket(h, units="ZJJ,HBJ")
     for caller, what in ((h.unit, "住建"), (h.third_unit, "环保")):
         caller.complete(number, "acknowledge_part", ACK)
         caller.complete(number, "handle_part", part_done(what))
@@ -269,7 +267,7 @@ def test_a_lead_waiting_on_a_late_part_past_its_due_is_urged_at_the_merge(
     past the lead's due (24:00 Thu). When the merge falls to ZJJ the ticket is recorded
     overdue against the lead and ZJJ is urged and climbs, besides HBJ for its part."""
     h = hotline
-    number = joint_zjj_hbj(h)
+    number = joint_ticket(h, units="ZJJ,HBJ")
     h.unit.complete(number, "acknowledge_part", ACK)
     h.unit.complete(number, "handle_part", part_done("住建"))
     h.third_unit.complete(number, "acknowledge_part", ACK)
@@ -290,7 +288,7 @@ def test_a_lead_already_overdue_on_its_part_is_not_urged_again_at_the_merge(
     Friday morning and the merge, due at the same time, is late too: still one
     `ticket_overdue`, one urge of ZJJ and one `urge` rung for that due time."""
     h = hotline
-    number = joint_zjj_hbj(h)
+    number = joint_ticket(h, units="ZJJ,HBJ")
     h.third_unit.complete(number, "acknowledge_part", ACK)
     h.third_unit.complete(number, "handle_part", part_done("环保"))
     h.unit.complete(number, "acknowledge_part", ACK)

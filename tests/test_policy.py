@@ -223,6 +223,18 @@ BROKEN = [
 ]
 
 
+def load_broken_guangyuan(
+    tmp_path: Path, what: str, old: str, new: str
+) -> tuple[Path, pytest.ExceptionInfo[PolicyError]]:
+    """Copy guangyuan.toml into `tmp_path` with `old` replaced by `new`; load it and catch."""
+    assert ORIGINAL.count(old) >= 1, f"fixture text not found for {what}"
+    path = tmp_path / "guangyuan.toml"
+    path.write_text(ORIGINAL.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
+        load_profile("guangyuan", tmp_path)
+    return path, caught
+
+
 @pytest.mark.parametrize(
     ("what", "old", "new", "key", "problem"), BROKEN, ids=[b[0] for b in BROKEN]
 )
@@ -230,11 +242,7 @@ def test_a_broken_profile_names_file_key_and_problem(
     tmp_path: Path, what: str, old: str, new: str, key: str, problem: str
 ) -> None:
     """Copy guangyuan.toml, break it one way, and read the error."""
-    assert ORIGINAL.count(old) >= 1, f"fixture text not found for {what}"
-    path = tmp_path / "guangyuan.toml"
-    path.write_text(ORIGINAL.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(PolicyError) as caught:
-        load_profile("guangyuan", tmp_path)
+    path, caught = load_broken_guangyuan(tmp_path, what, old, new)
     error = caught.value
     assert (error.file, error.key) == (str(path), key), str(error)
     assert problem in error.problem, str(error)
@@ -384,10 +392,6 @@ def test_a_broken_oversight_section_names_file_key_and_problem(
     tmp_path: Path, what: str, old: str, new: str, key: str, problem: str
 ) -> None:
     """Copy guangyuan.toml, break its [joint], [repeats] or [supervision] one way."""
-    assert ORIGINAL.count(old) >= 1, f"fixture text not found for {what}"
-    path = tmp_path / "guangyuan.toml"
-    path.write_text(ORIGINAL.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(PolicyError) as caught:
-        load_profile("guangyuan", tmp_path)
+    path, caught = load_broken_guangyuan(tmp_path, what, old, new)
     assert (caught.value.file, caught.value.key) == (str(path), key), str(caught.value)
     assert problem in caught.value.problem, str(caught.value)

@@ -16,7 +16,7 @@ import pytest
 
 from hotline.policy.loader import PolicyError, load_profile
 from tests.conftest import Hotline
-from tests.helpers.tickets import ACK
+from tests.helpers.tickets import ACK, joint_ticket
 from tests.helpers.tickets import acknowledged as dispatched
 
 GUANGYUAN_RETURN = {
@@ -26,14 +26,6 @@ GUANGYUAN_RETURN = {
     "suggested_unit": "LZQ",
 }
 PART_DONE = {"outcome": "done", "findings": "现场核查属实", "opinion": "已处理"}
-
-
-def joint_ticket(h: Hotline, units: str = "ZJJ,HBJ") -> str:
-    """A complaint the center dispatches jointly (会签), ZJJ leading."""
-    number = h.new_ticket()["number"]
-    joint = {"disposition": "joint", "lead_unit": "ZJJ", "units": units}
-    h.center.complete(number, "triage", joint)
-    return number
 
 
 def part_statuses(h: Hotline, number: str) -> dict[str, str]:
@@ -46,7 +38,7 @@ def part_statuses(h: Hotline, number: str) -> dict[str, str]:
 def test_guangyuan_joint_part_may_not_be_returned(hotline: Hotline) -> None:
     """guangyuan 第十二条(三): a unit of a 会签 joint ticket may not hand its part back."""
     h = hotline
-    number = joint_ticket(h)
+    number = joint_ticket(h, units="ZJJ,HBJ")
     h.third_unit.complete(number, "acknowledge_part", ACK)
     response = h.third_unit.complete(number, "handle_part", GUANGYUAN_RETURN, expect=422)
     [message] = response.json["error"]["fields"]["outcome"]
@@ -75,7 +67,7 @@ def test_guangyuan_joint_lead_may_not_return_the_ticket_after_review(hotline: Ho
 def test_meizhou_joint_part_may_be_returned_with_a_reason(profile_hotline) -> None:
     """meizhou 第十六条 lets any unit return what is outside its remit, a joint part too."""
     h = profile_hotline("meizhou")
-    number = joint_ticket(h)
+    number = joint_ticket(h, units="ZJJ,HBJ")
     h.third_unit.complete(number, "acknowledge_part", ACK)
     response = h.third_unit.complete(number, "handle_part", {"outcome": "return"}, expect=422)
     [message] = response.json["error"]["fields"]["return_reason"]
@@ -135,7 +127,7 @@ def test_puyang_return_needs_leader_opinion_and_phone(profile_hotline) -> None:
     h.unit.complete(number, "handle", complete)
     assert h.ticket(number)["status"] == "returned"
 
-    joint = joint_ticket(h)
+    joint = joint_ticket(h, units="ZJJ,HBJ")
     h.third_unit.complete(joint, "acknowledge_part", ACK)
     response = h.third_unit.complete(joint, "handle_part", back, expect=422)
     assert set(response.json["error"]["fields"]) == {

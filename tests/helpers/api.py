@@ -42,6 +42,13 @@ def snapshot(h: Hotline, number: str, task_id: str) -> tuple[dict, dict, list[st
     return ticket, task.json, [t["id"] for t in h.admin.inbox()]
 
 
+def at_triage(h: Hotline) -> tuple[str, dict[str, Any], tuple[dict, dict, list[str]]]:
+    """A new ticket, the center's triage task and the snapshot taken before acting on it."""
+    number = h.new_ticket()["number"]
+    task = h.center.task_for(number, "triage")
+    return number, task, snapshot(h, number, task["id"])
+
+
 class Caller:
     """An HTTP client acting as one demo user: `center.post("/api/v1/...", json=...)`."""
 

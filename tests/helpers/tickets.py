@@ -57,6 +57,13 @@ def dispatched(h: Hotline, unit: str = "ZJJ") -> str:
     return number
 
 
+def joint_ticket(h: Hotline, units: str = "ZJJ,HBJ,LZQ", lead: str = "ZJJ") -> str:
+    """A new complaint the center dispatches jointly (会签): `lead` leads, `units` take part."""
+    number = h.new_ticket()["number"]
+    h.center.complete(number, "triage", {"disposition": "joint", "lead_unit": lead, "units": units})
+    return number
+
+
 def acknowledged(h: Hotline) -> str:
     """A complaint dispatched to ZJJ and acknowledged there; its number."""
     number = dispatched(h)
