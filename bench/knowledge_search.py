@@ -1,6 +1,6 @@
 """Knowledge search latency on SQLite with 100k generated Chinese articles (target p95 ≤ 50 ms).
 
-Builds a SQLite file with the service's migrations, writes N published articles whose
+Builds a SQLite file with the service's schema revisions, writes N published articles whose
 vocabulary varies by unit, topic, type and region, indexes them with the service's own
 code (hotline.search.entry_for + store_entries, jieba in worker processes), then runs
 realistic operator queries through hotline.search.search — the function behind
@@ -32,8 +32,8 @@ from sqlalchemy import func, insert, select
 from hotline import clock, search
 from hotline.db import make_engine, make_session_factory
 from hotline.demo import DEMO_UNITS
-from hotline.migrate import upgrade
 from hotline.models import Article, ArticleVersion, Unit
+from hotline.schema import upgrade
 
 REGIONS = ["利州区", "昭化区", "朝天区", "旺苍县", "青川县", "剑阁县", "苍溪县"]
 TYPES = ["faq", "procedure", "policy", "organization"]
@@ -229,7 +229,7 @@ def _entry(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def build(path: Path, n: int, seed: int) -> None:
-    """A migrated SQLite file with n published, indexed articles."""
+    """A schema-upgraded SQLite file with n published, indexed articles."""
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     sessions = make_session_factory(engine)

@@ -9,7 +9,7 @@ One run measures N full ticket lifecycles two ways:
 (b) service: what the API does: `hotline.tickets.create_ticket` in one transaction, then per
              user task the actor's inbox (`hotline.inbox.inbox` over the `user_tasks` index,
              its own transaction) and `Runtime.complete_task` in one transaction, on a
-             migrated SQLite file, with the real handlers, form validation, history events
+             schema-upgraded SQLite file, with the real handlers, form validation, history events
              and state persistence.
 
 b/a is (b)'s lifecycles per second divided by (a)'s: the share of the bare engine's

@@ -17,8 +17,8 @@ from hotline import directory
 from hotline.actors import Actor
 from hotline.config import Settings
 from hotline.inbox import inbox  # a module global on purpose: whatif.py and breakdown.py patch it
-from hotline.migrate import upgrade
 from hotline.models import ProcessInstance, Ticket, Unit, UserTask
+from hotline.schema import upgrade
 from hotline.tickets import create_ticket  # patched here by breakdown.py, like inbox
 from processes.registry import deploy_directory
 from wiring.services import Services, build_services
@@ -51,7 +51,7 @@ def _state_bytes(instance: ProcessInstance | None) -> int:
 
 
 class ServiceBench:
-    """A migrated SQLite file with bpmn/ deployed, one unit, a center user and a unit user."""
+    """An upgraded SQLite file with bpmn/ deployed, one unit, a center user and a unit user."""
 
     def __init__(self, db_path: Path, steps: tuple[Step, ...]) -> None:
         settings = Settings(

@@ -5,7 +5,7 @@ process's memory flat in the number of timers, because the database is the queue
 
 Setup, in a child process (so its allocations do not count against the scheduler):
 
-- a migrated SQLite file (temporary unless `--db`) with one tiny diagram deployed, inline
+- a schema-upgraded SQLite file (temporary unless `--db`) with one tiny diagram deployed, inline
   below: start -> user task `work` with an interrupting boundary timer `timeDate ${due_at}`
   -> end. Firing the timer cancels the task and completes the instance.
 - `--seed` instances (default 200) started one by one through `Runtime.start`; the rest, up

@@ -15,8 +15,8 @@ from timers_common import PROCESS_ID, T0, BenchError, due_datetime, settings_for
 
 from hotline import clock
 from hotline.actors import SYSTEM
-from hotline.migrate import upgrade
 from hotline.models import ProcessInstance, Timer, UserTask
+from hotline.schema import upgrade
 from processes.registry import deploy
 from wiring.services import build_services
 

@@ -1,6 +1,6 @@
 """The manual clock kept in the database, shared by every worker and scheduler.
 
-The `manual_clock` table (migration 0006) holds one row: the clock's instant. `now()`
+The `manual_clock` table (schema revision 0006) holds one row: the clock's instant. `now()`
 answers from memory; `refresh()` re-reads the row with one primary-key query, once per
 request (api/admin.py) and per scheduler run, so hot loops never touch the database.
 Moves are one conditional UPDATE each: forward only, whoever moves, whatever the worker.
@@ -49,7 +49,7 @@ class SharedManualClock(ManualClock):
         try:
             stored = self._read_or_create()
         except (OperationalError, ProgrammingError):
-            # Not migrated yet (`hotline init` builds services first) or the database is
+            # Schema not upgraded yet (`hotline init` builds services first) or the database is
             # away: keep the time in memory; the request's own queries report the outage.
             log.debug("manual clock: row not readable, keeping %s", self._now, exc_info=True)
             return

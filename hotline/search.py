@@ -28,7 +28,7 @@ from hotline.search_words import query_words, words
 from hotline.search_words import warm_up as warm_up  # callers load jieba through search
 from hotline.statuses import ArticleStatus, VersionStatus
 
-FTS_TABLE = "knowledge_fts"  # SQLite only, created by migration 0005
+FTS_TABLE = "knowledge_fts"  # SQLite only, created by schema revision 0005
 WEIGHTS = (3.0, 2.0, 1.0)  # question, keywords, answer: a hit in the question counts most
 K1, B = 1.2, 0.75  # FTS5's bm25() constants, used by the PostgreSQL formula too
 # Articles the chosen words may reach together (each word's count, summed): beyond it the

@@ -23,8 +23,8 @@ from sqlalchemy import create_engine, text
 from hotline import clock
 from hotline.config import Settings
 from hotline.db import make_engine
-from hotline.migrate import upgrade
 from hotline.models import Base
+from hotline.schema import upgrade
 from processes.registry import deploy_directory
 from tests.helpers.api import Caller
 from tests.helpers.knowledge import Kb, make_kb

@@ -39,8 +39,8 @@ def _echo_problems(problems: Iterable[Problem]) -> None:
 
 @main.command()
 def init() -> None:
-    """Create or migrate the database and deploy every diagram in bpmn/."""
-    from hotline.migrate import upgrade
+    """Create or upgrade the database schema and deploy every diagram in bpmn/."""
+    from hotline.schema import upgrade
     from processes.problems import DeploymentRefused
     from processes.registry import deploy_directory
 

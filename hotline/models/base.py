@@ -35,7 +35,7 @@ class UTCDateTime(TypeDecorator):
 
 
 class Base(DeclarativeBase):
-    """Declarative base with stable constraint names for migrations."""
+    """Declarative base with stable constraint names for schema revisions."""
 
     metadata = MetaData(naming_convention=NAMING)
 

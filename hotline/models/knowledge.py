@@ -102,7 +102,7 @@ class ArticleSearchEntry(Base):
     """The search index row of an article's published version (kept by hotline/search.py).
 
     The *_terms columns hold jieba's search-mode words separated by spaces. SQLite indexes
-    them in the FTS5 table `knowledge_fts` (migration 0005); PostgreSQL uses `terms`, the
+    them in the FTS5 table `knowledge_fts` (schema revision 0005); PostgreSQL uses `terms`, the
     weighted term frequencies, under a GIN index, so both rank with the same BM25.
     """
 
