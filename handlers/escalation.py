@@ -23,7 +23,7 @@ from hotline.errors import Conflict
 from hotline.instances import instances_of
 from hotline.joint import live_part_of
 from hotline.models import Ticket, TicketEvent, UserTask
-from hotline.policy.oversight import next_level, supervision_of
+from hotline.policy.escalation import escalation_of, next_level
 from hotline.statuses import DELIVERED_STATUSES, TicketStatus, UserTaskState
 from hotline.tickets import NEVER, TICKET_PROCESS
 from processes.context import HandlerContext
@@ -96,7 +96,7 @@ def trigger(ctx: HandlerContext, trigger: str, unit: str | None) -> None:
         return
     unit = unit if unit is not None else ticket.current_unit
     count = occurrences(ctx, ticket, trigger, unit)
-    rule = supervision_of(ctx.profile).trigger_for(trigger, count)
+    rule = escalation_of(ctx.profile).trigger_for(trigger, count)
     if rule is None:
         return
     reason = f"{TRIGGER_TEXT.get(trigger, trigger)}, {count}×: {rule.origin.source}"
@@ -161,7 +161,7 @@ def escalate(ctx: HandlerContext) -> dict[str, Any]:
 
 def _climb_at(ctx: HandlerContext, level: str) -> str:
     """When the rung climbs without effect (the profile's working days), or never."""
-    climb = supervision_of(ctx.profile).climb(level)
+    climb = escalation_of(ctx.profile).climb(level)
     if climb is None or climb.after is None:
         return NEVER
     calendar = WorkingCalendar.load(ctx.session)

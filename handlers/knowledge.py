@@ -12,7 +12,7 @@ from typing import Any
 from hotline import clock, knowledge, search
 from hotline.history import record_article_event
 from hotline.models import Article, ArticleVersion
-from hotline.policy.oversight import Period, knowledge_of, review_months
+from hotline.policy.knowledge import Period, knowledge_of, review_months
 from hotline.statuses import ArticleStatus, VersionStatus
 from processes.context import HandlerContext
 

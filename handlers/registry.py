@@ -20,7 +20,7 @@ from handlers import (
     ticket_forms,
     tickets,
 )
-from hotline.policy.oversight import FINAL_LEVEL
+from hotline.policy.escalation import FINAL_LEVEL
 from processes import forms, topics
 from processes.forms import FormRule
 from processes.topics import Handler

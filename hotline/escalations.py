@@ -21,7 +21,7 @@ from hotline.errors import Conflict, Forbidden, Invalid
 from hotline.instances import instances_of, lock_ticket
 from hotline.models import Escalation, ProcessInstance, Ticket, UserTask
 from hotline.paging import count_rows, paginate
-from hotline.policy.oversight import FINAL_LEVEL, LEVELS, next_level
+from hotline.policy.escalation import FINAL_LEVEL, LEVELS, next_level
 from hotline.statuses import OPEN_STATUSES, UserTaskState
 from hotline.tickets import get_ticket
 from hotline.workflows import WorkflowRuntime

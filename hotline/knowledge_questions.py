@@ -26,7 +26,7 @@ from hotline.history import record_article_event
 from hotline.knowledge import today
 from hotline.models import Article, ArticleVersion, KnowledgeQuestion, UserTask
 from hotline.paging import count_rows, paginate
-from hotline.policy.oversight import knowledge_of
+from hotline.policy.knowledge import knowledge_of
 from hotline.statuses import (
     ANSWERING_VERSION_STATUSES,
     ArticleStatus,

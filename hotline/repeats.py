@@ -21,7 +21,7 @@ from hotline import clock
 from hotline.actors import Actor
 from hotline.history import record_event
 from hotline.models import Ticket, TicketLink
-from hotline.policy.oversight import DEFAULT_REPEATS, Repeats
+from hotline.policy.repeats import DEFAULT_REPEATS, Repeats
 from hotline.similarity import FEATURE_CHARS, features, score
 from hotline.statuses import LinkKind, TicketStatus
 

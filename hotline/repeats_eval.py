@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hotline.policy.oversight import DEFAULT_REPEATS
+from hotline.policy.repeats import DEFAULT_REPEATS
 from hotline.similarity import features, score
 
 PAIRS = Path(__file__).resolve().parent.parent / "tests" / "data" / "repeat_pairs.jsonl"

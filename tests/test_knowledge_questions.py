@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from hotline.models import ArticleEvent
 from hotline.policy import load_profile
-from hotline.policy.oversight import knowledge_of
+from hotline.policy.knowledge import knowledge_of
 from tests.conftest import Hotline
 from tests.helpers.clock import local, move_clock
 from tests.helpers.knowledge import QUESTION, make_article

@@ -270,7 +270,7 @@ def test_an_unknown_profile_lists_the_available_ones(tmp_path: Path) -> None:
 def test_oversight_rules_cite_their_own_regulation(name: str) -> None:
     """Joint, repeat and supervision rules name the profile's seed file; defaults say why."""
     profile = load_profile(name)
-    supervision = profile.supervision
+    supervision = profile.escalation
     items = [profile.joint.origin, profile.joint.assist_lead, profile.repeats.origin]
     items += [supervision.origin, *(c.origin for c in supervision.climbs)]
     items += [t.origin for t in supervision.triggers]
@@ -288,7 +288,7 @@ def test_oversight_rules_cite_their_own_regulation(name: str) -> None:
 
 def test_supervision_rules_read_from_the_regulations() -> None:
     """Each profile's ladder follows its articles; numbers no article gives are marked."""
-    guangyuan = load_profile("guangyuan").supervision
+    guangyuan = load_profile("guangyuan").escalation
     assert guangyuan.trigger_for("overdue", 1).level == "urge"  # 第二十六条(二)
     assert guangyuan.trigger_for("returned", 1) is None
     assert guangyuan.trigger_for("returned", 2).level == "supervision_order"
@@ -296,7 +296,7 @@ def test_supervision_rules_read_from_the_regulations() -> None:
     summons = guangyuan.climb("summons")
     assert summons.after.amount == 2 and summons.after.default_not_from_regulation
     assert "第二十七条(三)" in summons.origin.source
-    guizhou = load_profile("guizhou").supervision
+    guizhou = load_profile("guizhou").escalation
     assert guizhou.trigger_for("overdue", 1).level == "supervision_order"  # 第十七条(一)
     # 第十六条: 退回…继续办理，仍不符合要求的予以督办 — the second failed review, from the article
     assert guizhou.trigger_for("sent_back", 1) is None
@@ -304,8 +304,8 @@ def test_supervision_rules_read_from_the_regulations() -> None:
     assert sent_back.level == "supervision_order"
     assert not sent_back.origin.default_not_from_regulation
     assert guizhou.climb("summons").after is None  # hot spots only: by hand
-    assert load_profile("puyang").supervision.trigger_for("overdue", 1).level == "yellow_card"
-    assert load_profile("guangxi").supervision.climb("summons").after is None
+    assert load_profile("puyang").escalation.trigger_for("overdue", 1).level == "yellow_card"
+    assert load_profile("guangxi").escalation.climb("summons").after is None
 
 
 SUPERVISION_BROKEN = [

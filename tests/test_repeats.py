@@ -12,7 +12,7 @@ import dataclasses
 from datetime import datetime, timedelta
 
 from hotline.policy import active_profile
-from hotline.policy.oversight import Repeats
+from hotline.policy.repeats import Repeats
 from tests.conftest import START, Hotline
 from tests.helpers.clock import SH, move_clock
 from tests.helpers.tickets import DONE, kinds

@@ -11,6 +11,8 @@ from hotline.models.core import (
     Unit,
     User,
 )
+from hotline.models.escalation import Escalation
+from hotline.models.joint import JointPart
 from hotline.models.knowledge import (
     Article,
     ArticleEvent,
@@ -18,7 +20,7 @@ from hotline.models.knowledge import (
     ArticleVersion,
     KnowledgeQuestion,
 )
-from hotline.models.oversight import Escalation, JointPart, TicketLink
+from hotline.models.links import TicketLink
 from hotline.models.workflow import ProcessDefinition, ProcessInstance, Timer, UserTask
 
 __all__ = [

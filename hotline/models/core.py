@@ -64,7 +64,7 @@ class Ticket(Base):
     content: Mapped[str] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(String(500), nullable=True)
     district: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    status: Mapped[str] = mapped_column(String(30), index=True)
+    status: Mapped[str] = mapped_column(String(30), index=True)  # hotline.statuses.TicketStatus
     current_unit: Mapped[str | None] = mapped_column(
         ForeignKey("units.code"), nullable=True, index=True
     )

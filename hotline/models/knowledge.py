@@ -28,7 +28,7 @@ class Article(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
     # draft (never published), in_review, published, retired
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # hotline.statuses.ArticleStatus
     # The version the public sees; no foreign key, as versions refer to articles already.
     published_version_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
@@ -55,7 +55,7 @@ class ArticleVersion(Base):
     valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     review_at: Mapped[date | None] = mapped_column(Date, nullable=True)
     # draft, in_review, published, superseded, rejected, retired
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # hotline.statuses.VersionStatus
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -81,7 +81,7 @@ class KnowledgeQuestion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
     question: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), index=True)  # open, answered
+    status: Mapped[str] = mapped_column(String(20), index=True)  # hotline.statuses.QuestionStatus
     overdue: Mapped[bool] = mapped_column(Boolean, default=False)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     article_id: Mapped[int | None] = mapped_column(

@@ -44,7 +44,7 @@ class ProcessInstance(Base):
     article_id: Mapped[int | None] = mapped_column(
         ForeignKey("knowledge_articles.id"), nullable=True, index=True
     )
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # hotline.statuses.InstanceStatus
     state: Mapped[str] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -72,7 +72,7 @@ class UserTask(Base):
     task_id: Mapped[str] = mapped_column(String(200))
     name: Mapped[str | None] = mapped_column(String(500), nullable=True)
     candidate_group: Mapped[str | None] = mapped_column(String(500), nullable=True)
-    state: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20))  # hotline.statuses.UserTaskState
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -6,8 +6,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from hotline.policy import escalation, joint, knowledge, repeats, termination
 from hotline.policy import model as m
-from hotline.policy import oversight, termination
 from hotline.policy.tables import (
     ALL_UNITS,
     CLOCK_UNITS,
@@ -229,10 +229,10 @@ def _profile(file: str, data: dict[str, Any], expected_name: str) -> m.Profile:
         callback=callback,
         rehandle=rehandle,
         redispatch=redispatch,
-        joint=oversight.read_joint(top, _limit_table, _provenance),
-        repeats=oversight.read_repeats(top, _provenance),
-        supervision=oversight.read_supervision(top, _limit, _provenance),
-        knowledge=oversight.read_knowledge(top, _limit_table, _provenance),
+        joint=joint.read_joint(top, _limit_table, _provenance),
+        repeats=repeats.read_repeats(top, _provenance),
+        escalation=escalation.read_escalation(top, _limit, _provenance),
+        knowledge=knowledge.read_knowledge(top, _limit_table, _provenance),
         termination=termination.read_termination(top, _provenance),
     )
     top.done()

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the oversight modules import this one
-    from hotline.policy.oversight import Joint, Knowledge, Repeats, Supervision
+if TYPE_CHECKING:  # the rule modules below import this one
+    from hotline.policy.escalation import EscalationLadder
+    from hotline.policy.joint import Joint
+    from hotline.policy.knowledge import Knowledge
+    from hotline.policy.repeats import Repeats
     from hotline.policy.termination import Termination
 
 CATEGORIES = ("consultation", "help", "complaint", "report", "suggestion", "praise", "appeal")
@@ -24,7 +27,7 @@ LATE_RETURN = ("overdue", "warning", "refused")
 RETURN_FIELDS = ("reason", "basis", "suggested_unit", "leader_opinion", "phone")
 # How a unit came to hold a ticket, when it matters for returning it (hotline.returns):
 # leader = 批办; authority = named after a dispatch objection; government = named by the
-# government on the supervision ladder's last rung; joint = a 会签/牵办 ticket or its part.
+# government on the escalation ladder's last rung; joint = a 会签/牵办 ticket or its part.
 # Designations come first: a refusal names the most specific way the unit holds the ticket.
 ASSIGNMENTS = ("leader", "authority", "government", "joint")
 APPROVERS = ("center", "authority", "platform", "unit_leader")
@@ -119,6 +122,14 @@ class Provenance:
     source: str
     note: str | None = None
     default_not_from_regulation: bool = False
+
+
+DEFAULT_SOURCE = "(default)"  # the source of a rule no regulation of the profile gives
+
+
+def default_provenance(note: str) -> Provenance:
+    """The provenance of a default: not from the regulation, `note` saying what it is."""
+    return Provenance(DEFAULT_SOURCE, note, True)
 
 
 @dataclass(frozen=True)
@@ -275,10 +286,11 @@ class Profile:
     callback: Callback
     rehandle: Rehandle
     redispatch: Redispatch
-    # Oversight rules, read by hotline.policy.oversight and hotline.policy.termination.
+    # Rules of joint handling, repeats, escalation, knowledge and termination, each read by
+    # its module of hotline.policy.
     joint: Joint
     repeats: Repeats
-    supervision: Supervision
+    escalation: EscalationLadder
     knowledge: Knowledge
     termination: Termination
 
