@@ -48,9 +48,11 @@ import hotline.tickets
 import processes.forms
 import processes.runtime
 import processes.serializer
+import processes.steps
 import processes.topics
 from processes.runtime import Runtime
 from processes.serializer import StateSerializer
+from processes.steps import WorkflowSteps
 
 PHASES = ("create", "inbox", "complete")
 
@@ -176,15 +178,18 @@ def install(tracer: Tracer) -> None:
     tracer.patch(processes.forms, "build_schema", "form: build_schema")
     tracer.patch(Schema, "load", "form: Schema.load")
     tracer.patch_registry(processes.forms._rules, "form: rules (handlers/ticket_forms)")
-    tracer.patch(processes.runtime, "validate_form", "form: validate_form/split (own)")
+    tracer.patch(processes.steps, "validate_form", "form: validate_form/split (own)")
     tracer.patch(processes.runtime, "split_variables", "form: validate_form/split (own)")
 
     tracer.patch(processes.runtime, "record_instance_event", "history: record_event")
+    tracer.patch(processes.steps, "record_instance_event", "history: record_event")
     tracer.patch(hotline.tickets, "record_event", "history: record_event")
-    tracer.patch(processes.runtime, "sync_task_index", "index: sync_task_index/ready_tasks (own)")
+    tracer.patch(processes.steps, "sync_task_index", "index: sync_task_index/ready_tasks (own)")
     tracer.patch(Runtime, "ready_tasks", "index: sync_task_index/ready_tasks (own)")
-    for name in ("complete_task", "_advance", "_engine", "_validate", "_load", "start"):
+    for name in ("complete_task", "_engine", "start"):
         tracer.patch(Runtime, name, GLUE)
+    for name in ("_advance", "_validate", "_load"):
+        tracer.patch(WorkflowSteps, name, GLUE)
     tracer.patch(hotline.tickets, "next_number", "intake: create_ticket (own)")
     tracer.patch(lifecycle_service, "create_ticket", "intake: create_ticket (own)")
     tracer.patch(hotline.inbox, "_offered_to", "inbox: hotline.inbox (own)")

@@ -47,7 +47,8 @@ import hotline.inbox
 from hotline.actors import Actor
 from hotline.models import ProcessInstance, UserTask
 from processes.registry import CompiledProcess
-from processes.runtime import Runtime, _Call
+from processes.runtime import Runtime
+from processes.steps import Call
 
 Undo = Callable[[], None]
 
@@ -103,7 +104,7 @@ def warm_state() -> Undo:
 
     def remembering_advance(
         self: Runtime,
-        call: _Call,
+        call: Call,
         compiled: CompiledProcess,
         workflow: BpmnWorkflow,
         *,

@@ -1,15 +1,16 @@
-"""Process instances as rows: which run for a ticket or an article, and the subject locks.
+"""Process instances as rows: which run for a subject, their ready tasks, the subject locks.
 
-Plain SQL over `process_instances`; the runtime (processes) and the core both ask here.
+Plain SQL over `process_instances` and `user_tasks`; the runtime (processes) and the core
+both ask here.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from hotline.models import Article, ProcessDefinition, ProcessInstance, Ticket
-from hotline.statuses import InstanceStatus
+from hotline.models import Article, ProcessDefinition, ProcessInstance, Ticket, UserTask
+from hotline.statuses import InstanceStatus, UserTaskState
 
 
 def instances_of(
@@ -36,6 +37,12 @@ def instances_of(
     if status is not None:
         query = query.where(ProcessInstance.status == status)
     return list(session.scalars(query))
+
+
+def ready_user_tasks(session: Session, where: ColumnElement[bool]) -> list[UserTask]:
+    """Ready user tasks matching `where` (one instance's, one article's), oldest first."""
+    query = select(UserTask).where(where, UserTask.state == UserTaskState.READY)
+    return list(session.scalars(query.order_by(UserTask.created_at)))
 
 
 def lock_ticket(session: Session, ticket_id: int | None) -> None:

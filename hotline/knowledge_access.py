@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from hotline import access
 from hotline.actors import Actor
 from hotline.errors import Conflict, Forbidden, NotFound
-from hotline.instances import instances_of
+from hotline.instances import instances_of, ready_user_tasks
 from hotline.models import (
     Article,
     ArticleEvent,
@@ -27,7 +27,6 @@ from hotline.statuses import (
     UNPUBLISHED_VERSION_STATUSES,
     ArticleStatus,
     InstanceStatus,
-    UserTaskState,
 )
 
 PUBLISH_PROCESS = "knowledge_publish"
@@ -111,13 +110,7 @@ def article_events(session: Session, article_id: int) -> list[ArticleEvent]:
 
 def open_tasks(session: Session, article_id: int) -> list[UserTask]:
     """Ready user tasks on this article, from the task index."""
-    return list(
-        session.scalars(
-            select(UserTask)
-            .where(UserTask.article_id == article_id, UserTask.state == UserTaskState.READY)
-            .order_by(UserTask.created_at)
-        )
-    )
+    return ready_user_tasks(session, UserTask.article_id == article_id)
 
 
 def article_instances(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline import clock
 from hotline.actors import Actor
 from hotline.history import record_instance_event
+from hotline.instances import ready_user_tasks
 from hotline.models import ProcessInstance, UserTask
 from hotline.statuses import UserTaskState
 from processes.taskdata import candidate_group, due_date
@@ -17,13 +17,7 @@ from processes.taskdata import candidate_group, due_date
 
 def ready_tasks(session: Session, instance_id: int) -> list[UserTask]:
     """Ready user tasks of one instance, from the index."""
-    return list(
-        session.scalars(
-            select(UserTask)
-            .where(UserTask.instance_id == instance_id, UserTask.state == UserTaskState.READY)
-            .order_by(UserTask.created_at)
-        )
-    )
+    return ready_user_tasks(session, UserTask.instance_id == instance_id)
 
 
 def sync_task_index(

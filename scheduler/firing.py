@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from hotline import clock
@@ -109,28 +109,20 @@ def _claim(session: Session, now: datetime, skip: set[int]) -> int | None:
         query = query.where(Timer.instance_id.not_in(list(skip)))
     if session.get_bind().dialect.name != "postgresql":
         return session.scalars(query.limit(1)).first()
-    of_tickets = (
-        query.join(Ticket, Ticket.id == Timer.ticket_id)
-        .limit(1)
-        .with_for_update(of=Ticket, skip_locked=True)
-    )
-    found = session.scalars(of_tickets).first()
+    found = _first_unlocked(session, query.join(Ticket, Ticket.id == Timer.ticket_id), Ticket)
     if found is not None:
         return found
     unticketed = query.join(ProcessInstance, ProcessInstance.id == Timer.instance_id).where(
         Timer.ticket_id.is_(None)
     )
-    of_articles = (
-        unticketed.join(Article, Article.id == ProcessInstance.article_id)
-        .limit(1)
-        .with_for_update(of=Article, skip_locked=True)
-    )
-    found = session.scalars(of_articles).first()
+    of_articles = unticketed.join(Article, Article.id == ProcessInstance.article_id)
+    found = _first_unlocked(session, of_articles, Article)
     if found is not None:
         return found
-    without_subject = (
-        unticketed.where(ProcessInstance.article_id.is_(None))
-        .limit(1)
-        .with_for_update(of=ProcessInstance, skip_locked=True)
-    )
-    return session.scalars(without_subject).first()
+    without_subject = unticketed.where(ProcessInstance.article_id.is_(None))
+    return _first_unlocked(session, without_subject, ProcessInstance)
+
+
+def _first_unlocked(session: Session, query: Select[tuple[int]], of: type) -> int | None:
+    """The first row of `query` whose `of` row no other session holds, now locked (PostgreSQL)."""
+    return session.scalars(query.limit(1).with_for_update(of=of, skip_locked=True)).first()
