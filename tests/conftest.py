@@ -27,7 +27,8 @@ from hotline.models import Base
 from hotline.schema import upgrade
 from processes.registry import deploy_directory
 from tests.helpers.api import Caller
-from tests.helpers.knowledge import Kb, make_kb
+from tests.helpers.knowledge import Kb, make_cli, make_kb
+from tests.helpers.servers import LiveServer
 from tests.helpers.tickets import NOISE, ticket_body
 from wiring.services import Services, build_services
 
@@ -237,3 +238,17 @@ def make_hotline(services: Services) -> Hotline:
 def kb(hotline: Hotline) -> Kb:
     """Knowledge reviewers for ZJJ and LZQ next to the demo users."""
     return make_kb(hotline)
+
+
+@pytest.fixture
+def live(hotline: Hotline) -> Iterator[LiveServer]:
+    """The hotline app on a real, threaded HTTP server."""
+    server = LiveServer(hotline.app)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def cli(hotline: Hotline, database_url: str, tmp_path: Path):
+    """Run `hotline …` in-process against the test database; returns the click Result."""
+    return make_cli(database_url, tmp_path)

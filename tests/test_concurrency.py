@@ -2,88 +2,24 @@
 
 from __future__ import annotations
 
-import http.client
-import json
 import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 from hotline.clock import ManualClock
 from tests.conftest import Hotline
-from tests.helpers.tickets import kinds, ticket_body
+from tests.helpers.servers import LiveServer, race
+from tests.helpers.tickets import TICKET_BODY as BODY
+from tests.helpers.tickets import kinds
 
 ROUNDS = 5
 DISPATCH = {"disposition": "dispatch", "unit": "ZJJ"}
 DECLINE = {"disposition": "decline", "decline_reason": "属司法程序"}
-BODY = ticket_body()
-
-
-class LiveServer:
-    """The app served over real HTTP by werkzeug in a background thread (threaded=True)."""
-
-    def __init__(self, app: Flask) -> None:
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.port = self.server.server_port
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        token: str,
-        body: Any = None,
-        headers: dict[str, str] | None = None,
-    ) -> tuple[int, dict[str, str], Any]:
-        """One HTTP request on its own connection: (status, headers, decoded JSON body)."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            sent = {"Authorization": f"Bearer {token}", **(headers or {})}
-            payload = None
-            if body is not None:
-                payload = json.dumps(body).encode()
-                sent["Content-Type"] = "application/json"
-            connection.request(method, path, body=payload, headers=sent)
-            response = connection.getresponse()
-            raw = response.read()
-            assert response.getheader("Content-Type", "").startswith("application/json"), raw
-            return response.status, dict(response.getheaders()), json.loads(raw)
-        finally:
-            connection.close()
-
-    def close(self) -> None:
-        """Stop serving and wait for the thread."""
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=30)
-
-
-@pytest.fixture
-def live(hotline: Hotline) -> Iterator[LiveServer]:
-    """The hotline app on a real, threaded HTTP server."""
-    server = LiveServer(hotline.app)
-    yield server
-    server.close()
-
-
-def race(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run `calls` in threads released together by a barrier; return their results in order."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], Any]) -> Any:
-        barrier.wait(timeout=30)
-        return call()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        futures = [pool.submit(run, call) for call in calls]
-        return [future.result(timeout=120) for future in futures]
 
 
 def completed_events(ticket: dict[str, Any], key: str) -> list[dict[str, Any]]:

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import http.client
 import io
 import json
-import os
 import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +18,8 @@ from werkzeug.test import TestResponse
 from hotline.config import Settings
 from hotline.models import ProcessDefinition
 from tests.conftest import REPO, Hotline
-from tests.test_concurrency import BODY
+from tests.helpers.servers import Gunicorn
+from tests.helpers.tickets import TICKET_BODY as BODY
 from wiring.cli import main
 from wiring.services import Services
 
@@ -225,67 +221,6 @@ def test_flask_answers_an_over_long_url_and_header_itself(hotline: Hotline) -> N
     assert (
         "X-Note" in assert_envelope(big_header, 431, "request_header_fields_too_large")["message"]
     )
-
-
-class Gunicorn:
-    """`hotline serve` (gunicorn, one worker, no timers) on a free port; its log captured."""
-
-    def __init__(self, settings: Settings, log_dir: Path) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        env = {
-            **os.environ,
-            "HOTLINE_DATABASE_URL": settings.database_url,
-            "HOTLINE_VAR_DIR": str(settings.var_dir),
-            "HOTLINE_PROFILE": settings.profile,
-            "HOTLINE_BPMN_DIR": str(settings.bpmn_dir),
-            "HOTLINE_CLOCK": "system",
-        }
-        self.stdout = log_dir / "gunicorn.out"
-        self.stderr = log_dir / "gunicorn.err"
-        command = [str(Path(sys.executable).parent / "hotline"), "serve", "--workers", "1"]
-        command += ["--no-timers", "--port", str(self.port)]
-        with self.stdout.open("wb") as out, self.stderr.open("wb") as err:
-            self.process = subprocess.Popen(command, env=env, stdout=out, stderr=err)
-        deadline = time.monotonic() + 60
-        while True:  # bounded wait for the worker to answer
-            try:
-                status, _, _ = self.request("GET", "/api/health")
-                if status == 200:
-                    return
-            except OSError:
-                pass
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                self.close()
-                raise AssertionError(f"gunicorn did not start: {self.log()}")
-            time.sleep(0.2)
-
-    def request(
-        self, method: str, url: str, headers: dict[str, str] | None = None
-    ) -> tuple[int, dict[str, str], bytes]:
-        """One HTTP request over a fresh connection: status, headers, body."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            connection.request(method, url, headers=headers or {})
-            response = connection.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            connection.close()
-
-    def log(self) -> str:
-        """Everything gunicorn wrote so far (access log and error log)."""
-        return self.stdout.read_text(errors="replace") + self.stderr.read_text(errors="replace")
-
-    def close(self) -> None:
-        """Stop this server (its own process only) and wait for it."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
@@ -10,7 +9,8 @@ import pytest
 from werkzeug.test import TestResponse
 
 from tests.conftest import Caller, Hotline
-from tests.test_concurrency import BODY, LiveServer, race
+from tests.helpers.servers import LiveServer, race
+from tests.helpers.tickets import TICKET_BODY as BODY
 
 
 def create(caller: Caller, key: str | None, **overrides: Any) -> TestResponse:
@@ -24,14 +24,6 @@ def total(h: Hotline) -> int:
     response = h.center.get("/api/v1/tickets")
     assert response.status_code == 200, response.json
     return response.json["total"]
-
-
-@pytest.fixture
-def live(hotline: Hotline) -> Iterator[LiveServer]:
-    """The hotline app on a real, threaded HTTP server."""
-    server = LiveServer(hotline.app)
-    yield server
-    server.close()
 
 
 def test_retry_returns_the_same_ticket(hotline: Hotline) -> None:

@@ -8,23 +8,12 @@ has 3 working days (due 24:00 Thursday 26); assisting units report 1 working day
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from hotline.policy.loader import load_profile
 from tests.conftest import Caller, Hotline
 from tests.helpers.clock import local, move_clock
+from tests.helpers.joint import MERGE, part_done, parts, task_of
 from tests.helpers.tickets import ACK, events, joint_ticket
-
-MERGE = {
-    "basis": "《城市房屋拆迁管理条例》《环境噪声污染防治法》",
-    "findings": "施工单位夜间违规作业属实，住建、环保、属地已联合执法",
-    "reply": "已责令停止夜间施工并处罚款，已电话告知诉求人",
-}
-
-
-def part_done(what: str) -> dict[str, str]:
-    """A unit's result for its part."""
-    return {"outcome": "done", "findings": f"{what}：现场核查属实", "opinion": f"{what}：已处理"}
 
 
 def allow_joint_returns(h: Hotline) -> None:
@@ -35,27 +24,9 @@ def allow_joint_returns(h: Hotline) -> None:
     extras["profile"] = dataclasses.replace(extras["profile"], returns=meizhou)  # type: ignore[index]
 
 
-def parts(caller: Caller, number: str) -> dict[str, Any]:
-    """The parts endpoint as `caller` sees it."""
-    response = caller.get(f"/api/v1/tickets/{number}/parts")
-    assert response.status_code == 200, response.json
-    return response.json
-
-
 def status_by_unit(caller: Caller, number: str) -> dict[str, str]:
     """unit → status of every part, as `caller` sees them."""
     return {p["unit"]: p["status"] for p in parts(caller, number)["items"]}
-
-
-def task_of(h: Hotline, number: str, key: str, unit: str) -> dict[str, Any]:
-    """The ticket's open `key` task offered to `unit` (from the ticket's task list)."""
-    found = [
-        t
-        for t in h.ticket(number)["tasks"]
-        if t["key"] == key and t["candidate_group"] == f"unit:{unit}"
-    ]
-    assert found, f"no {key} task for {unit}: {h.ticket(number)['tasks']}"
-    return found[0]
 
 
 def test_joint_ticket_from_triage_to_closed(hotline: Hotline) -> None:

@@ -16,8 +16,8 @@ from hotline.calendar import WorkingCalendar
 from hotline.joint import working_days_before
 from hotline.policy import load_profile
 from tests.helpers.clock import at, local, move_clock
+from tests.helpers.joint import MERGE, part_done, parts, task_of
 from tests.helpers.tickets import ACK, events
-from tests.test_joint import MERGE, part_done, parts, task_of
 
 JOINT = {"disposition": "joint", "lead_unit": "ZJJ", "units": "ZJJ,HBJ,LZQ"}
 

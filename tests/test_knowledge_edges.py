@@ -6,20 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.conftest import Hotline
-from tests.helpers.knowledge import APPROVE, URL, Kb
-from tests.test_knowledge_import import make_cli
-from tests.test_triage_articles import ANSWER, answered
-
-HEADER = "question,answer,type,unit,keywords,region,valid_from,valid_until,review_at"
-
-
-@pytest.fixture
-def cli(hotline: Hotline, database_url: str, tmp_path: Path) -> Any:
-    """`hotline …` in-process against the test database."""
-    return make_cli(database_url, tmp_path)
+from tests.helpers.knowledge import ANSWER, APPROVE, URL, Kb, answered
+from tests.helpers.knowledge import IMPORT_HEADER as HEADER
 
 
 def test_the_center_resubmits_an_article_it_drafted_for_a_unit(kb: Kb) -> None:

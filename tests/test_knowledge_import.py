@@ -12,15 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
 from hotline import knowledge_io
 from hotline.models import Article, ArticleEvent, ArticleVersion
 from tests.conftest import Hotline
-from wiring.cli import main
+from tests.helpers.knowledge import IMPORT_HEADER as HEADER
 
-HEADER = "question,answer,type,unit,keywords,region,valid_from,valid_until,review_at"
 CSV_ROWS = [
     "社保卡丢失如何补办？,携带身份证到社保卡服务网点补卡。,办事流程,RSJ,社保卡、补卡,,,,",
     ",没有问题的答案,faq,RSJ,,,,,",  # row 2: no question
@@ -66,26 +64,6 @@ JSON_ROWS: list[dict[str, Any]] = [
     "not an object",  # row 4
     {"question": "多余字段", "answer": "有", "type": "faq", "unit": "HBJ", "owner": "x"},  # row 5
 ]
-
-
-@pytest.fixture
-def cli(hotline: Hotline, database_url: str, tmp_path: Path):
-    """Run `hotline …` in-process against the test database; returns the click Result."""
-    return make_cli(database_url, tmp_path)
-
-
-def make_cli(database_url: str, tmp_path: Path) -> Any:
-    """A function running `hotline …` in-process against `database_url`."""
-
-    def run(*args: str) -> Result:
-        env = {
-            "HOTLINE_DATABASE_URL": database_url,
-            "HOTLINE_VAR_DIR": str(tmp_path / "var"),
-            "HOTLINE_CLOCK": "manual",
-        }
-        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-
-    return run
 
 
 def write(path: Path, rows: list[str], encoding: str = "utf-8") -> Path:

@@ -14,7 +14,7 @@ from hotline.directory import add_user
 from hotline.models import Article, ArticleVersion
 from hotline.search import reindex_article
 from tests.conftest import Caller, Hotline
-from tests.test_knowledge_search import publish
+from tests.helpers.knowledge import publish
 
 SEARCH = "/public/knowledge/search"
 ARTICLE = "/public/knowledge/articles/{}"

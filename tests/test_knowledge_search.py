@@ -18,6 +18,7 @@ from hotline import clock
 from hotline.models import Article, ArticleSearchEntry, ArticleVersion
 from hotline.search import reindex_article
 from tests.conftest import Hotline
+from tests.helpers.knowledge import publish
 from wiring.services import Services
 
 SEARCH = "/api/v1/knowledge/search"
@@ -98,48 +99,6 @@ QUERIES = [
     ("电动车上牌需要什么材料", "ebike"),
     ("家里收入低怎么申请低保", "low_income"),
 ]
-
-
-def publish(
-    services: Services,
-    unit: str,
-    type: str,
-    question: str,
-    answer: str,
-    keywords: list[str] | None = None,
-    region: str | None = None,
-    *,
-    status: str = "published",
-    valid_from: date | None = None,
-    valid_until: date | None = None,
-) -> int:
-    """An article whose version 1 has `status`, as the approval process leaves it; indexed."""
-    now = clock.now()
-    with services.transaction() as session:
-        published = status == "published"
-        article = Article(unit_code=unit, status=status, created_at=now, updated_at=now)
-        session.add(article)
-        session.flush()
-        version = ArticleVersion(
-            article_id=article.id,
-            version=1,
-            type=type,
-            question=question,
-            answer=answer,
-            keywords=keywords or [],
-            region=region,
-            valid_from=valid_from,
-            valid_until=valid_until,
-            status=status,
-            created_at=now,
-            published_at=now if published else None,
-        )
-        session.add(version)
-        session.flush()
-        if published:
-            article.published_version_id = version.id
-        reindex_article(session, article.id)
-        return article.id
 
 
 def load_set(services: Services) -> dict[str, int]:

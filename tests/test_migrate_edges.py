@@ -6,10 +6,10 @@ from __future__ import annotations
 from processes.registry import deploy
 from tests.conftest import REPO, Hotline
 from tests.helpers.clock import move_clock
+from tests.helpers.joint import MERGE, part_done
 from tests.helpers.processes import version_of
 from tests.helpers.processes import version_of as ticket_version
 from tests.helpers.tickets import ACK, joint_ticket
-from tests.test_joint import MERGE, part_done
 from tests.test_migrate_instances import DONE, at_handle, by_number, deploy_v2, migrate, ticket_xml
 
 REVIEW_REMINDER = """

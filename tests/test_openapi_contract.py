@@ -16,7 +16,7 @@ from openapi_spec_validator import validate
 
 from hotline.config import Settings
 from tests.conftest import Hotline
-from tests.test_hostile_input import Gunicorn
+from tests.helpers.servers import Gunicorn
 
 SCHEMATHESIS_EXAMPLES = 4  # per operation and phase: enough to find 500s, fast enough for CI
 

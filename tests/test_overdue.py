@@ -14,6 +14,7 @@ from typing import Any
 from hotline.clock import ManualClock
 from tests.conftest import Hotline
 from tests.helpers.clock import SH, move_clock
+from tests.helpers.joint import part_done
 from tests.helpers.tickets import (
     ACK,
     RETURN_TO_LZQ,
@@ -222,11 +223,6 @@ def test_a_ticket_returned_to_the_center_is_not_overdue_against_the_unit_it_left
     assert number in listed(h, overdue="false")
     h.center.complete(number, "triage", {"disposition": "dispatch", "unit": "LZQ"})
     assert h.ticket(number)["overdue"] is False
-
-
-def part_done(what: str) -> dict[str, str]:
-    """A unit's result for its part."""
-    return {"outcome": "done", "findings": f"{what}：现场核查属实", "opinion": f"{what}：已处理"}
 
 
 def handle_urges(h: Hotline, number: str) -> list[str]:

@@ -17,7 +17,7 @@ from werkzeug.test import TestResponse
 
 from hotline.config import Settings
 from tests.conftest import Hotline
-from tests.test_hostile_input import Gunicorn
+from tests.helpers.servers import Gunicorn
 from wiring.server import RedactTokens
 
 

@@ -12,8 +12,7 @@ import pytest
 
 from tests.conftest import Hotline
 from tests.helpers import knowledge
-
-ANSWER = "携带身份证和户口本到区政务服务中心社保窗口办理。"
+from tests.helpers.knowledge import ANSWER, answered
 
 
 def make_article(h: Hotline, state: str, question: str) -> int:
@@ -21,11 +20,6 @@ def make_article(h: Hotline, state: str, question: str) -> int:
     return knowledge.make_article(
         h, state, question=question, answer=ANSWER, type="faq", keywords=()
     )
-
-
-def answered(h: Hotline, number: str) -> list[dict[str, Any]]:
-    """The ticket's ticket_answered events' data."""
-    return [e["data"] for e in h.ticket(number)["events"] if e["kind"] == "ticket_answered"]
 
 
 def test_direct_answer_records_the_published_articles_used(hotline: Hotline) -> None:

@@ -1,21 +1,31 @@
 """Knowledge articles in tests: the article API as editor and reviewers use it (Kb), and
-articles made with the ORM for tests whose subject is not the article API."""
+articles made with the ORM (indexed for search or not) for tests whose subject is not the
+article API; `hotline …` run in-process for the knowledge import."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from click.testing import CliRunner, Result
 
 from hotline import clock
 from hotline.directory import add_user
 from hotline.models import Article, ArticleVersion
+from hotline.search import reindex_article
 from tests.helpers.api import Caller
 from tests.helpers.clock import move_clock
+from wiring.cli import main
 
 if TYPE_CHECKING:
     from tests.conftest import Hotline
+    from wiring.services import Services
 
 QUESTION = "新建商品房办理不动产权证需要哪些材料？"
+ANSWER = "携带身份证和户口本到区政务服务中心社保窗口办理。"
+IMPORT_HEADER = "question,answer,type,unit,keywords,region,valid_from,valid_until,review_at"
 
 
 def make_article(
@@ -135,3 +145,64 @@ def make_kb(hotline: Hotline) -> Kb:
         lzq = add_user(session, "lzq-knowledge-reviewer", "unit", "LZQ", reviewer=True)
     client = hotline.app.test_client()
     return Kb(hotline, Caller(client, zjj, "zjj-reviewer"), Caller(client, lzq, "lzq-reviewer"))
+
+
+def publish(
+    services: Services,
+    unit: str,
+    type: str,
+    question: str,
+    answer: str,
+    keywords: list[str] | None = None,
+    region: str | None = None,
+    *,
+    status: str = "published",
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+) -> int:
+    """An article whose version 1 has `status`, as the approval process leaves it; indexed."""
+    now = clock.now()
+    with services.transaction() as session:
+        published = status == "published"
+        article = Article(unit_code=unit, status=status, created_at=now, updated_at=now)
+        session.add(article)
+        session.flush()
+        version = ArticleVersion(
+            article_id=article.id,
+            version=1,
+            type=type,
+            question=question,
+            answer=answer,
+            keywords=keywords or [],
+            region=region,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            status=status,
+            created_at=now,
+            published_at=now if published else None,
+        )
+        session.add(version)
+        session.flush()
+        if published:
+            article.published_version_id = version.id
+        reindex_article(session, article.id)
+        return article.id
+
+
+def answered(h: Hotline, number: str) -> list[dict[str, Any]]:
+    """The ticket's ticket_answered events' data."""
+    return [e["data"] for e in h.ticket(number)["events"] if e["kind"] == "ticket_answered"]
+
+
+def make_cli(database_url: str, tmp_path: Path) -> Any:
+    """A function running `hotline …` in-process against `database_url`."""
+
+    def run(*args: str) -> Result:
+        env = {
+            "HOTLINE_DATABASE_URL": database_url,
+            "HOTLINE_VAR_DIR": str(tmp_path / "var"),
+            "HOTLINE_CLOCK": "manual",
+        }
+        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+    return run

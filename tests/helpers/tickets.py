@@ -40,6 +40,9 @@ def ticket_body(**overrides: Any) -> dict[str, Any]:
     }
 
 
+TICKET_BODY = ticket_body()
+
+
 def events(h: Hotline, number: str, kind: str) -> list[dict[str, Any]]:
     """The ticket's events of one kind, oldest first."""
     return [e for e in h.ticket(number)["events"] if e["kind"] == kind]
