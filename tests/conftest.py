@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 from flask import Flask
 from sqlalchemy import create_engine, text
 
@@ -30,6 +31,7 @@ from tests.helpers.api import Caller
 from tests.helpers.knowledge import Kb, make_cli, make_kb
 from tests.helpers.servers import LiveServer
 from tests.helpers.tickets import NOISE, ticket_body
+from wiring.cli import main
 from wiring.services import Services, build_services
 
 REPO = Path(__file__).resolve().parent.parent
@@ -252,3 +254,19 @@ def live(hotline: Hotline) -> Iterator[LiveServer]:
 def cli(hotline: Hotline, database_url: str, tmp_path: Path):
     """Run `hotline …` in-process against the test database; returns the click Result."""
     return make_cli(database_url, tmp_path)
+
+
+@pytest.fixture
+def run(services: Services, settings: Settings) -> Callable[..., Result]:
+    """Run `hotline …` in-process against the test database (bpmn/ already deployed)."""
+    env = {
+        "HOTLINE_DATABASE_URL": settings.database_url,
+        "HOTLINE_VAR_DIR": str(settings.var_dir),
+        "HOTLINE_PROFILE": settings.profile,
+        "HOTLINE_BPMN_DIR": str(settings.bpmn_dir),
+    }
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(main, list(args), env=env)
+
+    return invoke

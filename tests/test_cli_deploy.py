@@ -5,54 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner, Result
-from sqlalchemy import select
+from click.testing import Result
 
-from hotline.config import Settings
-from hotline.models import ProcessDefinition
 from tests.conftest import REPO
-from wiring.cli import main
+from tests.helpers.bpmn import write_diagram as write
+from tests.helpers.processes import ticket_versions as versions
 from wiring.services import Services
 
 TICKET_BPMN = (REPO / "bpmn" / "ticket.bpmn").read_text(encoding="utf-8")
 CHANGED = TICKET_BPMN.replace('label="处置方式"', 'label="处置方式（新）"')
 BROKEN = TICKET_BPMN.replace('camunda:topic="ticket.answer"', 'camunda:topic="ticket.nope"')
-
-
-@pytest.fixture
-def run(services: Services, settings: Settings) -> Callable[..., Result]:
-    """Run `hotline …` in-process against the test database (bpmn/ already deployed)."""
-    env = {
-        "HOTLINE_DATABASE_URL": settings.database_url,
-        "HOTLINE_VAR_DIR": str(settings.var_dir),
-        "HOTLINE_PROFILE": settings.profile,
-        "HOTLINE_BPMN_DIR": str(settings.bpmn_dir),
-    }
-
-    def invoke(*args: str) -> Result:
-        return CliRunner().invoke(main, list(args), env=env)
-
-    return invoke
-
-
-def versions(services: Services) -> list[int]:
-    """Stored versions of the ticket process."""
-    with services.transaction() as session:
-        return list(
-            session.scalars(
-                select(ProcessDefinition.version)
-                .where(ProcessDefinition.process_id == "ticket")
-                .order_by(ProcessDefinition.version)
-            )
-        )
-
-
-def write(tmp_path: Path, name: str, text: str) -> str:
-    """Write a diagram file; its path as a string."""
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
 
 
 def test_check_good_file_exits_0_and_stores_nothing(

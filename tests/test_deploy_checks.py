@@ -18,8 +18,9 @@ from processes.problems import DeploymentRefused
 from processes.registry import check
 from tests.conftest import REPO, Hotline
 from tests.helpers.bpmn import process
+from tests.helpers.bpmn import write_diagram as write
 from tests.helpers.clock import at, move_clock
-from tests.test_cli_deploy import run, versions, write  # noqa: F401 - `run` is a fixture
+from tests.helpers.processes import ticket_versions as versions
 
 TICKET_BPMN = (REPO / "bpmn" / "ticket.bpmn").read_text(encoding="utf-8")
 DEADLINE_NONE = '<camunda:property name="deadline" value="none" />'
@@ -178,7 +179,7 @@ def test_api_returns_warnings_with_the_deployment_and_errors_refuse(hotline: Hot
 
 
 def test_cli_deploy_prints_warnings_and_reports_every_refused_file(
-    run: Callable[..., Result],  # noqa: F811 - the fixture imported above
+    run: Callable[..., Result],
     hotline: Hotline,
     tmp_path: Path,
 ) -> None:

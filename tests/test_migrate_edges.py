@@ -7,10 +7,9 @@ from processes.registry import deploy
 from tests.conftest import REPO, Hotline
 from tests.helpers.clock import move_clock
 from tests.helpers.joint import MERGE, part_done
-from tests.helpers.processes import version_of
+from tests.helpers.processes import at_handle, by_number, deploy_v2, migrate, ticket_xml, version_of
 from tests.helpers.processes import version_of as ticket_version
-from tests.helpers.tickets import ACK, joint_ticket
-from tests.test_migrate_instances import DONE, at_handle, by_number, deploy_v2, migrate, ticket_xml
+from tests.helpers.tickets import ACK, DONE, joint_ticket
 
 REVIEW_REMINDER = """
     <bpmn:boundaryEvent id="review_remind" cancelActivity="false" attachedToRef="review">

@@ -8,29 +8,23 @@ import uuid
 from sqlalchemy import select
 
 from hotline.models import ProcessDefinition, ProcessInstance, Ticket, Timer
-from processes.registry import deploy
 from tests.conftest import Hotline
-from tests.helpers.processes import version_of
+from tests.helpers.processes import MIGRATIONS_URL as URL
+from tests.helpers.processes import (
+    at_handle,
+    by_number,
+    deploy_v2,
+    migrate,
+    ticket_xml,
+    version_of,
+)
 from tests.helpers.tickets import DONE
 
-URL = "/api/v1/processes/ticket/migrations"
 NEW_FIELD = (
     '<camunda:formField id="visit_note" label="走访记录" type="string">'
     '<camunda:properties><camunda:property id="content" value="true"/></camunda:properties>'
     "</camunda:formField>"
 )
-
-
-def ticket_xml(hotline: Hotline) -> str:
-    """The deployed v1 of ticket.bpmn."""
-    return (hotline.services.settings.bpmn_dir / "ticket.bpmn").read_text(encoding="utf-8")
-
-
-def deploy_v2(hotline: Hotline, xml: str) -> int:
-    """Deploy a changed ticket.bpmn the way a process owner would; its version."""
-    with hotline.services.transaction() as session:
-        stored = deploy(session, xml.encode("utf-8"), "ticket.bpmn")
-    return next(d.version for d in stored if d.process_id == "ticket")
 
 
 def relabelled_with_optional_field(hotline: Hotline) -> str:
@@ -46,32 +40,12 @@ def without_review(hotline: Hotline) -> str:
     return ticket_xml(hotline).replace('"review"', '"final_check"')
 
 
-def at_handle(hotline: Hotline) -> str:
-    """A ticket dispatched to ZJJ and acknowledged: waiting at handle."""
-    number = hotline.new_ticket()["number"]
-    hotline.center.complete(number, "triage", {"disposition": "dispatch", "unit": "ZJJ"})
-    hotline.unit.complete(number, "acknowledge", {"contacted": True})
-    return number
-
-
 def timer_rows(hotline: Hotline, number: str) -> list[tuple[str, str, object]]:
     """The ticket's pending timers: (id, element, due time)."""
     with hotline.services.transaction() as session:
         ticket_id = session.scalars(select(Ticket.id).where(Ticket.number == number)).one()
         rows = session.scalars(select(Timer).where(Timer.ticket_id == ticket_id)).all()
         return sorted((r.id, r.element_id, r.due_at) for r in rows)
-
-
-def migrate(hotline: Hotline, body: dict, expect: int = 200) -> dict:
-    """POST a migration as admin; assert the status."""
-    response = hotline.admin.post(URL, json=body)
-    assert response.status_code == expect, response.json
-    return response.json
-
-
-def by_number(report: dict) -> dict[str, dict]:
-    """Report rows by ticket number."""
-    return {row["ticket_number"]: row for row in report["instances"]}
 
 
 def test_compatible_v2_moves_tickets_and_they_finish_on_it(hotline: Hotline) -> None:

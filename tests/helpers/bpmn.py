@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from processes.problems import DeploymentRefused
@@ -70,3 +72,10 @@ def refusal(xml: bytes, filename: str = "diagram.bpmn") -> list:
     with pytest.raises(DeploymentRefused) as refused:
         parse_bpmn(xml, filename)
     return refused.value.problems
+
+
+def write_diagram(tmp_path: Path, name: str, text: str) -> str:
+    """Write a diagram file; its path as a string."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
