@@ -12,7 +12,6 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from click.testing import CliRunner, Result
 from flask import Flask
 from sqlalchemy import create_engine, text
 
+import handlers
 from hotline import clock
 from hotline.config import Settings
 from hotline.db import make_engine
@@ -28,6 +28,7 @@ from hotline.models import Base
 from hotline.schema import upgrade
 from processes.registry import deploy_directory
 from tests.helpers.api import Caller
+from tests.helpers.clock import START
 from tests.helpers.knowledge import Kb, make_cli, make_kb
 from tests.helpers.servers import LiveServer
 from tests.helpers.tickets import NOISE, ticket_body
@@ -38,7 +39,6 @@ REPO = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get(
     "HOTLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
 
 _pg_state: dict[str, object] = {}
 
@@ -67,6 +67,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line("Only SQLite was tested.", red=True, bold=True)
     else:
         terminalreporter.write_line(f"PostgreSQL tested at {PG_URL}", green=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def registered_handlers() -> None:
+    """Every handler and form rule registered, as at start: a test that checks a diagram
+    without building services must not depend on which test ran first in its worker."""
+    handlers.load()
 
 
 @pytest.fixture(scope="session")

@@ -15,14 +15,14 @@ from api import admin
 from hotline import clock
 from hotline.config import Settings
 from scheduler import TimerService
-from tests import test_timers
-from tests.test_timers import START, Recorder, at, events, start_instance, timer_rows
+from tests.helpers import timers
+from tests.helpers.timers import START, Recorder, at, events, start_instance, timer_rows
 from wiring.services import Services, build_services
 
-# The fixtures of test_timers, under their own names so pytest finds them here too.
-recorder = test_timers.recorder
-timer_settings = test_timers.timer_settings
-timer_services = test_timers.timer_services
+# The timer fixtures, under their own names so pytest finds them here.
+recorder = timers.recorder
+timer_settings = timers.timer_settings
+timer_services = timers.timer_services
 
 CLOCK = "/api/v1/admin/clock"
 ROLES = ("operator", "center", "unit-zjj", "supervisor", "leader")

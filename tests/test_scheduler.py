@@ -1,6 +1,6 @@
 """The scheduler: due order, exactly once (two schedulers, crashes, restarts), TimerService.
 
-Uses tests/data/timers.bpmn and the handlers registered in tests/test_timers.py. The
+Uses tests/data/timers.bpmn and the handlers registered in tests/helpers/timers.py. The
 clock is the manual one; nothing sleeps (the one background-thread test waits on an
 event the handler sets).
 """
@@ -22,22 +22,14 @@ from hotline.config import Settings
 from hotline.models import ProcessInstance
 from scheduler import TimerService, fire_due, fire_round
 from scheduler.service import SWEEP_JOB
-from tests import test_timers
-from tests.test_timers import (
-    START,
-    Crash,
-    Recorder,
-    at,
-    events,
-    start_instance,
-    timer_rows,
-)
+from tests.helpers import timers
+from tests.helpers.timers import START, Crash, Recorder, at, events, start_instance, timer_rows
 from wiring.services import Services, build_services
 
-# The fixtures of test_timers, under their own names so pytest finds them here too.
-recorder = test_timers.recorder
-timer_settings = test_timers.timer_settings
-timer_services = test_timers.timer_services
+# The timer fixtures, under their own names so pytest finds them here.
+recorder = timers.recorder
+timer_settings = timers.timer_settings
+timer_services = timers.timer_services
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -10,6 +10,9 @@ if TYPE_CHECKING:
     from tests.conftest import Hotline
 
 SH = ZoneInfo("Asia/Shanghai")
+START = datetime(
+    2026, 11, 23, 1, 0, tzinfo=UTC
+)  # Monday 09:00 in Shanghai: the manual clock's start
 
 
 def at(text: str) -> str:
