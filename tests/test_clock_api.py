@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
 
-from api import admin
-from hotline import clock
 from hotline.config import Settings
 from scheduler import TimerService
 from tests.helpers import timers
+from tests.helpers.clock_api import Api, clock_now, make_api, shanghai
 from tests.helpers.timers import START, Recorder, at, events, start_instance, timer_rows
 from wiring.services import Services, build_services
 
@@ -24,56 +20,13 @@ recorder = timers.recorder
 timer_settings = timers.timer_settings
 timer_services = timers.timer_services
 
-CLOCK = "/api/v1/admin/clock"
 ROLES = ("operator", "center", "unit-zjj", "supervisor", "leader")
-
-
-@dataclass
-class Api:
-    """The app over the timers test database, with one token per demo user."""
-
-    client: FlaskClient
-    tokens: dict[str, str]
-
-    def get(self, who: str, url: str = CLOCK) -> TestResponse:
-        """GET as the demo user `who` (e.g. "admin")."""
-        return self.client.get(url, headers=self._auth(who))
-
-    def post(self, who: str, body: Any, url: str = CLOCK) -> TestResponse:
-        """POST JSON as the demo user `who`."""
-        return self.client.post(url, json=body, headers=self._auth(who))
-
-    def _auth(self, who: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[f'demo-{who}']}"}
-
-
-def make_api(services: Services) -> Api:
-    """The API with the demo users; registers the admin blueprint if the app does not yet."""
-    from api import create_app
-    from hotline.demo import load_demo
-
-    with services.transaction() as session:
-        tokens = load_demo(session)
-    app = create_app(services)
-    if "admin" not in app.blueprints:
-        app.extensions["flask-smorest"]["apis"][""]["ext_obj"].register_blueprint(admin.blp)
-    return Api(app.test_client(), tokens)
 
 
 @pytest.fixture
 def api(timer_services: Services) -> Api:
     """The API on the manual clock."""
     return make_api(timer_services)
-
-
-def shanghai(moment: datetime) -> str:
-    """ISO 8601 with +08:00, as a drill leader would type it."""
-    return moment.astimezone(clock.SHANGHAI).isoformat()
-
-
-def clock_now(response: TestResponse) -> datetime:
-    """The `now` of a clock response, parsed."""
-    return datetime.fromisoformat(response.json["now"])
 
 
 def test_get_returns_the_manual_time_to_any_user(api: Api) -> None:

@@ -20,8 +20,8 @@ from click.testing import CliRunner
 from hotline import clock
 from hotline.config import ConfigError, Settings, load_settings
 from tests.conftest import REPO
+from tests.helpers.clock_api import Api, clock_now, make_api, shanghai
 from tests.helpers.timers import DATA
-from tests.test_clock_api import Api, clock_now, make_api, shanghai
 from wiring.cli import main
 from wiring.services import Services, build_services
 
