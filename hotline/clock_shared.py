@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import cast
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from hotline.clock import ManualClock
@@ -25,7 +26,7 @@ from hotline.models import ManualClockRow
 log = logging.getLogger(__name__)
 
 ROW_ID = 1
-_TABLE = ManualClockRow.__table__
+_TABLE = cast(Table, ManualClockRow.__table__)  # declared tables are Tables
 
 
 class SharedManualClock(ManualClock):

@@ -106,16 +106,19 @@ def default_review_date(
     return min(valid_until, due) if valid_until is not None else due
 
 
-def mark_published(article: Article, version: ArticleVersion, review_months: int = 12) -> None:
-    """Make `version` the article's live one, with a review date if it has none."""
+def mark_published(article: Article, version: ArticleVersion, review_months: int = 12) -> date:
+    """Make `version` the article's live one, with a review date if it has none; that date."""
     now = clock.now()
     version.status = VersionStatus.PUBLISHED
     version.published_at = now
-    if version.review_at is None:
-        version.review_at = default_review_date(today(), version.valid_until, review_months)
+    review_at = version.review_at
+    if review_at is None:
+        review_at = default_review_date(today(), version.valid_until, review_months)
+        version.review_at = review_at
     article.status = ArticleStatus.PUBLISHED
     article.published_version_id = version.id
     article.updated_at = now
+    return review_at
 
 
 def policy_push_due(version: ArticleVersion, days: int) -> datetime:

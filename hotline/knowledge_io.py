@@ -141,7 +141,7 @@ def _csv_records(path: Path, content: str) -> list[Record]:
             f"{path}: line 1: unknown column(s) {', '.join(unknown)} ({known})"
         )
     reader.fieldnames = header
-    records = []
+    records: list[Record] = []
     try:
         for row in reader:
             if any((value or "").strip() for key, value in row.items() if key is not None):
@@ -340,7 +340,7 @@ def _publish(session: Session, article: Article, runtime: WorkflowRuntime | None
     version = session.scalars(
         select(ArticleVersion).where(ArticleVersion.article_id == article.id)
     ).one()
-    knowledge.mark_published(article, version)
+    review_at = knowledge.mark_published(article, version)
     session.flush()
     record_article_event(
         session,
@@ -358,7 +358,7 @@ def _publish(session: Session, article: Article, runtime: WorkflowRuntime | None
             "version_id": version.id,
             "unit": article.unit_code,
             "imported": True,
-            "review_remind_at": knowledge.remind_at(version.review_at),
+            "review_remind_at": knowledge.remind_at(review_at),
         }
         runtime.start(
             session,

@@ -60,6 +60,7 @@ def recompute_provisional(session: Session, runtime: WorkflowRuntime, profile: P
         ticket.acknowledge_due_at = deadlines.acknowledge_due_at
         ticket.overdue = ticket.overdue and due <= clock.now()
         started = deadlines.clock_started_at or ticket.dispatched_at
+        assert started is not None  # the query takes dispatched tickets only
         remind = reminder_at(profile, due_at=due, started_at=started)
         variables = {"handle_due_at": due.isoformat()}
         if remind is not None:

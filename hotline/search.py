@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -41,9 +41,12 @@ SNIPPET_BEFORE, SNIPPET_LENGTH = 30, 120
 
 def entry_for(version: ArticleVersion, unit_code: str) -> dict[str, Any]:
     """The index row of one version (pure: the bench builds rows in worker processes)."""
-    columns = (words(version.question), words(" ".join(version.keywords or [])))
-    columns += (words(version.answer),)
-    weighted: Counter[str] = Counter()
+    columns = (
+        words(version.question),
+        words(" ".join(version.keywords or [])),
+        words(version.answer),
+    )
+    weighted: dict[str, float] = defaultdict(float)
     for weight, column in zip(WEIGHTS, columns, strict=True):
         for word in column:
             weighted[word] += weight

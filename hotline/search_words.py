@@ -57,7 +57,7 @@ def warm_up() -> None:
 def words(value: str) -> list[str]:
     """Search-mode words of `value`: normalised (NFKC, lower case), stop words dropped."""
     normal = unicodedata.normalize("NFKC", value).lower()
-    found = []
+    found: list[str] = []
     # No HMM: unknown strings fall apart into characters the same way in text and query.
     for piece in _jieba().cut_for_search(normal, HMM=False):
         found.extend(w for w in _WORD.findall(piece) if w not in STOPWORDS)

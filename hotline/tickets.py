@@ -318,6 +318,7 @@ def ticket_deadlines(
 ) -> TicketDeadlines:
     """compute_deadlines for a dispatched ticket row (category, urgency, channel, times);
     `accepted_at`: when the unit accepted it (meizhou 第十一条(二)3 runs from acceptance)."""
+    assert ticket.dispatched_at is not None, f"ticket {ticket.number} is not dispatched"
     return compute_deadlines(
         profile,
         calendar,
