@@ -28,8 +28,9 @@ from hotline.models import Base
 from hotline.schema import upgrade
 from processes.registry import deploy_directory
 from tests.helpers.api import Caller
+from tests.helpers.cli import make_cli
 from tests.helpers.clock import START
-from tests.helpers.knowledge import Kb, make_cli, make_kb
+from tests.helpers.knowledge import Kb, make_kb
 from tests.helpers.servers import LiveServer
 from tests.helpers.tickets import NOISE, ticket_body
 from wiring.cli import main

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import stat
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from api import create_app
-from hotline.config import load_settings
-from hotline.models import ProcessDefinition, User
+from hotline.models import User
 from tests.conftest import REPO
-from wiring.services import Services, build_services
+from tests.helpers.cli import HOTLINE, Cli, bearer, failed, ok
 
-HOTLINE = Path(sys.executable).parent / "hotline"
 TICKET_BPMN = (REPO / "bpmn" / "ticket.bpmn").read_text(encoding="utf-8")
 BODY = {
     "channel": "phone",
@@ -28,84 +22,6 @@ BODY = {
     "requester": {"name": "张三", "phone": "13800001234"},
     "content": "小区夜间施工噪音扰民",
 }
-
-
-class Cli:
-    """Runs `hotline …` with a private database and var/ directory."""
-
-    def __init__(self, database_url: str, var_dir: Path) -> None:
-        self.env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith("HOTLINE_") or k == "HOTLINE_TEST_POSTGRES_URL"
-        }
-        self.env.update({"HOTLINE_DATABASE_URL": database_url, "HOTLINE_VAR_DIR": str(var_dir)})
-        self.var_dir = var_dir
-        self._services: Services | None = None
-
-    def __call__(
-        self, *args: str, env: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess:
-        """Run the console script; never raises on a non-zero exit."""
-        return subprocess.run(
-            [str(HOTLINE), *args],
-            env={**self.env, **(env or {})},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-
-    @property
-    def services(self) -> Services:
-        """Services over the same database, as a server process would build them."""
-        if self._services is None:
-            self._services = build_services(load_settings(self.env))
-        return self._services
-
-    def api(self) -> FlaskClient:
-        """A test client of `api.create_app` over the CLI's database."""
-        return create_app(self.services).test_client()
-
-    def versions(self, process_id: str = "ticket") -> list[tuple[str, int]]:
-        """(process_id, version) of every stored definition of one process."""
-        with self.services.transaction() as session:
-            rows = session.execute(
-                select(ProcessDefinition.process_id, ProcessDefinition.version)
-                .where(ProcessDefinition.process_id == process_id)
-                .order_by(ProcessDefinition.version)
-            )
-            return [tuple(r) for r in rows]  # type: ignore[misc]
-
-    def processes(self) -> set[str]:
-        """Ids of every deployed process."""
-        with self.services.transaction() as session:
-            return set(session.scalars(select(ProcessDefinition.process_id)))
-
-    def close(self) -> None:
-        """Dispose the services if built."""
-        if self._services is not None:
-            self._services.dispose()
-
-
-def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
-    """Assert exit code 0 and no traceback; return the result."""
-    assert result.returncode == 0, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
-def failed(result: subprocess.CompletedProcess) -> str:
-    """Assert a clean failure (non-zero, no traceback, nothing on stdout); return stderr."""
-    assert result.returncode != 0, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr, result.stderr
-    assert result.stdout == "", result.stdout
-    return result.stderr
-
-
-def bearer(token: str) -> dict[str, str]:
-    """Authorization header for `token`."""
-    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture

@@ -1,15 +1,12 @@
 """Knowledge articles in tests: the article API as editor and reviewers use it (Kb), and
 articles made with the ORM (indexed for search or not) for tests whose subject is not the
-article API; `hotline …` run in-process for the knowledge import."""
+article API."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from click.testing import CliRunner, Result
 
 from hotline import clock
 from hotline.directory import add_user
@@ -17,7 +14,6 @@ from hotline.models import Article, ArticleVersion
 from hotline.search import reindex_article
 from tests.helpers.api import Caller
 from tests.helpers.clock import move_clock
-from wiring.cli import main
 
 if TYPE_CHECKING:
     from tests.conftest import Hotline
@@ -192,17 +188,3 @@ def publish(
 def answered(h: Hotline, number: str) -> list[dict[str, Any]]:
     """The ticket's ticket_answered events' data."""
     return [e["data"] for e in h.ticket(number)["events"] if e["kind"] == "ticket_answered"]
-
-
-def make_cli(database_url: str, tmp_path: Path) -> Any:
-    """A function running `hotline …` in-process against `database_url`."""
-
-    def run(*args: str) -> Result:
-        env = {
-            "HOTLINE_DATABASE_URL": database_url,
-            "HOTLINE_VAR_DIR": str(tmp_path / "var"),
-            "HOTLINE_CLOCK": "manual",
-        }
-        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-
-    return run
