@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from hotline.directory import add_unit, add_user, reissue_token
 from hotline.models import Unit, User
+from hotline.statuses import Role
 
 DEMO_UNITS = [
     ("ZJJ", "示范市住房和城乡建设局", "市直"),
@@ -27,16 +28,16 @@ DEMO_UNITS = [
 ]
 
 DEMO_USERS = [
-    ("demo-operator", "operator", None),
-    ("demo-center", "center", None),
-    ("demo-unit-zjj", "unit", "ZJJ"),
-    ("demo-unit-lzq", "unit", "LZQ"),
-    ("demo-unit-hbj", "unit", "HBJ"),
-    ("demo-reviewer-zjj", "unit", "ZJJ"),
-    ("demo-supervisor", "supervisor", None),
-    ("demo-leader", "leader", None),
-    ("demo-authority", "authority", None),
-    ("demo-admin", "admin", None),
+    ("demo-operator", Role.OPERATOR, None),
+    ("demo-center", Role.CENTER, None),
+    ("demo-unit-zjj", Role.UNIT, "ZJJ"),
+    ("demo-unit-lzq", Role.UNIT, "LZQ"),
+    ("demo-unit-hbj", Role.UNIT, "HBJ"),
+    ("demo-reviewer-zjj", Role.UNIT, "ZJJ"),
+    ("demo-supervisor", Role.SUPERVISOR, None),
+    ("demo-leader", Role.LEADER, None),
+    ("demo-authority", Role.AUTHORITY, None),
+    ("demo-admin", Role.ADMIN, None),
 ]
 
 

@@ -26,6 +26,7 @@ from hotline.history import record_article_event
 from hotline.knowledge import today
 from hotline.models import Article, ArticleVersion, KnowledgeQuestion, UserTask
 from hotline.paging import count_rows, paginate
+from hotline.policy import Profile
 from hotline.policy.knowledge import knowledge_of
 from hotline.statuses import (
     ANSWERING_VERSION_STATUSES,
@@ -47,7 +48,7 @@ MAX_ID = 2**31 - 1
 # -- asking ---------------------------------------------------------------------------------
 
 
-def question_due_at(session: Session, profile: Any, asked_at: datetime) -> datetime:
+def question_due_at(session: Session, profile: Profile, asked_at: datetime) -> datetime:
     """When an answer is due: the profile's question limit from the moment of asking."""
     limit = knowledge_of(profile).question_limit
     return apply_limit(WorkingCalendar.load(session), limit, asked_at).at

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, not_, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -222,7 +222,7 @@ def is_overdue(ticket: Ticket, now: datetime) -> bool:
     return due is not None and due <= now and ticket.status in UNHANDLED_STATUSES
 
 
-def overdue_clause(now: datetime) -> Any:
+def overdue_clause(now: datetime) -> ColumnElement[bool]:
     """SQL twin of `is_overdue`, for `?overdue=true|false`."""
     late = and_(
         Ticket.due_at.is_not(None),
@@ -310,7 +310,7 @@ def open_tasks(session: Session, ticket: Ticket) -> list[UserTask]:
 
 
 def ticket_deadlines(
-    profile: Any,
+    profile: Profile,
     calendar: WorkingCalendar,
     ticket: Ticket,
     *,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields
 
 from api.schemas.common import PageQuerySchema, PageSchema, RowSchema
+from hotline.statuses import UserTaskState, values
 
 
 class TaskSchema(RowSchema):
@@ -19,7 +20,7 @@ class TaskSchema(RowSchema):
         allow_none=True, metadata={"description": "the knowledge article, for article tasks"}
     )
     candidate_group = fields.String(allow_none=True)
-    state = fields.String(metadata={"enum": ["ready", "completed", "cancelled"]})
+    state = fields.String(metadata={"enum": list(values(UserTaskState))})
     created_at = fields.DateTime()
     due_at = fields.DateTime(allow_none=True)
 
