@@ -1,4 +1,4 @@
-"""/api/v1/tickets/{number}/escalations and /api/v1/escalations: the supervision ladder."""
+"""/api/v1/tickets/{number}/escalations and /api/v1/escalations: the escalation ladder."""
 
 from __future__ import annotations
 

@@ -263,7 +263,7 @@ def urge_part_acknowledge(ctx: HandlerContext) -> None:
 
 def mark_part_overdue(ctx: HandlerContext) -> None:
     """A part not finished by its due time is overdue (once): its unit, lead or assisting, is
-    urged and its own supervision ladder hears it (guangyuan 第二十六条(二))."""
+    urged and its own escalation ladder hears it (guangyuan 第二十六条(二))."""
     ticket, part = ctx.ticket, _part(ctx)
     if not parts.mark_overdue(part):
         return

@@ -151,7 +151,7 @@ def request(
     unit: str | None,
     automatic: bool,
 ) -> bool:
-    """Put `unit` on rung `level`: start its supervision ladder or message the running one.
+    """Put `unit` on rung `level`: start its escalation ladder or message the running one.
 
     Each unit climbs its own ladder (one supervision instance per ticket and unit), so a late
     lead unit is urged even while an assisting unit is higher up. An automatic request (a

@@ -1,7 +1,7 @@
 """What the domain core asks of the workflow runtime: the core's side of the interface.
 
 `processes.runtime.Runtime` implements `WorkflowRuntime`; the core never imports it, so
-tickets, knowledge and oversight start and message workflows without knowing the engine.
+tickets, knowledge and escalation start and message workflows without knowing the engine.
 """
 
 from __future__ import annotations

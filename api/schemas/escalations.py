@@ -13,7 +13,7 @@ LEVEL_ERROR = f"must be one of {', '.join(LEVELS)}"
 
 
 class EscalationCreateSchema(Schema):
-    """督办: put a ticket on a rung of the supervision ladder."""
+    """督办: put a ticket on a rung of the escalation ladder."""
 
     class Meta:
         unknown = RAISE
