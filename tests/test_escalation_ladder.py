@@ -12,7 +12,14 @@ from datetime import datetime, timedelta
 from tests.conftest import Hotline
 from tests.helpers.clock import move_clock
 from tests.helpers.escalation import CLIMB_TIMES, DONE, LADDER, escalated
-from tests.helpers.tickets import DISPATCH_ZJJ, RETURN_TO_LZQ, dispatched, escalations, joint_ticket
+from tests.helpers.tickets import (
+    CONTACTED,
+    RETURN_TO_LZQ,
+    acknowledged,
+    dispatched,
+    escalations,
+    joint_ticket,
+)
 
 
 def test_a_stalled_ticket_climbs_the_whole_ladder_by_timers_alone(hotline: Hotline) -> None:
@@ -125,9 +132,7 @@ def test_overdue_starts_at_a_yellow_card_in_puyang_and_an_order_in_guizhou(
     expected = {"puyang": "yellow_card", "guizhou": "supervision_order"}
     for profile, level in expected.items():
         h = profile_hotline(profile)
-        number = h.new_ticket()["number"]
-        h.center.complete(number, "triage", DISPATCH_ZJJ)
-        h.unit.complete(number, "acknowledge", {"contacted": True})
+        number = acknowledged(h, CONTACTED)
         due = datetime.fromisoformat(h.ticket(number)["due_at"])
         after_due = (due + timedelta(minutes=1)).isoformat()
         assert h.admin.post("/api/v1/admin/clock", json={"now": after_due}).status_code == 200
@@ -138,9 +143,7 @@ def test_sent_back_twice_is_supervised_in_guizhou_only(profile_hotline) -> None:
     """guizhou 第十六条: 退回继续办理，仍不符合要求的予以督办; guangyuan has no such rule."""
     for profile, expected in (("guizhou", ["supervision_order"]), ("guangyuan", [])):
         h = profile_hotline(profile)
-        number = h.new_ticket()["number"]
-        h.center.complete(number, "triage", DISPATCH_ZJJ)
-        h.unit.complete(number, "acknowledge", {"contacted": True})
+        number = acknowledged(h, CONTACTED)
         for _ in range(2):
             h.unit.complete(number, "handle", DONE)
             h.center.complete(number, "review", {"approved": False, "comment": "调查不实"})
@@ -154,9 +157,7 @@ def test_unsatisfied_twice_is_an_order_in_guangyuan_and_a_yellow_card_in_guangxi
     unsatisfied = {"satisfaction": "unsatisfied", "reasonable": True, "comment": "问题未解决"}
     for profile, level in (("guangyuan", "supervision_order"), ("guangxi", "yellow_card")):
         h = profile_hotline(profile)
-        number = h.new_ticket()["number"]
-        h.center.complete(number, "triage", DISPATCH_ZJJ)
-        h.unit.complete(number, "acknowledge", {"contacted": True})
+        number = acknowledged(h, CONTACTED)
         for _ in range(2):
             h.unit.complete(number, "handle", DONE)
             h.center.complete(number, "review", {"approved": True})

@@ -9,6 +9,7 @@ import pytest
 
 from hotline.directory import add_unit, add_user
 from tests.conftest import Caller, Hotline
+from tests.helpers.tickets import CONTACTED, acknowledged
 
 DISPATCH_ZJJ = {"disposition": "dispatch", "unit": "ZJJ"}
 DISPATCH_LZQ = {"disposition": "dispatch", "unit": "LZQ"}
@@ -152,9 +153,7 @@ def test_only_the_assigned_unit_acknowledges(hotline: Hotline, who: str) -> None
 
 def test_redispatched_ticket_leaves_the_first_units_inbox(hotline: Hotline) -> None:
     """After 退单 and re-dispatch to LZQ, ZJJ has no task on it and cannot complete LZQ's."""
-    number = hotline.new_ticket()["number"]
-    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
-    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    number = acknowledged(hotline, CONTACTED)
     back = {"return_reason": "属地", "return_basis": "属地管理", "suggested_unit": "LZQ"}
     hotline.unit.complete(number, "handle", {"outcome": "return", **back})
     hotline.center.complete(number, "triage", DISPATCH_LZQ)

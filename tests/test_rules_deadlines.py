@@ -17,7 +17,7 @@ from hotline.policy import PolicyError, load_profile
 from tests.conftest import Hotline
 from tests.helpers.clock import at, local, move_clock
 from tests.helpers.deadlines import MON
-from tests.helpers.tickets import DISPATCH_ZJJ, events
+from tests.helpers.tickets import CONTACTED, DISPATCH_ZJJ, acknowledged, events
 
 # --- item 4: "immediately" is its own kind of limit --------------------------------------
 
@@ -168,9 +168,7 @@ def test_guangyuan_extension_is_approved_by_the_center(hotline: Hotline) -> None
 
 def test_guangyuan_extension_needs_the_requester_told(hotline: Hotline) -> None:
     """guangyuan 第十三条(三): 承办部门同时要向诉求人说明延期情况 — recorded in the history."""
-    number = hotline.new_ticket()["number"]
-    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
-    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    number = acknowledged(hotline, CONTACTED)
     untold = {**ASK, "requester_told": False}
     response = hotline.unit.complete(number, "handle", untold, expect=422)
     assert "第十三条(三)" in response.json["error"]["fields"]["requester_told"][0]
@@ -184,9 +182,7 @@ def test_puyang_statutory_extension_needs_a_written_statement_and_the_law_length
     """puyang 附件 四(三)1: 因法律、法规、规章对办理时限规定超过五个工作日的，向市热线平台书面说明,
     可以延期办理 — a written statement; the platform (center) approves and states the length."""
     h = profile_hotline("puyang")
-    number = h.new_ticket()["number"]
-    h.center.complete(number, "triage", DISPATCH_ZJJ)
-    h.unit.complete(number, "acknowledge", {"contacted": True})
+    number = acknowledged(h, CONTACTED)
     ask = {"outcome": "extension", "extension_reason": "法定时限", "extension_kind": "statutory"}
     response = h.unit.complete(number, "handle", ask, expect=422)
     assert "附件 四(三)1" in response.json["error"]["fields"]["extension_statement"][0]
@@ -204,9 +200,7 @@ def test_puyang_statutory_extension_needs_a_written_statement_and_the_law_length
 def test_puyang_leader_sign_off_goes_to_the_unit_itself(profile_hotline) -> None:
     """puyang 三(四): 呈报承办单位有关领导批办 — the unit's own leader signs off, in its account."""
     h = profile_hotline("puyang")
-    number = h.new_ticket()["number"]
-    h.center.complete(number, "triage", DISPATCH_ZJJ)
-    h.unit.complete(number, "acknowledge", {"contacted": True})
+    number = acknowledged(h, CONTACTED)
     ask = {
         "outcome": "extension",
         "extension_reason": "难点问题",
@@ -276,9 +270,7 @@ def test_dispatch_delay_after_an_objection_counts_from_the_objection(hotline: Ho
     """The dispatch delay statistics (issue 11 §1 item 4) count the center's own time: ZJJ
     objects on Tuesday 10:00 (派单异议), the center reassigns at 10:30 — a 30-minute delay,
     not the day since intake on Monday 09:00."""
-    number = hotline.new_ticket()["number"]
-    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
-    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    number = acknowledged(hotline, CONTACTED)
     move_clock(hotline, "2026-11-24 10:00")
     objection = {"outcome": "objection", "objection_reason": "该路段属利州区管辖，不属我局职责"}
     hotline.unit.complete(number, "handle", objection)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.conftest import Hotline
 from tests.helpers.clock import local, move_clock
-from tests.helpers.tickets import DISPATCH_ZJJ, events
+from tests.helpers.tickets import CONTACTED, DISPATCH_ZJJ, acknowledged, events
 
 # A return as guangyuan 第十三条(二) requires it: 退回理由、依据，提出转送建议.
 RETURN = {"outcome": "return", "return_reason": "非本单位职责", "return_basis": "三定方案"}
@@ -46,9 +46,7 @@ def test_unacknowledged_ticket_is_urged_once(hotline: Hotline) -> None:
 
 def test_reminder_before_due_then_overdue_urges_once(hotline: Hotline) -> None:
     """The unit is reminded before due, then flagged overdue and urged once when it passes."""
-    number = hotline.new_ticket()["number"]
-    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
-    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    number = acknowledged(hotline, CONTACTED)
     move_clock(hotline, "2026-11-26 20:00")
     reminders = events(hotline, number, "deadline_reminder")
     assert len(reminders) == 1
@@ -68,9 +66,7 @@ def test_reminder_before_due_then_overdue_urges_once(hotline: Hotline) -> None:
 
 def test_extension_too_close_to_due_is_refused(hotline: Hotline) -> None:
     """guangyuan 第十三条(三): an extension is asked at least 2 hours before due."""
-    number = hotline.new_ticket()["number"]
-    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
-    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    number = acknowledged(hotline, CONTACTED)
     move_clock(hotline, "2026-11-26 22:30")
     ask = {"outcome": "extension", "extension_reason": "需要检测", "requester_told": True}
     response = hotline.unit.complete(number, "handle", ask, expect=422)
@@ -89,9 +85,7 @@ def test_consultation_extension_is_refused_by_category(hotline: Hotline) -> None
 
 def test_approved_extension_rearms_the_overdue_timer(hotline: Hotline) -> None:
     """After an approved extension the old due time passes without an overdue flag."""
-    number = hotline.new_ticket()["number"]
-    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
-    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    number = acknowledged(hotline, CONTACTED)
     hotline.unit.complete(
         number,
         "handle",
@@ -108,9 +102,7 @@ def test_approved_extension_rearms_the_overdue_timer(hotline: Hotline) -> None:
 
 def test_unanswered_callback_counts_as_basically_satisfied(hotline: Hotline) -> None:
     """guangyuan: a callback nobody answers counts as basically satisfied, and closes."""
-    number = hotline.new_ticket()["number"]
-    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
-    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    number = acknowledged(hotline, CONTACTED)
     done = {"outcome": "done", "basis": "规定", "findings": "属实", "reply": "已处理"}
     hotline.unit.complete(number, "handle", done)
     hotline.center.complete(number, "review", {"approved": True})
@@ -205,9 +197,7 @@ def test_guangxi_complaint_clock_starts_the_next_working_day(profile_hotline) ->
 
 def test_late_return_counts_as_overdue(hotline: Hotline) -> None:
     """guangyuan 第十三条(二): a return later than 30 min after acknowledging counts as overdue."""
-    number = hotline.new_ticket()["number"]
-    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
-    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    number = acknowledged(hotline, CONTACTED)
     move_clock(hotline, "2026-11-23 10:00")
     ret = {**RETURN, "suggested_unit": "LZQ"}
     hotline.unit.complete(number, "handle", ret)
@@ -219,9 +209,7 @@ def test_late_return_counts_as_overdue(hotline: Hotline) -> None:
 
 def test_timely_return_is_not_overdue(hotline: Hotline) -> None:
     """A return within the 30 minutes is just a return."""
-    number = hotline.new_ticket()["number"]
-    hotline.center.complete(number, "triage", DISPATCH_ZJJ)
-    hotline.unit.complete(number, "acknowledge", {"contacted": True})
+    number = acknowledged(hotline, CONTACTED)
     ret = {**RETURN, "suggested_unit": "LZQ"}
     hotline.unit.complete(number, "handle", ret)
     assert hotline.ticket(number)["overdue"] is False
@@ -231,9 +219,7 @@ def test_timely_return_is_not_overdue(hotline: Hotline) -> None:
 def test_puyang_rehandle_runs_five_working_days(profile_hotline) -> None:
     """puyang 三(六): a rehandle (重办) is due within 5 working days."""
     py = profile_hotline("puyang")
-    number = py.new_ticket()["number"]
-    py.center.complete(number, "triage", DISPATCH_ZJJ)
-    py.unit.complete(number, "acknowledge", {"contacted": True})
+    number = acknowledged(py, CONTACTED)
     done = {"outcome": "done", "basis": "规定", "findings": "属实", "reply": "已处理"}
     py.unit.complete(number, "handle", done)
     py.center.complete(number, "review", {"approved": True})

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
 
 NOISE = "小区夜间施工噪音扰民，晚上十一点后仍在作业"
 ACK = {"contacted": True, "note": "已联系诉求人"}
+CONTACTED = {"contacted": True}
 DISPATCH_ZJJ = {"disposition": "dispatch", "unit": "ZJJ"}
 DONE = {
     "outcome": "done",
@@ -67,10 +68,10 @@ def joint_ticket(h: Hotline, units: str = "ZJJ,HBJ,LZQ", lead: str = "ZJJ") -> s
     return number
 
 
-def acknowledged(h: Hotline) -> str:
-    """A complaint dispatched to ZJJ and acknowledged there; its number."""
+def acknowledged(h: Hotline, data: dict[str, Any] = ACK) -> str:
+    """A complaint dispatched to ZJJ and acknowledged there (with `data`); its number."""
     number = dispatched(h)
-    h.unit.complete(number, "acknowledge", ACK)
+    h.unit.complete(number, "acknowledge", data)
     return number
 
 
