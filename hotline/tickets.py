@@ -19,6 +19,7 @@ from hotline.calendar import WorkingCalendar
 from hotline.deadlines import TicketDeadlines, compute_deadlines, dispatch_due
 from hotline.errors import Conflict, Forbidden, NotFound
 from hotline.history import record_event
+from hotline.instances import ready_user_tasks
 from hotline.models import (
     IdempotencyKey,
     Ticket,
@@ -33,7 +34,6 @@ from hotline.statuses import (
     OPEN_STATUSES,
     UNHANDLED_STATUSES,
     TicketStatus,
-    UserTaskState,
     values,
 )
 from hotline.workflows import WorkflowRuntime
@@ -300,13 +300,7 @@ def set_status(ticket: Ticket, status: TicketStatus) -> None:
 
 def open_tasks(session: Session, ticket: Ticket) -> list[UserTask]:
     """Ready user tasks on this ticket, from the task index."""
-    return list(
-        session.scalars(
-            select(UserTask)
-            .where(UserTask.ticket_id == ticket.id, UserTask.state == UserTaskState.READY)
-            .order_by(UserTask.created_at)
-        )
-    )
+    return ready_user_tasks(session, UserTask.ticket_id == ticket.id)
 
 
 def ticket_deadlines(
