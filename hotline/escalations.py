@@ -20,7 +20,7 @@ from hotline.actors import Actor
 from hotline.errors import Conflict, Forbidden, Invalid
 from hotline.instances import instances_of, lock_ticket
 from hotline.models import Escalation, ProcessInstance, Ticket, UserTask
-from hotline.paging import count_rows, paginate
+from hotline.paging import count_rows, paginate, where_given
 from hotline.policy.escalation import FINAL_LEVEL, LEVELS, next_level
 from hotline.statuses import OPEN_STATUSES, UserTaskState
 from hotline.tickets import get_ticket
@@ -242,10 +242,7 @@ def list_escalations(
     if not access.may_filter_unit(actor, unit):
         raise Forbidden("a unit sees only the escalations against itself")
     query = visible_escalations(actor)
-    if unit:
-        query = query.where(Escalation.unit_code == unit)
-    if level:
-        query = query.where(Escalation.level == level)
+    query = where_given(query, (Escalation.unit_code, unit), (Escalation.level, level))
     if open is not None:
         query = query.where(Escalation.open.is_(open))
     total = count_rows(session, query)

@@ -22,7 +22,7 @@ from hotline.models import (
     ProcessInstance,
     UserTask,
 )
-from hotline.paging import count_rows, paginate
+from hotline.paging import count_rows, paginate, where_given
 from hotline.statuses import (
     UNPUBLISHED_VERSION_STATUSES,
     ArticleStatus,
@@ -155,12 +155,9 @@ def list_articles(
         .join(ArticleVersion, ArticleVersion.id == shown)
     )
     query = query.where(access.article_scope(actor))
-    if status:
-        query = query.where(Article.status == status)
-    if unit:
-        query = query.where(Article.unit_code == unit)
-    if type:
-        query = query.where(ArticleVersion.type == type)
+    query = where_given(
+        query, (Article.status, status), (Article.unit_code, unit), (ArticleVersion.type, type)
+    )
     total = count_rows(session, query)
     rows = session.execute(
         paginate(query.order_by(Article.updated_at.desc(), Article.id.desc()), page, per_page)

@@ -25,7 +25,7 @@ from hotline.errors import Forbidden, Invalid, NotFound
 from hotline.history import record_article_event
 from hotline.knowledge import today
 from hotline.models import Article, ArticleVersion, KnowledgeQuestion, UserTask
-from hotline.paging import count_rows, paginate
+from hotline.paging import count_rows, paginate, where_given
 from hotline.policy import Profile
 from hotline.policy.knowledge import knowledge_of
 from hotline.statuses import (
@@ -235,10 +235,9 @@ def list_questions(
     if not access.may_filter_unit(actor, unit):
         raise Forbidden("a unit sees only the questions asked of itself")
     query = visible_questions(actor)
-    if unit:
-        query = query.where(KnowledgeQuestion.unit_code == unit)
-    if status:
-        query = query.where(KnowledgeQuestion.status == status)
+    query = where_given(
+        query, (KnowledgeQuestion.unit_code, unit), (KnowledgeQuestion.status, status)
+    )
     if overdue is not None:
         query = query.where(KnowledgeQuestion.overdue.is_(overdue))
     total = count_rows(session, query)

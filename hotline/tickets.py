@@ -27,7 +27,7 @@ from hotline.models import (
     TicketSequence,
     UserTask,
 )
-from hotline.paging import count_rows, paginate
+from hotline.paging import count_rows, paginate, where_given
 from hotline.policy import Profile
 from hotline.statuses import (
     CLOSED_STATUSES,
@@ -259,12 +259,9 @@ def list_tickets(
         query = query.where(late if overdue else not_(late))
     if due_before is not None:
         query = query.where(Ticket.due_at < due_before, Ticket.status.in_(OPEN_STATUSES))
-    if status:
-        query = query.where(Ticket.status == status)
-    if unit:
-        query = query.where(Ticket.current_unit == unit)
-    if category:
-        query = query.where(Ticket.category == category)
+    query = where_given(
+        query, (Ticket.status, status), (Ticket.current_unit, unit), (Ticket.category, category)
+    )
     total = count_rows(session, query)
     rows = session.scalars(
         paginate(query.order_by(Ticket.created_at.desc(), Ticket.id.desc()), page, per_page)
