@@ -48,7 +48,7 @@ bpmnlint: $(BPMNLINT_STAMP)
 	cd $(BPMNLINT_DIR) && node roundtrip.mjs $(BPMNLINT_FILES) $(EXAMPLE_BPMN)
 	rm -f $(EXAMPLE_BPMN)
 
-test: lint bpmnlint
+test: lint typecheck bpmnlint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hotline.policy import model as m
+from hotline.policy import basics as b
 
 # The rungs in order; government_review (报同级人民政府督办) is the last and never climbs.
 LEVELS = ("urge", "supervision_order", "yellow_card", "red_card", "summons", "government_review")
@@ -25,8 +25,8 @@ class Climb:
     """How long a rung may stay without effect before the next one follows (None: by hand)."""
 
     level: str
-    after: m.Limit | None  # working days; None: no automatic climb from this rung
-    origin: m.Provenance
+    after: b.Limit | None  # working days; None: no automatic climb from this rung
+    origin: b.Provenance
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Trigger:
     event: str  # one of TRIGGER_EVENTS
     min_count: int
     level: str  # one of LEVELS
-    origin: m.Provenance
+    origin: b.Provenance
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class EscalationLadder:
 
     climbs: tuple[Climb, ...]  # one per rung below government_review, in ladder order
     triggers: tuple[Trigger, ...]
-    origin: m.Provenance
+    origin: b.Provenance
 
     # Rule home: 000 第二十六条, 第二十七条(三); 001 第十七条; 002 第三十四条; 004 三(五).
     def climb(self, level: str) -> Climb | None:
@@ -69,13 +69,13 @@ DEFAULT_ESCALATION = EscalationLadder(
     tuple(
         Climb(
             level,
-            m.Limit(2, "working_days", m.DEFAULT_SOURCE, "no regulation gives a number", True),
-            m.default_provenance("2 working days without effect before the next rung"),
+            b.Limit(2, "working_days", b.DEFAULT_SOURCE, "no regulation gives a number", True),
+            b.default_provenance("2 working days without effect before the next rung"),
         )
         for level in LEVELS[:-1]
     ),
     (),
-    m.default_provenance(
+    b.default_provenance(
         "no automatic triggers: configure [[supervision.trigger]] for the regulation"
     ),
 )
@@ -125,12 +125,12 @@ def _read_climb(parent: Any, level: str, limit: Any, provenance: Any) -> Climb:
     else:
         after = limit(c, ("working_days",), positive=True)
         climb = Climb(
-            level, after, m.Provenance(after.source, after.note, after.default_not_from_regulation)
+            level, after, b.Provenance(after.source, after.note, after.default_not_from_regulation)
         )
     c.done()
     return climb
 
 
-def escalation_of(profile: m.Profile | None) -> EscalationLadder:
+def escalation_of(profile: object) -> EscalationLadder:
     """A profile's escalation ladder (the defaults for a profile object without any)."""
     return getattr(profile, "escalation", None) or DEFAULT_ESCALATION

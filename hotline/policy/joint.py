@@ -9,20 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hotline.policy import model as m
+from hotline.policy import basics as b
 
 
 @dataclass(frozen=True)
 class Joint:
     """Joint handling (会签): assisting units report to the lead this long before its due."""
 
-    assist_lead: m.Limit
-    origin: m.Provenance
+    assist_lead: b.Limit
+    origin: b.Provenance
 
 
 DEFAULT_JOINT = Joint(
-    m.Limit(1, "working_days", m.DEFAULT_SOURCE, "no regulation gives a number", True),
-    m.default_provenance("assisting units report 1 working day before the lead unit's deadline"),
+    b.Limit(1, "working_days", b.DEFAULT_SOURCE, "no regulation gives a number", True),
+    b.default_provenance("assisting units report 1 working day before the lead unit's deadline"),
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hotline.policy import model as m
+from hotline.policy import basics as b
 
 
 @dataclass(frozen=True)
@@ -18,13 +18,13 @@ class Period:
 
     amount: int
     unit: str  # "months" or "days"
-    origin: m.Provenance
+    origin: b.Provenance
 
 
 DEFAULT_REVIEW = Period(
     12,
     "months",
-    m.default_provenance(
+    b.default_provenance(
         "no regulation gives a review period: a published article is reviewed yearly"
     ),
 )
@@ -35,18 +35,18 @@ class Knowledge:
     """Knowledge base (知识库): how long a unit has to answer the center's knowledge question,
     how often a published article is reviewed, and how soon a new policy must be pushed."""
 
-    question_limit: m.Limit  # working days (or hours) from the moment the center asks
-    origin: m.Provenance
+    question_limit: b.Limit  # working days (or hours) from the moment the center asks
+    origin: b.Provenance
     review: Period = DEFAULT_REVIEW  # next review of a published article (months)
     # puyang 附件 四(一): 对新政策、新规定，承办单位应在一周内完成更新并推送 (days); None: no rule
     new_policy: Period | None = None
 
 
 DEFAULT_KNOWLEDGE = Knowledge(
-    m.Limit(
-        3, "working_days", m.DEFAULT_SOURCE, "no regulation of this profile gives a number", True
+    b.Limit(
+        3, "working_days", b.DEFAULT_SOURCE, "no regulation of this profile gives a number", True
     ),
-    m.default_provenance(
+    b.default_provenance(
         "3 working days to answer a knowledge question, as guangxi 第二十九条(二)"
     ),
 )
@@ -79,13 +79,13 @@ def read_knowledge(top: Any, limit: Any, provenance: Any) -> Knowledge:
     return knowledge
 
 
-def knowledge_of(profile: m.Profile | None) -> Knowledge:
+def knowledge_of(profile: object) -> Knowledge:
     """A profile's knowledge rules (the defaults for a profile object without any)."""
     return getattr(profile, "knowledge", None) or DEFAULT_KNOWLEDGE
 
 
 # Rule home: 001 第二十二条; 002 第二十九条(二); 003 第十九条(二); 004 附件 四(一).
-def review_months(profile: m.Profile | None) -> int:
+def review_months(profile: object) -> int:
     """Months from publication (or a confirmed review) to an article's next review
     ([knowledge.review]; no regulation sets one: 12 months, default_not_from_regulation)."""
     return knowledge_of(profile).review.amount

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hotline.policy import model as m
+from hotline.policy import basics as b
 
 
 @dataclass(frozen=True)
@@ -18,13 +18,13 @@ class Repeats:
 
     window_days: int  # look back this many calendar days (open or recently closed)
     similarity: float  # hotline.similarity's score at or above this: the same matter
-    origin: m.Provenance
+    origin: b.Provenance
 
 
 DEFAULT_REPEATS = Repeats(
     30,
     0.55,
-    m.default_provenance(
+    b.default_provenance(
         "30 days; 0.55 on the repeat score, tuned on tests/data/repeat_pairs.jsonl"
     ),
 )

@@ -6,13 +6,13 @@ import re
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
-from hotline.policy import model as m
+from hotline.policy import basics as b
 
 # "<seed file> <article>", e.g. "000_27d936bb79493c2c.txt 第十三条(一)".
 SOURCE_RE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt \S.*$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 PROVENANCE_KEYS = ("source", "note", "default_not_from_regulation")
-LIMIT_KEYS = (*m.LIMIT_UNITS, *PROVENANCE_KEYS, "soft")
+LIMIT_KEYS = (*b.LIMIT_UNITS, *PROVENANCE_KEYS, "soft")
 MATCH_KEYS = ("categories", "urgencies", "channels")
 
 
@@ -107,7 +107,7 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-def _provenance(t: _Table) -> m.Provenance:
+def _provenance(t: _Table) -> b.Provenance:
     source = t.text("source", required=True)
     assert source is not None
     if not SOURCE_RE.match(source):
@@ -116,12 +116,12 @@ def _provenance(t: _Table) -> m.Provenance:
     default = bool(t.get("default_not_from_regulation", (bool,)))
     if default and note is None:
         t.fail("note", "default_not_from_regulation = true needs a note saying why")
-    return m.Provenance(source, note, default)
+    return b.Provenance(source, note, default)
 
 
-def _limit(t: _Table, units: tuple[str, ...], *, positive: bool) -> m.Limit:
+def _limit(t: _Table, units: tuple[str, ...], *, positive: bool) -> b.Limit:
     """Read exactly one amount key of `units` plus the provenance keys from `t`."""
-    given = [u for u in m.LIMIT_UNITS if t.has(u)]
+    given = [u for u in b.LIMIT_UNITS if t.has(u)]
     if not given:
         t.fail("", f"needs one of {', '.join(units)}")
     if len(given) > 1:
@@ -129,7 +129,7 @@ def _limit(t: _Table, units: tuple[str, ...], *, positive: bool) -> m.Limit:
     unit = given[0]
     if unit not in units:
         t.fail(unit, f"not allowed here; use one of {', '.join(units)}")
-    if unit == m.IMMEDIATELY:
+    if unit == b.IMMEDIATELY:
         if t.get(unit, (bool,), required=True) is not True:
             t.fail(unit, "write immediately = true, or give a length of time instead")
         amount = 0
@@ -137,17 +137,17 @@ def _limit(t: _Table, units: tuple[str, ...], *, positive: bool) -> m.Limit:
         amount = t.get(unit, (int,) if unit == "working_days" else (int, float), required=True)
     if amount < 0:
         t.fail(unit, f"must not be negative, got {amount}")
-    if (positive or unit == "working_days") and amount == 0 and unit != m.IMMEDIATELY:
+    if (positive or unit == "working_days") and amount == 0 and unit != b.IMMEDIATELY:
         at_once = units == DISPATCH_UNITS
         t.fail(unit, "must be positive" + ("; for 即时/立即 write immediately = true" * at_once))
     soft = bool(t.get("soft", (bool,)))
     origin = _provenance(t)
-    return m.Limit(
+    return b.Limit(
         amount, unit, origin.source, origin.note, origin.default_not_from_regulation, soft
     )
 
 
-def _limit_table(parent: _Table, name: str, units: tuple[str, ...], **kw: Any) -> m.Limit | None:
+def _limit_table(parent: _Table, name: str, units: tuple[str, ...], **kw: Any) -> b.Limit | None:
     t = parent.table(name, required=kw.pop("required", True))
     if t is None:
         return None
@@ -156,15 +156,15 @@ def _limit_table(parent: _Table, name: str, units: tuple[str, ...], **kw: Any) -
     return limit
 
 
-def _match(t: _Table) -> m.Match:
-    return m.Match(
-        t.choices("categories", m.CATEGORIES, "category"),
-        t.choices("urgencies", m.URGENCIES, "urgency"),
-        t.choices("channels", m.CHANNELS, "channel"),
+def _match(t: _Table) -> b.Match:
+    return b.Match(
+        t.choices("categories", b.CATEGORIES, "category"),
+        t.choices("urgencies", b.URGENCIES, "urgency"),
+        t.choices("channels", b.CHANNELS, "channel"),
     )
 
 
 ALL_UNITS = ("minutes", "hours", "working_days")
 CLOCK_UNITS = ("minutes", "hours")
 # Dispatch may be "at once" (guizhou 第九条, guangxi 第二十五条(二), puyang 三(四)).
-DISPATCH_UNITS = (*ALL_UNITS, m.IMMEDIATELY)
+DISPATCH_UNITS = (*ALL_UNITS, b.IMMEDIATELY)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hotline.policy import model as m
+from hotline.policy import basics as b
 
 DECIDERS = ("center", "unit")  # center: triage disposition terminate; unit: handle outcome
 ORIGINALS = ("handled", "open_or_handled")  # which earlier tickets a repeat may close against
@@ -24,14 +24,14 @@ class Termination:
     decided_by: str  # one of DECIDERS
     same_requester: bool  # the earlier ticket came from the same requester (same phone number)
     original: str  # one of ORIGINALS
-    origin: m.Provenance
+    origin: b.Provenance
 
 
 DEFAULT_TERMINATION = Termination(
     "center",
     False,
     "handled",
-    m.Provenance(
+    b.Provenance(
         "(default)",
         "no article on terminating repeats: the center may close a repeat of a handled ticket "
         "at triage with a written opinion",
@@ -53,6 +53,6 @@ def read_termination(top: Any, provenance: Any) -> Termination:
     return rule
 
 
-def termination_of(profile: m.Profile | None) -> Termination:
+def termination_of(profile: object) -> Termination:
     """A profile's termination rule (the default for a profile object without one)."""
     return getattr(profile, "termination", None) or DEFAULT_TERMINATION
