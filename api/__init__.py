@@ -7,11 +7,15 @@ from flask.json.provider import DefaultJSONProvider
 
 from api import (
     admin,
+    appeals,
+    assessment,
     auth,
+    bulletins,
     definitions,
     errors,
     escalations,
     health,
+    hotspots,
     knowledge,
     knowledge_questions,
     knowledge_search,
@@ -21,6 +25,7 @@ from api import (
     processes,
     public,
     security,
+    stats,
     tasks,
     tickets,
     units,
@@ -76,6 +81,11 @@ def create_app(services: Host) -> Flask:
         knowledge_search,
         knowledge_questions,
         public,
+        stats,
+        assessment,
+        appeals,
+        bulletins,
+        hotspots,
     ):
         api.register_blueprint(module.blp)
     return app

@@ -263,3 +263,47 @@ def may_migrate(actor: Actor) -> bool:
 def may_set_clock(actor: Actor) -> bool:
     """Whether the actor moves the manual clock: admins only."""
     return actor.role in ADMIN_ROLES
+
+
+# -- oversight: statistics, assessment, appeals, bulletins, hot-spot warnings ----------------
+
+# Who reads every unit's figures, scores and warnings; unit users read their own unit's only.
+OVERSIGHT_READERS = (Role.CENTER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
+# Who records what scoring needs (call tests, callback findings, duty) and decides appeals.
+ASSESSORS = (Role.CENTER, Role.ADMIN)
+
+
+def sees_every_unit_figure(actor: Actor) -> bool:
+    """Whether the actor reads the figures, scores and warnings of every unit."""
+    return actor.role in OVERSIGHT_READERS
+
+
+def figures_unit(actor: Actor, unit: str | None) -> str | None:
+    """The unit whose figures the actor may ask for: any (None = all) for oversight readers,
+    the own unit for unit users; anyone else, or a unit user asking for another unit, is
+    refused (Forbidden)."""
+    if sees_every_unit_figure(actor):
+        return unit
+    if is_unit_user(actor) and unit in (None, actor.unit_code):
+        return actor.unit_code
+    raise Forbidden("you may read only your own unit's figures")
+
+
+def may_assess(actor: Actor) -> bool:
+    """Whether the actor records assessment facts, excludes tickets and decides appeals."""
+    return actor.role in ASSESSORS
+
+
+def may_appeal(actor: Actor, unit: str) -> bool:
+    """Whether the actor may appeal a deduction of (or ask an exemption for) `unit`."""
+    return (is_unit_user(actor) and actor.unit_code == unit) or actor.role in ASSESSORS
+
+
+def may_publish_bulletin(actor: Actor) -> bool:
+    """Whether the actor may generate or regenerate a bulletin."""
+    return actor.role in ASSESSORS
+
+
+def may_read_bulletin(actor: Actor) -> bool:
+    """Bulletins (通报) are published to every unit: every signed-in role reads them."""
+    return actor.role in ROLES

@@ -12,10 +12,14 @@ from hotline.config import ConfigError, load_settings
 from hotline.errors import DomainError
 from hotline.policy import PolicyError
 from processes.problems import Problem
+from wiring.cli_assessment import assessment
 from wiring.cli_calendar import calendar
 from wiring.cli_knowledge import knowledge
 from wiring.cli_profile import profile
+from wiring.cli_report import report
 from wiring.cli_scheduler import scheduler
+from wiring.cli_stats import stats
+from wiring.cli_warnings import warnings_
 from wiring.services import Services, build_services
 
 
@@ -216,3 +220,7 @@ main.add_command(calendar)
 main.add_command(knowledge)
 main.add_command(profile)
 main.add_command(scheduler)
+main.add_command(stats)
+main.add_command(assessment)
+main.add_command(report)
+main.add_command(warnings_)

@@ -1,5 +1,11 @@
 """Tables of the service. Ticket content lives here, never in workflow data."""
 
+# The oversight tables register with Base.metadata; import their classes from the submodules.
+import hotline.models.appeals
+import hotline.models.assessment
+import hotline.models.bulletins
+import hotline.models.hotspots
+import hotline.models.stats  # noqa: F401
 from hotline.models.base import NAMING, Base, UTCDateTime
 from hotline.models.clock import ManualClockRow
 from hotline.models.core import (

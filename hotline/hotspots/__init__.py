@@ -1,0 +1,1 @@
+"""Hot-spot early warning (热点预警): demands concentrating by category, district and topic."""

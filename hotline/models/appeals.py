@@ -1,0 +1,3 @@
+"""Assessment appeals (申诉) and exemption requests (免责/甄别)."""
+
+from __future__ import annotations

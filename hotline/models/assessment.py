@@ -1,0 +1,3 @@
+"""Assessment (考核) records, deductions and scores."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Statistics: figures per unit, category, district, channel and period, from ticket facts."""
