@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from hotline import clock
 from hotline.actors import Actor
 from hotline.models import ArticleEvent, ProcessInstance, TicketEvent
+from hotline.stats.facts import on_event
 
 
 def json_safe(value: Any) -> Any:
@@ -50,6 +51,8 @@ def record_event(
     """Append one event (e.g. `ticket_dispatched`) to a ticket's history."""
     event = TicketEvent(ticket_id=ticket_id, **_common(kind, actor, task, data))
     session.add(event)
+    # The statistics' facts change in the same transaction as the event that changes them.
+    on_event(session, ticket_id, event)
     return event
 
 
