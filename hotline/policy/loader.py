@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from hotline.policy import escalation, joint, knowledge, repeats, termination
+from hotline.policy import bulletins, escalation, joint, knowledge, repeats, termination
 from hotline.policy import model as m
 from hotline.policy.tables import (
     ALL_UNITS,
@@ -234,6 +234,7 @@ def _profile(file: str, data: dict[str, Any], expected_name: str) -> m.Profile:
         escalation=escalation.read_escalation(top, _limit, _provenance),
         knowledge=knowledge.read_knowledge(top, _limit_table, _provenance),
         termination=termination.read_termination(top, _provenance),
+        bulletins=bulletins.read_bulletins(top, _provenance),
     )
     top.done()
     return profile

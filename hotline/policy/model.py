@@ -27,6 +27,7 @@ from hotline.policy.basics import (
     TimedRule,
     default_provenance,
 )
+from hotline.policy.bulletins import Bulletins
 from hotline.policy.escalation import EscalationLadder
 from hotline.policy.joint import Joint
 from hotline.policy.knowledge import Knowledge
@@ -219,6 +220,8 @@ class Profile:
     escalation: EscalationLadder
     knowledge: Knowledge
     termination: Termination
+    # Bulletins (通报): the period one covers (hotline.policy.bulletins).
+    bulletins: Bulletins
 
     @property
     def reminder_lead(self) -> timedelta:
