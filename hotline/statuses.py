@@ -141,6 +141,38 @@ ROLES = values(Role)
 SYSTEM_ROLE = "system"  # timers and handlers act as this; no user has it
 
 
+class DeductionStatus(StrEnum):
+    """An assessment deduction (`assessment_deductions.status`): only active ones cost points."""
+
+    ACTIVE = "active"
+    VOIDED = "voided"  # an accepted appeal took it back
+    EXCLUDED = "excluded"  # its ticket or day is excluded from assessment (an accepted exclusion)
+
+
+class ExclusionStatus(StrEnum):
+    """A written explanation or exemption (`assessment_exclusions.status`)."""
+
+    FILED = "filed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class CallbackFinding(StrEnum):
+    """What a callback verification (回访核实) found about a ticket's handling."""
+
+    FAKE = "fake"  # 弄虚作假
+    NOT_DONE = "not_done"  # 应办而未办
+    NOT_REPORTED = "not_reported"  # 未及时将办理结果反馈给来电人
+
+
+class DutyStatus(StrEnum):
+    """A unit's on-site duty week at the platform (现场接听)."""
+
+    ATTENDED = "attended"
+    MISSED = "missed"  # 无故不到: costs points at year end
+    EXCUSED = "excused"  # not there, with a reason the center accepted
+
+
 class ProfileName(StrEnum):
     """The shipped jurisdiction profiles (HOTLINE_PROFILE); each numbers tickets by its prefix."""
 
@@ -177,6 +209,10 @@ __all__ = [
     "UNHANDLED_STATUSES",
     "UNPUBLISHED_VERSION_STATUSES",
     "ArticleStatus",
+    "CallbackFinding",
+    "DeductionStatus",
+    "DutyStatus",
+    "ExclusionStatus",
     "InstanceStatus",
     "LinkKind",
     "PartRole",

@@ -6,7 +6,15 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from hotline.policy import bulletins, escalation, joint, knowledge, repeats, termination
+from hotline.policy import (
+    assessment,
+    bulletins,
+    escalation,
+    joint,
+    knowledge,
+    repeats,
+    termination,
+)
 from hotline.policy import model as m
 from hotline.policy.tables import (
     ALL_UNITS,
@@ -210,6 +218,7 @@ def _profile(file: str, data: dict[str, Any], expected_name: str) -> m.Profile:
     redispatch = m.Redispatch(restarts, _provenance(rd))
     rd.done()
 
+    published = bulletins.read_bulletins(top, _provenance)
     profile = m.Profile(
         name=expected_name,
         title=str(title),
@@ -234,7 +243,9 @@ def _profile(file: str, data: dict[str, Any], expected_name: str) -> m.Profile:
         escalation=escalation.read_escalation(top, _limit, _provenance),
         knowledge=knowledge.read_knowledge(top, _limit_table, _provenance),
         termination=termination.read_termination(top, _provenance),
-        bulletins=bulletins.read_bulletins(top, _provenance),
+        bulletins=published,
+        # Scores are published with the bulletin: its period is the scoring period.
+        assessment=assessment.read_assessment(top, _provenance, published.period),
     )
     top.done()
     return profile

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from hotline.policy.assessment import NO_ASSESSMENT, Assessment
 from hotline.policy.basics import (
     APPROVERS,
     ASSIGNMENTS,
@@ -222,6 +223,8 @@ class Profile:
     termination: Termination
     # Bulletins (通报): the period one covers (hotline.policy.bulletins).
     bulletins: Bulletins
+    # The scoring scheme of handling units (考核), read by hotline.policy.assessment.
+    assessment: Assessment = NO_ASSESSMENT
 
     @property
     def reminder_lead(self) -> timedelta:
