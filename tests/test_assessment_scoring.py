@@ -23,6 +23,7 @@ from hotline.demo import load_demo
 from hotline.models.assessment import DayScore, Deduction
 from hotline.policy import shipped_profile
 from hotline.policy.assessment import cycle_of
+from hotline.stats import generate_month, recompute
 from tests.helpers import assessment as a
 
 CENTER = Actor(id=None, name="demo-center", role="center")
@@ -44,6 +45,7 @@ def session(database_url: str) -> Iterator[Session]:
 
 
 def score_month(session: Session, profile: object, first: date, last: date) -> None:
+    recompute(session)  # the ticket facts of the tickets written straight into the tables
     for day in a.days(first, last):
         score_day(session, profile, day)
 
@@ -209,3 +211,33 @@ def test_guangxi_cycle_counts_tickets_where_they_close_and_rolls_open_ones_on(
 def _items(session: Session, profile: object, day: date) -> dict:
     ranking = period_ranking(session, profile, day)
     return next(u.items for u in ranking.units if u.unit == "ZJJ")
+
+
+def test_puyang_scores_of_the_generated_month(session: Session) -> None:
+    """hotline.stats SMALL_MONTH under puyang, October 2026, by hand from its plan:
+    ZJJ's 转办量 is 10: 11 dispatches (its 10 planned ones, the joint one as lead, and HBJ's
+    returned one) less the one it returned (退回, out of its count); it closes 9: 9/10 × 20
+    = 18; one overdue (−1), one unsatisfied callback before its rehandle (−1); 9 closed > 3 ×
+    the average 17/15: +5 → 101. LZQ closes all its 6 (5 planned + ZJJ's returned one): 20,
+    one overdue, one unsatisfied (closed with a note), 6 > 3.4: +5 → 103. HBJ closes its 2
+    (the joint part is the lead's), 2 < 2 × 17/15: no bonus → 100, as every unit without tickets."""
+    generate_month(session, PUYANG, "2026-10")
+    score_month(session, PUYANG, date(2026, 10, 1), date(2026, 11, 30))
+    ranking = period_ranking(session, PUYANG, date(2026, 10, 1))
+    by_unit = {u.unit: u for u in ranking.units}
+    points = {u: {k: v["points"] for k, v in by_unit[u].items.items()} for u in ("ZJJ", "LZQ")}
+    assert points["ZJJ"] == {
+        "knowledge": 20.0, "phone": 10.0, "on_time": 9.0, "closure_rate": 18.0,
+        "callback": 20.0, "satisfaction": 19.0, "bonus": 5.0,
+    }  # fmt: skip
+    assert points["LZQ"] == {
+        "knowledge": 20.0, "phone": 10.0, "on_time": 9.0, "closure_rate": 20.0,
+        "callback": 20.0, "satisfaction": 19.0, "bonus": 5.0,
+    }  # fmt: skip
+    assert by_unit["ZJJ"].items["closure_rate"] | {"points": 0} == {
+        "points": 0, "max": 20.0, "closed": 9, "counted": 10, "returned": 1,
+    }  # fmt: skip
+    assert by_unit["HBJ"].total == 100.0 and by_unit["HBJ"].items["bonus"]["points"] == 0.0
+    assert [(u.unit, u.rank, u.total) for u in ranking.units[:3]] == [
+        ("LZQ", 1, 103.0), ("ZJJ", 2, 101.0), ("CTQ", 3, 100.0),
+    ]  # fmt: skip

@@ -1,8 +1,7 @@
-"""What scoring reads from the history: the things each measure counts on a day, and the
-tickets a unit's rate and volume count over a period.
-
-The smallest interface scoring needs; every query is over recorded rows (ticket and article
-events, knowledge questions, call tests, callback findings), so a day re-scores the same.
+"""What scoring reads from the history: the things each measure counts on a day (ticket and
+article events, knowledge questions, call tests, callback findings), and the tickets a
+unit's rate and volume count over a period (the statistics' ticket facts,
+hotline.models.stats.TicketFact), so a day re-scores the same.
 """
 
 from __future__ import annotations
@@ -11,16 +10,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from hotline.calendar import day_start
 from hotline.models import Article, ArticleEvent, KnowledgeQuestion, Ticket, TicketEvent
 from hotline.models.assessment import CallbackCheck, CallTest
-from hotline.statuses import HANDLED_STATUSES, TicketStatus
-
-# Tickets that left the work without being handled count in no rate (并单, 终结, 不予受理).
-NOT_COUNTED = (TicketStatus.DECLINED, TicketStatus.MERGED, TicketStatus.TERMINATED)
+from hotline.models.stats import TicketFact
 
 
 @dataclass(frozen=True)
@@ -195,60 +191,64 @@ def unsatisfied_callbacks(session: Session, day: date) -> list[Counted]:
     return found
 
 
-# -- tickets over a period -------------------------------------------------------------------
+# -- tickets over a period: the statistics' ticket facts ------------------------------------
+
+# How a unit's hold of a ticket ended when it counts in no rate of that unit: it left the
+# unit (the unit it went to counts it) or ended without being handled (不予受理, 并单).
+LEFT = ("reassigned", "dropped", "cancelled", "redirected", "declined", "merged")
 
 
 @dataclass(frozen=True)
-class TicketFact:
-    """A ticket as a rate counts it: its unit, when dispatched, due and closed."""
+class Held:
+    """A ticket in one unit's hands, as a rate counts it (one statistics ticket fact)."""
 
     ticket_id: int
     unit: str
     dispatched_at: datetime
     due_at: datetime | None
-    closed_at: datetime | None  # when handled and closed (办结); None while open
+    closed_at: datetime | None  # when the demand was closed (办结) in this unit's hands
+    returned: bool  # the unit returned it (退回): out of its 转办量
 
 
-def _fact(ticket: Ticket) -> TicketFact:
-    assert ticket.current_unit is not None and ticket.dispatched_at is not None
-    closed = ticket.closed_at if ticket.status in HANDLED_STATUSES else None
-    return TicketFact(ticket.id, ticket.current_unit, ticket.dispatched_at, ticket.due_at, closed)
+def _held(fact: TicketFact) -> Held:
+    assert fact.unit is not None and fact.dispatched_at is not None
+    closed = fact.ended_at if fact.closed else None
+    returned = fact.outcome == "returned"
+    return Held(fact.ticket_id, fact.unit, fact.dispatched_at, fact.due_at, closed, returned)
 
 
-def _dispatched() -> list:
-    return [
-        Ticket.dispatched_at.is_not(None),
-        Ticket.current_unit.is_not(None),
-        Ticket.status.not_in(NOT_COUNTED),
-    ]
-
-
-def dispatched_in(session: Session, start: datetime, end: datetime) -> list[TicketFact]:
-    """Tickets dispatched in [start, end), with their unit and closing (办结量/转办量)."""
-    query = select(Ticket).where(
-        *_dispatched(), Ticket.dispatched_at >= start, Ticket.dispatched_at < end
+def _held_rows() -> Select[tuple[TicketFact]]:
+    # A joint ticket counts for its lead unit (principal), as in the statistics.
+    return select(TicketFact).where(
+        TicketFact.unit.is_not(None),
+        TicketFact.dispatched_at.is_not(None),
+        TicketFact.principal.is_(True),
+        or_(TicketFact.outcome.is_(None), TicketFact.outcome.not_in(LEFT)),
     )
-    return [_fact(t) for t in session.scalars(query.order_by(Ticket.id))]
 
 
-def closing_or_due_in(session: Session, start: datetime, end: datetime) -> list[TicketFact]:
+def dispatched_in(session: Session, start: datetime, end: datetime) -> list[Held]:
+    """Tickets dispatched to a unit in [start, end), with their closing (办结量/转办量)."""
+    query = _held_rows().where(TicketFact.dispatched_at >= start, TicketFact.dispatched_at < end)
+    return [_held(f) for f in session.scalars(query.order_by(TicketFact.id))]
+
+
+def closing_or_due_in(session: Session, start: datetime, end: datetime) -> list[Held]:
     """Tickets closed or falling due in [start, end): the candidates of a closing-period rate."""
-    query = select(Ticket).where(
-        *_dispatched(),
+    query = _held_rows().where(
         or_(
-            and_(Ticket.closed_at >= start, Ticket.closed_at < end),
-            and_(Ticket.due_at >= start, Ticket.due_at < end),
-        ),
+            and_(
+                TicketFact.closed.is_(True), TicketFact.ended_at >= start, TicketFact.ended_at < end
+            ),
+            and_(TicketFact.due_at >= start, TicketFact.due_at < end),
+        )
     )
-    return [_fact(t) for t in session.scalars(query.order_by(Ticket.id))]
+    return [_held(f) for f in session.scalars(query.order_by(TicketFact.id))]
 
 
-def closed_in(session: Session, start: datetime, end: datetime) -> list[TicketFact]:
-    """Tickets handled and closed in [start, end) (月办结量)."""
-    query = select(Ticket).where(
-        *_dispatched(),
-        Ticket.status.in_(HANDLED_STATUSES),
-        Ticket.closed_at >= start,
-        Ticket.closed_at < end,
+def closed_in(session: Session, start: datetime, end: datetime) -> list[Held]:
+    """Tickets a unit closed (办结) in [start, end) (月办结量)."""
+    query = _held_rows().where(
+        TicketFact.closed.is_(True), TicketFact.ended_at >= start, TicketFact.ended_at < end
     )
-    return [_fact(t) for t in session.scalars(query.order_by(Ticket.id))]
+    return [_held(f) for f in session.scalars(query.order_by(TicketFact.id))]

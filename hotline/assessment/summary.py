@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hotline.assessment import facts
-from hotline.assessment.facts import TicketFact, day_window
+from hotline.assessment.facts import Held, day_window
 from hotline.models import Unit
 from hotline.models.assessment import Deduction, Exclusion
 from hotline.policy.assessment import (
@@ -24,6 +24,7 @@ from hotline.policy.assessment import (
     period_of,
     rate_points,
 )
+from hotline.stats.rules import closure_rate
 from hotline.statuses import DeductionStatus, ExclusionStatus
 
 
@@ -39,7 +40,7 @@ class UnitScore:
 
 # Rule home: 002 第三十条 (在考核节点内办结的工单计入本期考核，
 # 未到工作时限且未办结的工单计入下期考核).
-def counted_in(scheme: Assessment, fact: TicketFact, start: datetime, end: datetime) -> bool:
+def counted_in(scheme: Assessment, fact: Held, start: datetime, end: datetime) -> bool:
     """Whether a ticket counts in a rate over [start, end): under closing_period the period
     of the earlier of its closing and its due time (an open ticket not yet due rolls on);
     under dispatch_period the period it was dispatched in."""
@@ -65,8 +66,9 @@ def _excluded_tickets(session: Session, item: str) -> set[tuple[str, int]]:
 
 def rate_counts(
     session: Session, scheme: Assessment, item: str, first: date, day: date
-) -> dict[str, tuple[int, int]]:
-    """(closed, counted) per unit for a rate item over [first, day], excluded tickets left out."""
+) -> dict[str, tuple[int, int, int]]:
+    """(closed, dispatched, returned) per unit for a rate item over [first, day], excluded
+    tickets left out."""
     start, _ = day_window(first)
     _, end = day_window(day)
     if scheme.period.counts_in == "dispatch_period":
@@ -74,14 +76,15 @@ def rate_counts(
     else:
         candidates = facts.closing_or_due_in(session, start, end)
     excluded = _excluded_tickets(session, item)
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for fact in candidates:
         if (fact.unit, fact.ticket_id) in excluded or not counted_in(scheme, fact, start, end):
             continue
         counts[fact.unit][1] += 1
+        counts[fact.unit][2] += fact.returned
         if fact.closed_at is not None and fact.closed_at < end:
             counts[fact.unit][0] += 1
-    return {unit: (c[0], c[1]) for unit, c in counts.items()}
+    return {unit: (c[0], c[1], c[2]) for unit, c in counts.items()}
 
 
 def _lost(session: Session, first: date, day: date) -> dict[tuple[str, str], tuple[float, int]]:
@@ -121,10 +124,12 @@ def unit_scores(
         items: dict[str, Any] = {}
         for item in scheme.items:
             if item.name in rates:
-                closed, counted = rates[item.name].get(unit, (0, 0))
-                points = rate_points(item, closed, counted)
-                items[item.name] = {"points": points, "max": item.points, "closed": closed,
-                                    "counted": counted}  # fmt: skip
+                closed, dispatched, returned = rates[item.name].get(unit, (0, 0, 0))
+                points = rate_points(item, closure_rate(closed, dispatched, returned))
+                items[item.name] = {
+                    "points": points, "max": item.points, "closed": closed,
+                    "counted": dispatched - returned, "returned": returned,
+                }  # fmt: skip
             else:
                 points_lost, count = lost.get((unit, item.name), (0.0, 0))
                 points = item_points(item, points_lost, count)

@@ -141,12 +141,13 @@ def item_points(item: Item, lost: float, counted: int) -> float:
     return max(0.0, round(item.points - lost, 2))
 
 
-# Rule home: 004 附件 四(三)2 (办结率=办结量/转办量, 办结率×20分).
-def rate_points(item: Item, closed: int, counted: int) -> float:
-    """A rate item's points: closed / counted × points; full points with nothing counted."""
-    if counted == 0:
+# Rule home: 004 附件 四(三)2 (该项计分办法：办结率×20分).
+def rate_points(item: Item, rate: float | None) -> float:
+    """A rate item's points: the rate (hotline.stats.rules.closure_rate) × points; full
+    points when nothing counts (no rate)."""
+    if rate is None:
         return float(item.points)
-    return round(item.points * closed / counted, 2)
+    return round(item.points * rate, 2)
 
 
 # Rule home: 004 附件 五 (月办结量超过所有承办单位平均结案量100%的，加3分；超过200%的，加5分).

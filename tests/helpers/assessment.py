@@ -49,6 +49,13 @@ def ticket(
     )  # fmt: skip
     session.add(row)
     session.flush()
+    # The history the statistics' ticket facts are folded from (hotline.stats.recompute).
+    event(session, row, "ticket_created", dispatched, channel="phone")
+    event(session, row, "ticket_dispatched", dispatched, unit=unit)
+    if due:
+        event(session, row, "deadlines_set", dispatched, due_at=sh(due).isoformat())
+    if closed:
+        event(session, row, "ticket_closed", closed, satisfaction="satisfied")
     return row
 
 
