@@ -13,6 +13,8 @@ from hotline.policy.bulletins import PERIODS
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
 _QUARTER_WORDS = ("一", "二", "三", "四")
+# The years a bulletin may cover: those the service clock can show (hotline.clock).
+FIRST_YEAR, LAST_YEAR = 2000, 2199
 
 
 @dataclass(frozen=True, order=True)
@@ -85,10 +87,12 @@ class Period:
 def parse_period(text: str) -> Period:
     """ "2026-10" (a month) or "2026-Q3" (a quarter); ValueError saying what is expected."""
     text = text.strip()
-    month = _MONTH.match(text)
+    month, quarter = _MONTH.match(text), _QUARTER.match(text)
+    found = month or quarter
+    if found and not FIRST_YEAR <= int(found.group(1)) <= LAST_YEAR:
+        raise ValueError(f"{text!r}: a period between {FIRST_YEAR} and {LAST_YEAR}, please")
     if month and 1 <= int(month.group(2)) <= 12:
         return Period("month", int(month.group(1)), int(month.group(2)))
-    quarter = _QUARTER.match(text)
     if quarter:
         return Period("quarter", int(quarter.group(1)), int(quarter.group(2)))
     raise ValueError(f"{text!r} is not a period: write a month as 2026-10 or a quarter as 2026-Q3")

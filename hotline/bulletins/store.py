@@ -7,7 +7,7 @@ stored together with whatever caused it (an accepted appeal), or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -28,6 +28,8 @@ from hotline.policy.bulletins import bulletin_rules, publication_period
 from hotline.policy.model import Profile
 
 SCHEDULER = "scheduler"  # created_by of the bulletins the period-end job publishes
+# The steps of generating a bulletin, as `progress` hears of them (the CLI's progress bar).
+STEPS = ("gathered", "xlsx", "pdf", "stored")
 
 
 def profile_period(profile: Profile, text: str) -> Period:
@@ -57,12 +59,14 @@ def generate(
     reason: BulletinReason,
     by: str,
     now: datetime | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Bulletin:
     """Gather, render and store the next version of `period`'s bulletin; the stored row.
 
     The period must have ended (Invalid otherwise). Conflict when another process stored
-    the same version meanwhile (the caller may try again).
+    the same version meanwhile (the caller may try again). `progress` hears each of STEPS.
     """
+    step = progress or (lambda _name: None)
     now = now or clock.now()
     if period.end > now:
         message = (
@@ -72,6 +76,11 @@ def generate(
         raise Invalid(message, {"period": [message]})
     version = (_latest_version(session, profile, period) or 0) + 1
     content = gather(session, profile, period, now).stamped(version, reason.value)
+    step(STEPS[0])
+    xlsx = render_xlsx(content)
+    step(STEPS[1])
+    pdf = render_pdf(content)
+    step(STEPS[2])
     row = Bulletin(
         profile=profile.name,
         period=period.key,
@@ -81,8 +90,8 @@ def generate(
         created_at=now,
         created_by=by,
         content=content.to_json(),
-        xlsx=render_xlsx(content),
-        pdf=render_pdf(content),
+        xlsx=xlsx,
+        pdf=pdf,
     )
     try:
         with session.begin_nested():  # a lost race leaves the caller's transaction usable
@@ -92,6 +101,7 @@ def generate(
         raise Conflict(
             f"version {version} of the {period.key} bulletin was stored meanwhile; try again"
         ) from None
+    step(STEPS[3])
     return row
 
 
