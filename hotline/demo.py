@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hotline import bulletins
 from hotline.directory import add_unit, add_user, reissue_token
-from hotline.models import Unit, User
+from hotline.models import Ticket, Unit, User
+from hotline.models.bulletins import Bulletin
+from hotline.policy.bulletins import publication_period
+from hotline.policy.model import Profile
+from hotline.stats import generate_bulk
 from hotline.statuses import Role
 
 DEMO_UNITS = [
@@ -61,3 +68,40 @@ def load_demo(session: Session) -> dict[str, str]:
         else:
             tokens[name] = reissue_token(session, user)
     return tokens
+
+
+# Generated tickets per demo unit and month of the demo bulletin's period (seeded stories).
+DEMO_TICKETS_PER_UNIT_MONTH = 24
+DEMO_SEED = 13
+DEMO_BY = "hotline demo"  # created_by of the demo bulletin
+
+
+def load_demo_bulletin(session: Session, profile: Profile, now: datetime) -> tuple[Bulletin, bool]:
+    """The bulletin (通报) of the last period ended by `now`, over a generated history of
+    that period when it has no ticket yet (hotline.stats.generate_bulk, seeded); (the
+    bulletin, whether it is new). Idempotent: a period with a bulletin is left as it is."""
+    period = bulletins.last_ended(publication_period(profile), now)
+    existing = bulletins.latest_version(session, profile, period)
+    if existing is not None:
+        return existing, False
+    busy = session.scalar(
+        select(Ticket.id)
+        .where(Ticket.created_at >= period.start, Ticket.created_at < period.end)
+        .limit(1)
+    )
+    if busy is None:
+        months = sorted({f"{day.year}-{day.month:02d}" for day in period.days()})
+        units = [code for code, _name, _district in DEMO_UNITS]
+        generate_bulk(
+            session,
+            profile,
+            tickets=DEMO_TICKETS_PER_UNIT_MONTH * len(units) * len(months),
+            months=months,
+            units=units,
+            districts=sorted({district for _c, _n, district in DEMO_UNITS} - {"市直"}),
+            seed=DEMO_SEED,
+        )
+    row = bulletins.generate(
+        session, profile, period, reason=bulletins.BulletinReason.ON_DEMAND, by=DEMO_BY, now=now
+    )
+    return row, True

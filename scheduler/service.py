@@ -20,6 +20,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from hotline import clock
 from processes.host import Host
 from scheduler.firing import fire_round, next_due
+from scheduler.periodic import run_period_end
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,17 @@ class TimerService:
                 )
             finally:
                 self._schedule_next(wakes_before)
+            self._period_end()
             return fired
+
+    def _period_end(self) -> None:
+        """The period-end jobs (scheduler.periodic): a failure is logged, timers go on."""
+        try:
+            run_period_end(self.services)
+        except Exception:
+            log.exception(
+                "%s: the period-end jobs failed; they run again on the next pass", self.owner
+            )
 
     def _schedule_next(self, wakes_before: int) -> None:
         if self._stopping:

@@ -210,6 +210,21 @@ def demo() -> None:
     for name, token in tokens.items():
         click.echo(f"  {name:<18} {token}")
     click.echo(f"Load them into your shell with:  set -a; . {env_file}; set +a")
+    _demo_bulletin(services)
+
+
+def _demo_bulletin(services: Services) -> None:
+    """Last period's generated history and its bulletin (hotline.demo.load_demo_bulletin)."""
+    from hotline import clock
+    from hotline.demo import load_demo_bulletin
+    from hotline.policy import active_profile
+
+    with services.transaction() as session:
+        row, new = load_demo_bulletin(session, active_profile(services.runtime.extras), clock.now())
+        shown = (row.id, row.period, row.version, row.content["title"])
+    state = "generated" if new else "already there"
+    click.echo(f"Demo bulletin {shown[1]} v{shown[2]} ({state}): {shown[3]}")
+    click.echo(f"  download: $H/bulletins/{shown[0]}/xlsx and $H/bulletins/{shown[0]}/pdf")
 
 
 def _env_name(user: str) -> str:
