@@ -7,6 +7,7 @@ task) → rules, run in this order). BPMN topic strings stay as the diagrams spe
 from __future__ import annotations
 
 from handlers import (
+    appeals,
     deadlines,
     designation,
     escalation,
@@ -83,6 +84,11 @@ TOPICS: dict[str, Handler] = {
     "knowledge.retire_rejected": knowledge.retire_rejected,
     "knowledge_question.answered": knowledge_questions.record_answer,
     "knowledge_question.overdue": knowledge_questions.urge_answer,
+    # assessment_appeal.bpmn
+    "appeal.accept": appeals.accept_appeal,
+    "appeal.change_score": appeals.change_score,
+    "appeal.reject": appeals.reject_appeal,
+    "appeal.read": appeals.record_reading,
 }
 
 FORM_RULES: dict[tuple[str, str], tuple[FormRule, ...]] = {
@@ -126,6 +132,7 @@ FORM_RULES: dict[tuple[str, str], tuple[FormRule, ...]] = {
         knowledge_forms.four_eyes("knowledge_retire"),
     ),
     ("knowledge_question", "answer_question"): (knowledge_questions.answer_fields,),
+    ("assessment_appeal", "review_appeal"): (appeals.review_fields,),
 }
 
 _loaded = False

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select, 
 from hotline.actors import Actor
 from hotline.errors import Forbidden
 from hotline.models import Article, Escalation, JointPart, KnowledgeQuestion, Ticket, UserTask
+from hotline.models.appeals import Appeal
 from hotline.statuses import ROLES as ROLES  # re-exported: every role, for callers of access
 from hotline.statuses import PartStatus, Role
 
@@ -307,3 +308,15 @@ def may_publish_bulletin(actor: Actor) -> bool:
 def may_read_bulletin(actor: Actor) -> bool:
     """Bulletins (通报) are published to every unit: every signed-in role reads them."""
     return actor.role in ROLES
+
+
+def appeal_scope(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition on `assessment_appeals` the actor may read; Forbidden for other roles.
+
+    A unit reads its own appeals; those who read every unit's figures read all.
+    """
+    if sees_every_unit_figure(actor):
+        return true()
+    if is_unit_user(actor):
+        return Appeal.unit_code == actor.unit_code
+    raise Forbidden("only the center, oversight readers and the unit itself read appeals")

@@ -101,6 +101,22 @@ class QuestionStatus(StrEnum):
     ANSWERED = "answered"
 
 
+class AppealKind(StrEnum):
+    """What a unit asks of an assessment (`assessment_appeals.kind`): an appeal (申诉) against a
+    deduction or a day's data, or an exemption (免责) for objective causes or lawful inability."""
+
+    APPEAL = "appeal"
+    EXEMPTION = "exemption"
+
+
+class AppealStatus(StrEnum):
+    """An appeal or exemption request (`assessment_appeals.status`): filed → accepted | rejected."""
+
+    FILED = "filed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
 class InstanceStatus(StrEnum):
     """A process instance (`process_instances.status`)."""
 
@@ -208,6 +224,8 @@ __all__ = [
     "SYSTEM_ROLE",
     "UNHANDLED_STATUSES",
     "UNPUBLISHED_VERSION_STATUSES",
+    "AppealKind",
+    "AppealStatus",
     "ArticleStatus",
     "CallbackFinding",
     "DeductionStatus",

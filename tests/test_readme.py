@@ -118,3 +118,14 @@ def test_walkthrough_process_change(hotline: Hotline, live_url: str, tmp_path: P
     assert lines[-4:] == ["handle completed", "[True]", "handle completed", "[('ticket', 3)]"]
     listed = {p["process_id"]: p for p in hotline.admin.get("/api/v1/processes").json}
     assert listed["ticket"]["latest_version"] == 3
+
+
+def test_walkthrough_appeals(hotline: Hotline, live_url: str, tmp_path: Path) -> None:
+    """The appeals walk-through: an exemption filed, accepted by the center, read by the unit."""
+    script = BLOCK.search((REPO / "README.md").read_text()).group(1) + block("appeals")
+    lines = run_script(hotline, live_url, tmp_path, script)
+    assert lines[-3:] == [
+        "review_appeal completed",
+        "acknowledge_decision completed",
+        "accepted ['appeal_filed', 'appeal_accepted', 'score_changed', 'appeal_decision_read']",
+    ]

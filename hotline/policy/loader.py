@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from hotline.policy import (
+    appeals,
     assessment,
     bulletins,
     escalation,
@@ -246,6 +247,7 @@ def _profile(file: str, data: dict[str, Any], expected_name: str) -> m.Profile:
         bulletins=published,
         # Scores are published with the bulletin: its period is the scoring period.
         assessment=assessment.read_assessment(top, _provenance, published.period),
+        appeals=appeals.read_appeals(top, _limit_table, _provenance),
     )
     top.done()
     return profile

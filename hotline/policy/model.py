@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from hotline.policy.appeals import DEFAULT_APPEALS, Appeals
 from hotline.policy.assessment import NO_ASSESSMENT, Assessment
 from hotline.policy.basics import (
     APPROVERS,
@@ -225,6 +226,7 @@ class Profile:
     bulletins: Bulletins
     # The scoring scheme of handling units (考核), read by hotline.policy.assessment.
     assessment: Assessment = NO_ASSESSMENT
+    appeals: Appeals = DEFAULT_APPEALS  # hotline.policy.appeals: the assessment appeal window
 
     @property
     def reminder_lead(self) -> timedelta:

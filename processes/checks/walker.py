@@ -17,6 +17,7 @@ HOTLINE_PROCESS_IDS = frozenset(
         "knowledge_publish",
         "knowledge_retire",
         "knowledge_question",
+        "assessment_appeal",
     }
 )
 
