@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import select
@@ -109,3 +110,24 @@ def test_a_generated_month_equals_its_recomputation(hotline: Hotline) -> None:
     generated = facts(hotline)
     assert len(generated) == 23
     assert recomputed(hotline) == generated
+
+
+def test_the_cli_recomputes_and_shows(hotline: Hotline, run: Any) -> None:
+    with hotline.services.transaction() as session:
+        generate_month(session, shipped_profile("guangyuan"), "2026-10")
+    before = facts(hotline)
+    result = run("stats", "recompute")
+    assert result.exit_code == 0, result.output
+    assert "23 facts from 20 tickets" in result.output
+    assert facts(hotline) == before
+    shown = run("stats", "show", "--month", "2026-10", "--by", "unit")
+    assert shown.exit_code == 0, shown.output
+    lines = [json.loads(line) for line in shown.output.splitlines()]
+    assert [(g["key"], g["received"]) for g in lines] == [
+        ("HBJ", 4),
+        ("LZQ", 6),
+        ("ZJJ", 11),
+        (None, 2),
+    ]
+    bad = run("stats", "show", "--month", "October")
+    assert bad.exit_code == 2 and "--month" in bad.output
