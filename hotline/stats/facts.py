@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from hotline.calendar import WorkingCalendar
@@ -83,7 +83,8 @@ KINDS = frozenset(
         *ENDINGS,
     }
 )
-COLUMNS = tuple(c.key for c in TicketFact.__table__.columns if c.key != "id")
+FACTS_TABLE = cast(Table, TicketFact.__table__)  # Core inserts in bulk skip the ORM
+COLUMNS = tuple(c.key for c in FACTS_TABLE.columns if c.key != "id")
 
 
 def _when(value: Any) -> datetime | None:
@@ -91,9 +92,22 @@ def _when(value: Any) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def new_row(ticket_id: int, seq: int, ticket: TicketLike, at: datetime) -> TicketFact:
-    """A row with every column set (transient rows are inserted in bulk by recompute)."""
-    return TicketFact(
+class PlainFact:
+    """A fact row outside the ORM (recompute folds thousands of tickets a second with these;
+    the columns are TicketFact's)."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+
+RowFactory = Callable[..., Any]
+
+
+def new_row(
+    ticket_id: int, seq: int, ticket: TicketLike, at: datetime, factory: RowFactory = TicketFact
+) -> Any:
+    """A row with every column set: a TicketFact, or a PlainFact for bulk inserts."""
+    return factory(
         ticket_id=ticket_id,
         seq=seq,
         unit=None,
@@ -136,20 +150,22 @@ class _Fold:
     def __init__(
         self,
         ticket_id: int,
-        rows: list[TicketFact],
+        rows: list[Any],
         ticket: TicketLike,
         event: EventLike,
         calendar: CalendarSource,
+        factory: RowFactory,
     ) -> None:
         self.ticket_id, self.rows, self.ticket = ticket_id, rows, ticket
+        self.factory = factory
         self.event, self.calendar = event, calendar
         self.at, self.data = event.at, event.data or {}
-        self.added: list[TicketFact] = []
+        self.added: list[Any] = []
 
-    def live(self) -> list[TicketFact]:
+    def live(self) -> list[Any]:
         return [r for r in self.rows if r.outcome is None]
 
-    def of_unit(self, unit: Any) -> TicketFact | None:
+    def of_unit(self, unit: Any) -> Any:
         """The unit's live row; no unit named: the principal live row."""
         for row in self.live():
             if (unit is None and row.principal and row.unit is not None) or (
@@ -159,7 +175,7 @@ class _Fold:
         return None
 
     def open_row(self, received_at: datetime) -> TicketFact:
-        row = new_row(self.ticket_id, len(self.rows) + 1, self.ticket, received_at)
+        row = new_row(self.ticket_id, len(self.rows) + 1, self.ticket, received_at, self.factory)
         row.repeat = bool(self.rows and self.rows[0].repeat)
         self.rows.append(row)
         self.added.append(row)
@@ -340,15 +356,17 @@ class _Fold:
 
 def apply(
     ticket_id: int,
-    rows: list[TicketFact],
+    rows: list[Any],
     ticket: TicketLike,
     event: EventLike,
     calendar: CalendarSource,
-) -> list[TicketFact]:
-    """Apply one event to the ticket's rows (in `seq` order); returns the rows it added."""
+    factory: RowFactory = TicketFact,
+) -> list[Any]:
+    """Apply one event to the ticket's rows (in `seq` order); returns the rows it added
+    (made by `factory`: TicketFact for the session, PlainFact for bulk inserts)."""
     if event.kind not in KINDS:
         return []
-    fold = _Fold(ticket_id, rows, ticket, event, calendar)
+    fold = _Fold(ticket_id, rows, ticket, event, calendar, factory)
     handler = getattr(fold, "ending" if event.kind in ENDINGS else event.kind)
     handler()
     return fold.added
@@ -378,14 +396,14 @@ def on_event(session: Session, ticket_id: int, event: EventLike) -> None:
 
 def fold_history(
     ticket_id: int, ticket: TicketLike, events: Iterable[EventLike], calendar: CalendarSource
-) -> list[TicketFact]:
-    """A ticket's rows from its whole history, oldest event first (transient rows)."""
-    rows: list[TicketFact] = []
+) -> list[Any]:
+    """A ticket's rows from its whole history, oldest event first (PlainFact rows)."""
+    rows: list[Any] = []
     for event in events:
-        apply(ticket_id, rows, ticket, event, calendar)
+        apply(ticket_id, rows, ticket, event, calendar, PlainFact)
     return rows
 
 
-def row_values(row: TicketFact) -> dict[str, Any]:
+def row_values(row: Any) -> dict[str, Any]:
     """A row's columns (all but id) as a dict, for bulk inserts and comparisons."""
     return {name: getattr(row, name) for name in COLUMNS}

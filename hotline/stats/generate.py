@@ -24,9 +24,8 @@ from hotline.calendar import WorkingCalendar
 from hotline.clock import SHANGHAI
 from hotline.deadlines import compute_deadlines
 from hotline.models import Ticket, TicketEvent
-from hotline.models.stats import TicketFact
 from hotline.policy import Profile
-from hotline.stats.facts import fold_history, row_values
+from hotline.stats.facts import FACTS_TABLE, fold_history, row_values
 from hotline.stats.story import STORIES, Story, Timeline
 
 ACTOR = "generated"
@@ -181,7 +180,7 @@ class _Writer:
             if rows:
                 self.session.execute(insert(model), rows)
         if self.facts:
-            self.session.execute(insert(TicketFact), self.facts)
+            self.session.execute(insert(FACTS_TABLE), self.facts)
         self.tickets, self.events, self.facts = [], [], []
 
 

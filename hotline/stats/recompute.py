@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import groupby
+from operator import itemgetter
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from hotline.calendar import WorkingCalendar
 from hotline.models import Ticket, TicketEvent
 from hotline.models.stats import TicketFact
-from hotline.stats.facts import KINDS, fold_history, row_values
+from hotline.stats.facts import FACTS_TABLE, KINDS, fold_history, row_values
 
 BATCH = 5000  # tickets per round trip: memory stays flat on a million tickets
 
@@ -42,14 +43,14 @@ def recompute(session: Session, progress: Callable[[int], None] | None = None) -
             )
             .order_by(TicketEvent.ticket_id, TicketEvent.id)
         )
-        by_ticket = {tid: list(evs) for tid, evs in groupby(events, key=lambda e: e.ticket_id)}
+        by_ticket = {tid: list(evs) for tid, evs in groupby(events, key=itemgetter(0))}
         values = [
             row_values(row)
             for t in tickets
             for row in fold_history(t.id, t, by_ticket.get(t.id, []), lambda: calendar)
         ]
         if values:
-            session.execute(insert(TicketFact), values)
+            session.execute(insert(FACTS_TABLE), values)
         written += len(values)
         if progress is not None:
             progress(len(tickets))
