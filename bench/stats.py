@@ -21,12 +21,14 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from hotline.config import DatabaseTimeouts
 from hotline.db import make_engine
 from hotline.demo import DEMO_UNITS, load_demo
 from hotline.models import Ticket, TicketEvent
@@ -54,6 +56,11 @@ TICKET_COLUMNS = (
 SHIFTED = ("due_at", "dispatched_at", "acknowledge_due_at", "created_at", "updated_at", "closed_at")
 
 
+def batch_engine() -> Any:
+    """An engine without the request timeouts: loading and recomputing are batches."""
+    return make_engine(schema_url(), DatabaseTimeouts(statement=0, idle_in_transaction=0))
+
+
 def schema_url() -> str:
     return f"{URL}?options=-csearch_path%3D{SCHEMA}"
 
@@ -71,11 +78,12 @@ def load(tickets: int, events: int) -> None:
         conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
         conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
     admin.dispose()
-    engine = make_engine(schema_url())
+    engine = batch_engine()
     upgrade(engine)
     started = time.perf_counter()
     template = max(1, tickets // MONTHS)
     with engine.begin() as conn:
+        conn.execute(text("SET LOCAL statement_timeout = 0"))
         session = Session(bind=conn)
         load_demo(session)
         session.flush()
@@ -95,6 +103,7 @@ def load(tickets: int, events: int) -> None:
     )
     with engine.begin() as conn:
         conn.execute(text("SET LOCAL synchronous_commit = off"))
+        conn.execute(text("SET LOCAL statement_timeout = 0"))
         conn.execute(
             text(
                 f"INSERT INTO tickets (id, number, {TICKET_COLUMNS}) "
@@ -134,7 +143,7 @@ def load(tickets: int, events: int) -> None:
 
 
 def recompute_all() -> float:
-    engine = make_engine(schema_url())
+    engine = batch_engine()
     started = time.perf_counter()
     with Session(engine) as session, session.begin():
         written = recompute(session)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 from sqlalchemy import select
 
 from hotline.models.stats import TicketFact
-from hotline.policy import shipped_profile
+from hotline.policy import load_profile, shipped_profile
 from hotline.stats import generate_month, recompute
 from hotline.stats.facts import row_values
 from tests.conftest import Hotline
-from tests.helpers.clock import move_clock
+from tests.helpers.clock import at, move_clock
 from tests.helpers.tickets import DONE, RETURN_TO_LZQ, dispatched, joint_ticket
 
+OBJECT = {"outcome": "objection", "objection_reason": "不属我局职责"}
 PART_DONE = {"outcome": "done", "findings": "属实", "opinion": "已整改"}
 
 
@@ -131,3 +133,64 @@ def test_the_cli_recomputes_and_shows(hotline: Hotline, run: Any) -> None:
     ]
     bad = run("stats", "show", "--month", "October")
     assert bad.exit_code == 2 and "--month" in bad.output
+
+
+def other_paths(h: Hotline) -> list[str]:
+    """A dispatch objection reassigned, a joint part returned and reassigned, a government
+    decision redirecting a ticket, a repeat merged, a ticket declined."""
+    extras = h.services.runtime.extras
+    # meizhou 第十六条 lets a joint unit return its part (guangyuan 第十二条(三) does not).
+    meizhou = load_profile("meizhou").returns
+    extras["profile"] = dataclasses.replace(extras["profile"], returns=meizhou)  # type: ignore[index]
+    objected = dispatched(h)
+    h.unit.complete(objected, "acknowledge", {"contacted": True})
+    h.unit.complete(objected, "handle", OBJECT)
+    h.center.complete(
+        objected, "coordinate_objection", {"decision": "reassign", "unit": "LZQ", "comment": "属地"}
+    )
+    h.other_unit.complete(objected, "acknowledge", {"contacted": True})
+    h.other_unit.complete(objected, "handle", DONE)
+
+    joint = joint_ticket(h, units="ZJJ,HBJ")
+    h.third_unit.complete(joint, "acknowledge_part", {"contacted": True})
+    h.third_unit.complete(joint, "handle_part", {"outcome": "return", "return_reason": "无关"})
+    h.center.complete(joint, "reassign_part", {"decision": "reassign", "unit": "LZQ"})
+    h.other_unit.complete(joint, "acknowledge_part", {"contacted": True})
+
+    redirected = dispatched(h)
+    escalate = {"level": "government_review", "reason": "久拖未决"}
+    response = h.supervisor.post(f"/api/v1/tickets/{redirected}/escalations", json=escalate)
+    assert response.status_code == 201, response.json
+    decision = {"instruction": "由生态环境局办理", "unit": "HBJ", "due_at": at("2026-12-18 18:00")}
+    h.leader.complete(redirected, "government_review", decision)
+    h.third_unit.complete(redirected, "acknowledge", {"contacted": True})
+
+    merged = h.new_ticket()["number"]
+    h.center.complete(merged, "triage", {"disposition": "merge", "merge_into": redirected})
+    declined = h.new_ticket()["number"]
+    h.center.complete(
+        declined, "triage", {"disposition": "decline", "decline_reason": "非热线事项"}
+    )
+    return [objected, joint, redirected, merged, declined]
+
+
+def test_objections_parts_and_redirections_fold_alike(hotline: Hotline) -> None:
+    h = hotline
+    other_paths(h)
+    incremental = facts(h)
+    assert incremental == recomputed(h)
+    rows = [(r["ticket_id"], r["unit"], r["role"], r["outcome"]) for r in incremental]
+    assert rows == [
+        (1, "ZJJ", "single", "reassigned"),  # the objection moved it on
+        (1, "LZQ", "single", None),
+        (2, "ZJJ", "lead", None),
+        (2, "HBJ", "assisting", "returned"),
+        (2, "LZQ", "assisting", None),
+        (3, "ZJJ", "single", "redirected"),
+        (3, "HBJ", "single", None),
+        (4, None, "none", "merged"),
+        (5, None, "none", "declined"),
+    ]
+    lzq_part = incremental[4]
+    assert lzq_part["acknowledged_at"] is not None and not lzq_part["principal"]
+    assert incremental[6]["due_at"] is not None and incremental[6]["acknowledged_on_time"]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from itertools import groupby
 from operator import itemgetter
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from hotline.calendar import WorkingCalendar
@@ -19,8 +19,15 @@ BATCH = 5000  # tickets per round trip: memory stays flat on a million tickets
 
 def recompute(session: Session, progress: Callable[[int], None] | None = None) -> int:
     """Delete every fact and fold each ticket's history again, in the caller's transaction;
-    returns the number of rows written. `progress(n)` hears of each batch of n tickets."""
+    returns the number of rows written. `progress(n)` hears of each batch of n tickets.
+    Run it with the service quiet (after an upgrade, or to check the incremental facts): on
+    PostgreSQL it locks the facts table against writers until the caller commits."""
     calendar = WorkingCalendar.load(session)
+    if session.get_bind().dialect.name == "postgresql":
+        # A maintenance batch, not a request: no statement limit (deleting a million rows
+        # takes longer than a request may); event writers wait until it commits.
+        session.execute(text("SET LOCAL statement_timeout = 0"))
+        session.execute(text("LOCK TABLE ticket_facts IN EXCLUSIVE MODE"))
     session.execute(delete(TicketFact))
     written, last = 0, 0
     while True:
