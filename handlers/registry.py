@@ -12,6 +12,7 @@ from handlers import (
     designation,
     escalation,
     government,
+    hotspots,
     joint,
     joint_forms,
     knowledge,
@@ -89,6 +90,9 @@ TOPICS: dict[str, Handler] = {
     "appeal.change_score": appeals.change_score,
     "appeal.reject": appeals.reject_appeal,
     "appeal.read": appeals.record_reading,
+    # hotspot_warning.bpmn
+    "hotspot_warning.acknowledged": hotspots.record_unit_acknowledgement,
+    "hotspot_warning.acknowledged_by_all": hotspots.close_warning,
 }
 
 FORM_RULES: dict[tuple[str, str], tuple[FormRule, ...]] = {

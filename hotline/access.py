@@ -15,6 +15,7 @@ from hotline.actors import Actor
 from hotline.errors import Forbidden
 from hotline.models import Article, Escalation, JointPart, KnowledgeQuestion, Ticket, UserTask
 from hotline.models.appeals import Appeal
+from hotline.models.hotspots import HotspotWarning, HotspotWarningUnit
 from hotline.statuses import ROLES as ROLES  # re-exported: every role, for callers of access
 from hotline.statuses import PartStatus, Role
 
@@ -320,3 +321,18 @@ def appeal_scope(actor: Actor) -> ColumnElement[bool]:
     if is_unit_user(actor):
         return Appeal.unit_code == actor.unit_code
     raise Forbidden("only the center, oversight readers and the unit itself read appeals")
+
+
+def warning_scope(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition on `hotspot_warnings` the actor may read; Forbidden for others.
+
+    Oversight readers read every warning; a unit user those that concern its unit.
+    """
+    if sees_every_unit_figure(actor):
+        return true()
+    if is_unit_user(actor):
+        return exists().where(
+            HotspotWarningUnit.warning_id == HotspotWarning.id,
+            HotspotWarningUnit.unit_code == actor.unit_code,
+        )
+    raise Forbidden("only oversight roles and the units concerned read hot-spot warnings")

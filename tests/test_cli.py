@@ -55,7 +55,7 @@ def test_init_on_a_fresh_sqlite_file_is_idempotent(tmp_path: Path) -> None:
         assert runner.versions() == [("ticket", 1)]
         assert runner.processes() == {
             "ticket", "joint", "supervision", "knowledge_publish", "knowledge_retire",
-            "knowledge_question", "milestone", "assessment_appeal",
+            "knowledge_question", "milestone", "assessment_appeal", "hotspot_warning",
         }  # fmt: skip
     finally:
         runner.close()

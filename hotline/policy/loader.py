@@ -11,6 +11,7 @@ from hotline.policy import (
     assessment,
     bulletins,
     escalation,
+    hotspots,
     joint,
     knowledge,
     repeats,
@@ -248,6 +249,7 @@ def _profile(file: str, data: dict[str, Any], expected_name: str) -> m.Profile:
         # Scores are published with the bulletin: its period is the scoring period.
         assessment=assessment.read_assessment(top, _provenance, published.period),
         appeals=appeals.read_appeals(top, _limit_table, _provenance),
+        hotspots=hotspots.read_hotspots(top, _provenance),
     )
     top.done()
     return profile

@@ -31,6 +31,7 @@ from hotline.policy.basics import (
 )
 from hotline.policy.bulletins import Bulletins
 from hotline.policy.escalation import EscalationLadder
+from hotline.policy.hotspots import DEFAULT_HOTSPOTS, HotspotRules
 from hotline.policy.joint import Joint
 from hotline.policy.knowledge import Knowledge
 from hotline.policy.repeats import Repeats
@@ -227,6 +228,8 @@ class Profile:
     # The scoring scheme of handling units (考核), read by hotline.policy.assessment.
     assessment: Assessment = NO_ASSESSMENT
     appeals: Appeals = DEFAULT_APPEALS  # hotline.policy.appeals: the assessment appeal window
+    # Hot-spot early warnings (热点预警), read by hotline.policy.hotspots.
+    hotspots: HotspotRules = DEFAULT_HOTSPOTS
 
     @property
     def reminder_lead(self) -> timedelta:
