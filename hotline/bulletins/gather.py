@@ -18,28 +18,12 @@ from hotline.bulletins.content import (
     missing_section,
 )
 from hotline.bulletins.periods import Period
+from hotline.bulletins.scores import ranking_sections, score_period
 from hotline.policy.bulletins import bulletin_rules
 from hotline.policy.model import Profile
 
 NOT_BUILT = "not available: {part} has not been built yet (issue 13)"
 
-RANKING_COLUMNS = (
-    Column("rank", "排名", "int"),
-    Column("unit_name", "单位"),
-    Column("score", "得分", "float"),
-    Column("deducted", "扣分", "float"),
-    Column("added", "加分", "float"),
-    Column("flag", "备注"),
-)
-DEDUCTION_COLUMNS = (
-    Column("unit_name", "单位"),
-    Column("day", "日期"),
-    Column("item", "考核项目"),
-    Column("ticket", "工单/记录"),
-    Column("points", "分值", "float"),
-    Column("reason", "原因"),
-    Column("article", "依据"),
-)
 KPI_COLUMNS = (
     Column("unit_name", "单位"),
     Column("received", "受理量", "int"),
@@ -61,9 +45,11 @@ HOTSPOT_COLUMNS = (
 
 def gather(session: Session, profile: Profile, period: Period, now: datetime) -> BulletinContent:
     """The bulletin of `period` as the figures stand at `now` (version 1, not yet stamped)."""
+    score_period(session, profile, period, now)
+    ranking, deductions, _ranked = ranking_sections(session, profile, period)
     sections = (
-        ranking_section(session, profile, period),
-        deductions_section(session, profile, period),
+        ranking,
+        deductions,
         kpi_section(session, profile, period),
         hotspot_section(session, profile, period),
     )
@@ -81,20 +67,6 @@ def gather(session: Session, profile: Profile, period: Period, now: datetime) ->
         sections=sections,
         charts=charts,
         notes=(f"依据：{bulletin_rules(profile).origin.source}",),
-    )
-
-
-def ranking_section(session: Session, profile: Profile, period: Period) -> Section:
-    """Units ranked by their assessment score of the period (考核排名)."""
-    return missing_section(
-        "ranking", "考核排名", RANKING_COLUMNS, NOT_BUILT.format(part="assessment")
-    )
-
-
-def deductions_section(session: Session, profile: Profile, period: Period) -> Section:
-    """Every deduction (and bonus) of the period, one row each, with its ticket and rule."""
-    return missing_section(
-        "deductions", "扣分明细", DEDUCTION_COLUMNS, NOT_BUILT.format(part="assessment")
     )
 
 
@@ -139,7 +111,7 @@ def summary(kpis: Section, ranking: Section) -> tuple[str, ...]:
     if ranking.available and ranking.rows:
         first, last = ranking.rows[0], ranking.rows[-1]
         lines.append(
-            f"考核排名第一的是{first.get('unit_name')}（{first.get('score')}分），"
-            f"排名最后的是{last.get('unit_name')}（{last.get('score')}分）。"
+            f"考核排名第一的是{first.get('unit_name')}（{first.get('total')}分），"
+            f"排名最后的是{last.get('unit_name')}（{last.get('total')}分）。"
         )
     return tuple(lines)

@@ -1,0 +1,71 @@
+"""The bulletin of a generated month (hotline.stats SMALL_MONTH, October 2026) under puyang:
+the ranking and deductions the assessment computes by hand, in the JSON, XLSX and PDF."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from hotline.policy import active_profile
+from hotline.stats import generate_month
+from tests.conftest import Hotline
+
+
+def october(profile_hotline: Any) -> tuple[Hotline, dict, tuple[str, ...]]:
+    """puyang's API with SMALL_MONTH in October 2026 and the month's bulletin (version 1)."""
+    h = profile_hotline("puyang")
+    with h.services.transaction() as session:
+        made = generate_month(session, active_profile(h.services.runtime.extras), "2026-10")
+    response = h.center.post("/api/v1/bulletins", json={"period": "2026-10"})
+    assert response.status_code == 201, response.json
+    return h, response.json, made.numbers
+
+
+def section(bulletin: dict, key: str) -> dict:
+    return next(s for s in bulletin["content"]["sections"] if s["key"] == key)
+
+
+def test_the_ranking_is_the_assessments_hand_computed_one(profile_hotline: Any) -> None:
+    # 004 附件 四, 五: LZQ 103 (all 6 closed, −1 overdue, −1 unsatisfied, +5 volume), ZJJ 101
+    # (9 of 10 closed: 18, −1, −1, +5), units without tickets 100 (test_assessment_scoring).
+    _h, bulletin, numbers = october(profile_hotline)
+    ranking = section(bulletin, "ranking")
+    assert ranking["available"]
+    top = [(r["rank"], r["unit"], r["total"]) for r in ranking["rows"][:3]]
+    assert top == [(1, "LZQ", 103.0), (2, "ZJJ", 101.0), (3, "CTQ", 100.0)]
+    assert len(ranking["rows"]) == 15
+    zjj = next(r for r in ranking["rows"] if r["unit"] == "ZJJ")
+    assert (zjj["item:closure_rate"], zjj["item:on_time"], zjj["item:bonus"]) == (18.0, 9.0, 5.0)
+    titles = [c["title"] for c in ranking["columns"]]
+    assert titles[:4] == ["排名", "单位", "得分（满分100）", "知识库更新（20分）"]
+    deductions = section(bulletin, "deductions")["rows"]
+    mine = [
+        (d["item"], d["points"], d["ticket"])
+        for d in deductions
+        if d["unit_name"] == "示范市住房和城乡建设局"
+    ]
+    assert sorted(mine) == sorted(
+        [
+            ("按时办结（10分）", -1.0, numbers[4]),  # the planned overdue ticket (day 3)
+            ("满意度（20分）", -1.0, numbers[7]),  # unsatisfied before its rehandle (day 4)
+        ]
+    )
+    assert all(d["article"].startswith("附件") for d in deductions)
+    assert bulletin["content"]["summary"][-1].startswith(
+        "考核排名第一的是利州区人民政府（103.0分）"
+    )
+
+
+def test_the_files_carry_the_same_ranking(profile_hotline: Any) -> None:
+    h, bulletin, _numbers = october(profile_hotline)
+    book = load_workbook(BytesIO(h.unit.get(bulletin["xlsx_url"]).data))
+    sheet = book["考核排名"]
+    assert [c.value for c in sheet[5]][:3] == [1, "利州区人民政府", 103]
+    assert [c.value for c in sheet[6]][:3] == [2, "示范市住房和城乡建设局", 101]
+    reader = PdfReader(BytesIO(h.unit.get(bulletin["pdf_url"]).data))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "濮阳市12345政务服务热线运行情况通报（2026年10月）" in text
+    assert "利州区人民政府" in text and "103.0" in text and "扣分明细" in text
