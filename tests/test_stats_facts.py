@@ -11,7 +11,7 @@ from sqlalchemy import select
 from hotline.models.stats import TicketFact
 from hotline.policy import load_profile, shipped_profile
 from hotline.stats import generate_month, recompute
-from hotline.stats.facts import row_values
+from hotline.stats.rows import row_values
 from tests.conftest import Hotline
 from tests.helpers.clock import at, move_clock
 from tests.helpers.tickets import DONE, RETURN_TO_LZQ, dispatched, joint_ticket

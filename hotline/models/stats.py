@@ -68,3 +68,5 @@ class TicketFact(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     close_working_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
     satisfaction: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    # The figures the row counts in, one bit each (hotline.stats.flags.NAMES).
+    flags: Mapped[int] = mapped_column(Integer, default=0)

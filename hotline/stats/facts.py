@@ -17,33 +17,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Any, Protocol, cast
+from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.calendar import WorkingCalendar
 from hotline.models import Ticket
 from hotline.models.stats import TicketFact
+from hotline.stats.flags import set_flags
+from hotline.stats.rows import (
+    EventLike,
+    PlainFact,
+    RowFactory,
+    TicketLike,
+    new_row,
+)
 from hotline.stats.rules import acknowledged_on_time, closes_demand, handled_on_time
-
-
-class EventLike(Protocol):
-    """What the fold reads of an event (a TicketEvent row or a generated one)."""
-
-    at: datetime
-    kind: str
-    data: dict[str, Any]
-
-
-class TicketLike(Protocol):
-    """What the fold reads of a ticket: the attributes figures are split by."""
-
-    category: str
-    district: str | None
-    channel: str
-    urgency: str
-
 
 CalendarSource = Callable[[], WorkingCalendar]
 
@@ -83,65 +73,11 @@ KINDS = frozenset(
         *ENDINGS,
     }
 )
-FACTS_TABLE = cast(Table, TicketFact.__table__)  # Core inserts in bulk skip the ORM
-COLUMNS = tuple(c.key for c in FACTS_TABLE.columns if c.key != "id")
 
 
 def _when(value: Any) -> datetime | None:
     """An ISO time from event data, or None."""
     return datetime.fromisoformat(value) if value else None
-
-
-class PlainFact:
-    """A fact row outside the ORM (recompute folds thousands of tickets a second with these;
-    the columns are TicketFact's)."""
-
-    def __init__(self, **values: Any) -> None:
-        self.__dict__.update(values)
-
-
-RowFactory = Callable[..., Any]
-
-
-def new_row(
-    ticket_id: int, seq: int, ticket: TicketLike, at: datetime, factory: RowFactory = TicketFact
-) -> Any:
-    """A row with every column set: a TicketFact, or a PlainFact for bulk inserts."""
-    return factory(
-        ticket_id=ticket_id,
-        seq=seq,
-        unit=None,
-        role="none",
-        principal=True,
-        category=ticket.category,
-        district=ticket.district,
-        channel=ticket.channel,
-        urgency=ticket.urgency,
-        repeat=False,
-        period_at=at,
-        received_at=at,
-        dispatched_at=None,
-        dispatch_delay_seconds=None,
-        dispatch_delay_working_seconds=None,
-        dispatch_immediately=False,
-        dispatch_late=False,
-        acknowledge_due_at=None,
-        acknowledged_at=None,
-        acknowledged_on_time=False,
-        acknowledge_working_seconds=None,
-        due_at=None,
-        result_at=None,
-        handled_on_time=False,
-        overdue=False,
-        returned=False,
-        rehandled=0,
-        extended=0,
-        outcome=None,
-        closed=False,
-        ended_at=None,
-        close_working_seconds=None,
-        satisfaction=None,
-    )
 
 
 class _Fold:
@@ -369,6 +305,7 @@ def apply(
     fold = _Fold(ticket_id, rows, ticket, event, calendar, factory)
     handler = getattr(fold, "ending" if event.kind in ENDINGS else event.kind)
     handler()
+    set_flags(rows)
     return fold.added
 
 
@@ -402,8 +339,3 @@ def fold_history(
     for event in events:
         apply(ticket_id, rows, ticket, event, calendar, PlainFact)
     return rows
-
-
-def row_values(row: Any) -> dict[str, Any]:
-    """A row's columns (all but id) as a dict, for bulk inserts and comparisons."""
-    return {name: getattr(row, name) for name in COLUMNS}

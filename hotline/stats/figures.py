@@ -4,7 +4,9 @@ and the ticket list behind any figure (drill-down).
 Counting (README "Statistics"): a row counts in the period of its `period_at` (dispatch, or
 receipt when never dispatched). Split or filtered by unit, every row of the unit counts, a
 joint part as much as a ticket it holds alone; otherwise a joint ticket counts once, under
-its lead (`principal` rows). `received` and `repeat` count tickets, the rest count rows.
+its lead (`principal` rows). `received` and `repeat` count a ticket once, in the period of
+its first row (for a unit: its first row in that unit); the other counts are rows. The
+rows are grouped by their figure bits (hotline.stats.flags) and added up here.
 """
 
 from __future__ import annotations
@@ -14,51 +16,40 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, func, select
 from sqlalchemy.orm import Session
 
 from hotline.models import Ticket
 from hotline.models.stats import TicketFact as F
 from hotline.paging import count_rows, paginate
 from hotline.policy import Profile
+from hotline.stats.flags import BIT
 from hotline.stats.periods import Period
 from hotline.stats.rules import RATINGS, closure_rate, satisfaction_rate
 
 BY = ("unit", "category", "district", "channel")
-DISPATCHED = F.dispatched_at.is_not(None)
-ACKNOWLEDGED = F.acknowledged_at.is_not(None)
-# Each count and the rows behind it; `received` and `repeat` count distinct tickets.
-CONDITIONS: dict[str, ColumnElement[bool]] = {
-    "received": true(),
-    "dispatched": DISPATCHED,
-    "acknowledged": ACKNOWLEDGED,
-    "acknowledged_on_time": and_(ACKNOWLEDGED, F.acknowledged_on_time.is_(True)),
-    "acknowledged_late": and_(ACKNOWLEDGED, F.acknowledged_on_time.is_(False)),
-    "handled": F.result_at.is_not(None),
-    "handled_on_time": F.handled_on_time.is_(True),
-    "overdue": F.overdue.is_(True),
-    "returned": F.returned.is_(True),
-    "rehandled": F.rehandled > 0,
-    "extended": F.extended > 0,
-    "closed": and_(DISPATCHED, F.closed.is_(True)),
-    "answered": F.outcome == "answered",
-    "open": and_(DISPATCHED, F.outcome.is_(None)),
-    **{rating: F.satisfaction == rating for rating in RATINGS},
-    "repeat": F.repeat.is_(True),
-    "dispatch_late": F.dispatch_late.is_(True),
-    "dispatch_immediately": and_(DISPATCHED, F.dispatch_immediately.is_(True)),
-}
-FIGURES = tuple(CONDITIONS)
-DISTINCT = ("received", "repeat")
-# Working times (seconds in the facts, minutes in the figures) and the rows they are over.
-TIMES: dict[str, tuple[Any, ColumnElement[bool]]] = {
-    "acknowledge": (F.acknowledge_working_seconds, ACKNOWLEDGED),
-    "close": (F.close_working_seconds, CONDITIONS["closed"]),
-    "dispatch_delay": (F.dispatch_delay_working_seconds, DISPATCHED),
-    "immediate_dispatch_delay": (
-        F.dispatch_delay_working_seconds,
-        CONDITIONS["dispatch_immediately"],
-    ),
+COUNTED = (
+    "dispatched",
+    "acknowledged",
+    "acknowledged_on_time",
+    "acknowledged_late",
+    "handled",
+    "handled_on_time",
+    "overdue",
+    "returned",
+    "rehandled",
+    "extended",
+    "closed",
+    "answered",
+    "open",
+)
+FIGURES = ("received", *COUNTED, *RATINGS, "repeat", "dispatch_late", "dispatch_immediately")
+# Working times: (fact column, the figure whose rows they are over).
+TIMES: dict[str, tuple[Any, str]] = {
+    "acknowledge": (F.acknowledge_working_seconds, "acknowledged"),
+    "close": (F.close_working_seconds, "closed"),
+    "dispatch_delay": (F.dispatch_delay_working_seconds, "dispatched"),
+    "immediate_dispatch_delay": (F.dispatch_delay_working_seconds, "dispatch_immediately"),
 }
 
 
@@ -73,6 +64,16 @@ class Selection:
     district: str | None = None
     channel: str | None = None
 
+    @property
+    def per_unit(self) -> bool:
+        """Counted as a unit counts (every row of the unit, received once per unit)."""
+        return self.by == "unit" or bool(self.unit)
+
+    @property
+    def first(self) -> int:
+        """The bit that counts a ticket as received in this selection."""
+        return BIT["unit_first" if self.per_unit else "ticket_first"]
+
     def where(self) -> list[ColumnElement[bool]]:
         """The conditions every figure of the selection shares."""
         found = [F.period_at >= self.period.start, F.period_at < self.period.end]
@@ -80,13 +81,27 @@ class Selection:
             value = getattr(self, name)
             if value:
                 found.append(getattr(F, name) == value)
-        if self.by != "unit" and not self.unit:
+        if not self.per_unit:
             found.append(F.principal.is_(True))  # a joint ticket once, under its lead
         return found
 
 
-def _minutes(seconds: Any) -> float | None:
-    return None if seconds is None else round(float(seconds) / 60, 1)
+def _has(bits: int) -> ColumnElement[bool]:
+    """Rows whose flags hold every one of `bits`."""
+    return F.flags.op("&")(bits) == bits
+
+
+def condition(selection: Selection, figure: str) -> ColumnElement[bool]:
+    """The rows behind one figure of `selection`."""
+    if figure in RATINGS:
+        return F.satisfaction == figure
+    if figure == "received":
+        return _has(selection.first)
+    if figure == "repeat":
+        return _has(selection.first | BIT["repeat"])
+    if figure in BIT:
+        return _has(BIT[figure])
+    raise ValueError(f"unknown figure {figure!r}")
 
 
 def _p90(values: Sequence[int]) -> int | None:
@@ -97,82 +112,123 @@ def _p90(values: Sequence[int]) -> int | None:
     return ordered[math.ceil(0.9 * len(ordered)) - 1]
 
 
-def _aggregates(session: Session) -> list[Any]:
-    """Counts, averages and (on PostgreSQL) percentiles, labelled."""
-    columns: list[Any] = []
-    for name, condition in CONDITIONS.items():
-        if name in DISTINCT:
-            counted = case((condition, F.ticket_id)) if name != "received" else F.ticket_id
-            columns.append(func.count(func.distinct(counted)).label(name))
-        else:
-            columns.append(func.sum(case((condition, 1), else_=0)).label(name))
-    postgres = session.get_bind().dialect.name == "postgresql"
-    for name, (column, condition) in TIMES.items():
-        value = case((condition, column))
-        columns.append(func.avg(value).label(f"{name}_avg"))
-        if name == "immediate_dispatch_delay":
-            columns.append(func.max(value).label(f"{name}_max"))
-        elif postgres:
-            columns.append(func.percentile_disc(0.9).within_group(value).label(f"{name}_p90"))
-    return columns
-
-
-def _python_p90(session: Session, selection: Selection, key: Any) -> dict[Any, dict[str, Any]]:
-    """Percentiles where the database has none (SQLite): the values, sorted here."""
+def _percentiles(session: Session, selection: Selection, key: Any) -> dict[Any, dict[str, Any]]:
+    """p90 of the working times per group: in the database on PostgreSQL, else here."""
     names = [n for n in TIMES if n != "immediate_dispatch_delay"]
-    query = select(key, *(case((TIMES[n][1], TIMES[n][0])) for n in names)).where(
-        *selection.where()
-    )
+    found: dict[Any, dict[str, Any]] = {}
+    if session.get_bind().dialect.name == "postgresql":
+        columns = [
+            func.percentile_disc(0.9)
+            .within_group(TIMES[n][0])
+            .filter(_has(BIT[TIMES[n][1]]))
+            .label(n)
+            for n in names
+        ]
+        query = select(key.label("key"), *columns).where(*selection.where())
+        if selection.by:
+            query = query.group_by(key)
+        for row in session.execute(query):
+            found[row.key] = {f"{n}_p90": getattr(row, n) for n in names}
+        return found
     values: dict[Any, dict[str, list[int]]] = {}
+    query = select(key, F.flags, *(TIMES[n][0] for n in names)).where(*selection.where())
     for row in session.execute(query):
         bucket = values.setdefault(row[0], {n: [] for n in names})
-        for name, value in zip(names, row[1:], strict=True):
-            if value is not None:
+        for name, value in zip(names, row[2:], strict=True):
+            if value is not None and row[1] & BIT[TIMES[name][1]]:
                 bucket[name].append(value)
     return {k: {f"{n}_p90": _p90(v[n]) for n in names} for k, v in values.items()}
 
 
+# Rule home: 000 第二十五条 (定期通报业务指标); 001 第十八条 (办理质效、满意度…分析汇总);
+# 002 第十七条, 第二十四条 (统计分析); 003 第十二条(二)(三), 第二十三条 (回复率、满意率、
+# 时效性); 004 三(六) (日考核和月通报).
 def figures(session: Session, selection: Selection, profile: Profile) -> list[dict[str, Any]]:
     """The figures of `selection`: one dict per group (`key` = the unit, category, district
     or channel, None for rows without one; a single group with key None when not split),
     groups in key order. Counts, rates (办结率 `closure_rate`, 满意率 `satisfaction_rate`,
-    `repeat_rate`, on-time rates) and working minutes (average and p90)."""
-    key = getattr(F, selection.by) if selection.by else false().label("key")
-    query = select(key.label("key"), *_aggregates(session)).where(*selection.where())
-    if selection.by:
-        query = query.group_by(key)
-    rows = [r._asdict() for r in session.execute(query)]
-    if selection.by:  # a split lists the groups that have rows; a total always answers
-        rows = [r for r in rows if r["received"]]
-    extra: dict[Any, dict[str, Any]] = {}
-    if session.get_bind().dialect.name != "postgresql":
-        extra = _python_p90(session, selection, key)
-    out = []
-    for row in sorted(rows, key=lambda r: (r["key"] is None, str(r["key"]))):
-        row.update(extra.get(row["key"], {}))
-        out.append(_finish(row, selection, profile))
-    return out
+    `repeat_rate`, on-time rates) and working minutes (average, p90; for "immediately"
+    dispatch rules the average and maximum)."""
+    key = getattr(F, selection.by) if selection.by else false()
+    delay = F.dispatch_delay_working_seconds
+    query = (
+        select(
+            key.label("key"),
+            F.flags,
+            F.satisfaction,
+            func.count().label("n"),
+            func.sum(F.acknowledge_working_seconds).label("acknowledge"),
+            func.sum(F.close_working_seconds).label("close"),
+            func.sum(delay).label("delay"),
+            func.count(delay).label("delays"),
+            func.max(delay).label("delay_max"),
+        )
+        .where(*selection.where())
+        .group_by(*([key] if selection.by else []), F.flags, F.satisfaction)
+    )
+    groups: dict[Any, _Sums] = {}
+    for row in session.execute(query):
+        groups.setdefault(row.key, _Sums()).add(row, selection.first)
+    if not selection.by:
+        groups.setdefault(False, _Sums())  # a total always answers, zeros included
+    percentiles = _percentiles(session, selection, key)
+    return [
+        groups[k].figure(k if selection.by else None, percentiles.get(k, {}), profile)
+        for k in sorted(groups, key=lambda k: (k is None, str(k)))
+        if not selection.by or groups[k].counts["received"] or groups[k].counts["dispatched"]
+    ]
 
 
-def _finish(row: dict[str, Any], selection: Selection, profile: Profile) -> dict[str, Any]:
-    """Counts as ints, times in minutes, and the rates."""
-    figure: dict[str, Any] = {"key": row["key"] if selection.by else None}
-    for name in FIGURES:
-        figure[name] = int(row[name] or 0)
-    for name in TIMES:
-        figure[f"{name}_minutes_avg"] = _minutes(row.get(f"{name}_avg"))
-        suffix = "max" if name == "immediate_dispatch_delay" else "p90"
-        figure[f"{name}_minutes_{suffix}"] = _minutes(row.get(f"{name}_{suffix}"))
-    figure["closure_rate"] = closure_rate(
-        figure["closed"], figure["dispatched"], figure["returned"]
-    )
-    figure["satisfaction_rate"] = satisfaction_rate({r: figure[r] for r in RATINGS}, profile)
-    figure["repeat_rate"] = _rate(figure["repeat"], figure["received"])
-    figure["acknowledged_on_time_rate"] = _rate(
-        figure["acknowledged_on_time"], figure["acknowledged"]
-    )
-    figure["handled_on_time_rate"] = _rate(figure["handled_on_time"], figure["handled"])
-    return figure
+class _Sums:
+    """One group's rows added up by their bits."""
+
+    def __init__(self) -> None:
+        self.counts = dict.fromkeys(FIGURES, 0)
+        self.seconds = dict.fromkeys(TIMES, 0)
+        self.samples = dict.fromkeys(TIMES, 0)
+        self.delay_max: int | None = None
+
+    def add(self, row: Any, first: int) -> None:
+        flags, n = row.flags, row.n
+        for name in (*COUNTED, "dispatch_late", "dispatch_immediately"):
+            if flags & BIT[name]:
+                self.counts[name] += n
+        if flags & first:
+            self.counts["received"] += n
+            if flags & BIT["repeat"]:
+                self.counts["repeat"] += n
+        if row.satisfaction in self.counts:
+            self.counts[row.satisfaction] += n
+        sums = {"acknowledge": row.acknowledge, "close": row.close, "dispatch_delay": row.delay}
+        sums["immediate_dispatch_delay"] = row.delay
+        for name, (_column, over) in TIMES.items():
+            if flags & BIT[over] and sums[name] is not None:
+                self.seconds[name] += int(sums[name])
+                self.samples[name] += row.delays if "dispatch" in name else n
+        if flags & BIT["dispatch_immediately"] and row.delay_max is not None:
+            self.delay_max = max(self.delay_max or 0, int(row.delay_max))
+
+    def figure(self, key: Any, p90: dict[str, Any], profile: Profile) -> dict[str, Any]:
+        """Counts, times in minutes, and the rates."""
+        c = self.counts
+        found: dict[str, Any] = {"key": key, **c}
+        for name in TIMES:
+            mean = self.seconds[name] / self.samples[name] if self.samples[name] else None
+            found[f"{name}_minutes_avg"] = _minutes(mean)
+            if name == "immediate_dispatch_delay":
+                found[f"{name}_minutes_max"] = _minutes(self.delay_max)
+            else:
+                found[f"{name}_minutes_p90"] = _minutes(p90.get(f"{name}_p90"))
+        found["closure_rate"] = closure_rate(c["closed"], c["dispatched"], c["returned"])
+        found["satisfaction_rate"] = satisfaction_rate({r: c[r] for r in RATINGS}, profile)
+        found["repeat_rate"] = _rate(c["repeat"], c["received"])
+        found["acknowledged_on_time_rate"] = _rate(c["acknowledged_on_time"], c["acknowledged"])
+        found["handled_on_time_rate"] = _rate(c["handled_on_time"], c["handled"])
+        return found
+
+
+def _minutes(seconds: Any) -> float | None:
+    return None if seconds is None else round(float(seconds) / 60, 1)
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -189,19 +245,13 @@ def figure_rows(
     per_page: int = 20,
 ) -> tuple[list[tuple[F, str]], int]:
     """The facts behind one figure (drill-down), with their ticket numbers, oldest first:
-    `key` narrows to one group of a split selection. `received` and `repeat` list each
-    ticket once (its first row in the selection)."""
-    if figure not in CONDITIONS:
-        raise ValueError(f"unknown figure {figure!r}")
-    where = [*selection.where(), CONDITIONS[figure]]
+    `key` narrows to one group of a split selection."""
+    where = [*selection.where(), condition(selection, figure)]
     if selection.by and key is not None:
         where.append(getattr(F, selection.by) == key)
-    query: Select[Any] = select(F, Ticket.number).join(Ticket, Ticket.id == F.ticket_id)
-    if figure in DISTINCT:
-        first = select(func.min(F.id)).where(*where).group_by(F.ticket_id)
-        query = query.where(F.id.in_(first))
-    else:
-        query = query.where(*where)
+    query: Select[Any] = (
+        select(F, Ticket.number).join(Ticket, Ticket.id == F.ticket_id).where(and_(*where))
+    )
     total = count_rows(session, query)
     ordered = query.order_by(F.period_at, F.id)
     rows = [(fact, number) for fact, number in session.execute(paginate(ordered, page, per_page))]

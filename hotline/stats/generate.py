@@ -25,7 +25,8 @@ from hotline.clock import SHANGHAI
 from hotline.deadlines import compute_deadlines
 from hotline.models import Ticket, TicketEvent
 from hotline.policy import Profile
-from hotline.stats.facts import FACTS_TABLE, fold_history, row_values
+from hotline.stats.facts import fold_history
+from hotline.stats.rows import FACTS_TABLE, row_values
 from hotline.stats.story import STORIES, Story, Timeline
 
 ACTOR = "generated"

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from hotline.calendar import WorkingCalendar
 from hotline.models import Ticket, TicketEvent
 from hotline.models.stats import TicketFact
-from hotline.stats.facts import FACTS_TABLE, KINDS, fold_history, row_values
+from hotline.stats.facts import KINDS, fold_history
+from hotline.stats.rows import FACTS_TABLE, row_values
 
 BATCH = 5000  # tickets per round trip: memory stays flat on a million tickets
 

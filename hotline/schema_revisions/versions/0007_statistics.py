@@ -54,6 +54,7 @@ def upgrade() -> None:
         sa.Column("ended_at", sa.DateTime(), nullable=True),
         sa.Column("close_working_seconds", sa.Integer(), nullable=True),
         sa.Column("satisfaction", sa.String(length=30), nullable=True),
+        sa.Column("flags", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["ticket_id"], ["tickets.id"], name=op.f("fk_ticket_facts_ticket_id_tickets")
         ),
