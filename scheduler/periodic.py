@@ -1,11 +1,13 @@
 """Period-end jobs, run on every pass of the TimerService (its sweep and every wake): the
-daily assessment scoring of the days that ended (日考核), then the bulletin (通报) of the
-period that ended.
+daily assessment scoring of the days that ended (日考核) with, for yesterday, the hot-spot
+detection of the window ending at midnight (热点预警), then the bulletin (通报) of the period
+that ended.
 
 Driven by the service clock, so a test moves the manual clock instead of sleeping. Each job
 is safe with several schedulers on one database: scoring a day again gives the same rows,
 and the bulletin of a period is published once, because (profile, period, version) is
-unique and the job only publishes version 1.
+unique and the job only publishes version 1. Yesterday's detection runs in the transaction
+that stores yesterday's scores, so the scheduler whose scores land is the one that detects.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from hotline import bulletins, clock
 from hotline.assessment import score_day
 from hotline.assessment.scoring import last_scored_day
 from hotline.bulletins.periods import last_ended
-from hotline.calendar import shanghai_day
+from hotline.calendar import day_start, shanghai_day
+from hotline.hotspots import detect
 from hotline.models import Ticket
 from hotline.policy import Profile, active_profile
 from hotline.policy.bulletins import publication_period
@@ -67,7 +70,8 @@ def run_period_end(services: Host, now: datetime | None = None) -> PeriodEnd:
 def score_ended_days(services: Host, profile: Profile, now: datetime) -> tuple[date, ...]:
     """Daily scoring (hotline.assessment.score_day) of every day that ended since the last
     scored one (yesterday only on a service that never scored), one transaction per day;
-    the days this scheduler scored."""
+    with yesterday's scores, hot-spot detection (hotline.hotspots.detect) up to midnight.
+    The days this scheduler scored."""
     yesterday = shanghai_day(now) - timedelta(days=1)
     with services.transaction() as session:
         last = last_scored_day(session)
@@ -78,7 +82,9 @@ def score_ended_days(services: Host, profile: Profile, now: datetime) -> tuple[d
     for day in days:
         try:
             with services.transaction() as session:
-                score_day(session, profile, day)
+                rows = score_day(session, profile, day)
+                if rows and day == yesterday:
+                    detect(session, services.runtime, day_start(day + timedelta(days=1)))
         except IntegrityError:
             # Another scheduler stored the same day's scores first: they are the same rows.
             log.info("day %s was scored by another scheduler", day)

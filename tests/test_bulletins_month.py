@@ -54,9 +54,7 @@ def test_the_ranking_is_the_assessments_hand_computed_one(profile_hotline: Any) 
         ]
     )
     assert all(d["article"].startswith("附件") for d in deductions)
-    assert bulletin["content"]["summary"][-1].startswith(
-        "考核排名第一的是利州区人民政府（103.0分）"
-    )
+    assert bulletin["content"]["summary"][1].startswith("考核排名第一的是利州区人民政府（103.0分）")
 
 
 def test_the_files_carry_the_same_ranking(profile_hotline: Any) -> None:
@@ -69,3 +67,47 @@ def test_the_files_carry_the_same_ranking(profile_hotline: Any) -> None:
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "濮阳市12345政务服务热线运行情况通报（2026年10月）" in text
     assert "利州区人民政府" in text and "103.0" in text and "扣分明细" in text
+
+
+def test_the_kpi_table_and_charts_are_the_statistics_figures(profile_hotline: Any) -> None:
+    # SMALL_MONTH by hand (tests/test_stats_month.py): 20 tickets, 17 closed of 18 counted;
+    # ZJJ closes 9 of its 10 (one returned), LZQ 6 with one overdue, HBJ 3 of 4.
+    _h, bulletin, _numbers = october(profile_hotline)
+    kpis = {r["unit"]: r for r in section(bulletin, "kpis")["rows"]}
+    total = section(bulletin, "kpis")["rows"][-1]
+    assert total["unit_name"] == "合计"
+    assert (total["received"], total["closed"], total["closure_rate"]) == (
+        20,
+        17,
+        round(17 / 18, 4),
+    )
+    assert (kpis["ZJJ"]["closed"], kpis["ZJJ"]["returned"], kpis["ZJJ"]["closure_rate"]) == (
+        9,
+        1,
+        0.9,
+    )
+    assert (kpis["LZQ"]["received"], kpis["LZQ"]["overdue"], kpis["LZQ"]["closed"]) == (6, 1, 6)
+    assert (kpis["HBJ"]["received"], kpis["HBJ"]["closed"]) == (4, 3)
+    assert bulletin["content"]["summary"][0].startswith(
+        "本月共受理群众诉求20件，办结17件，办结率94.4%"
+    )
+    charts = {c["key"]: c for c in bulletin["content"]["charts"]}
+    volume = charts["volume_trend"]
+    assert len(volume["categories"]) == 31 and sum(volume["series"][0]["values"]) == 20
+    overdue = dict(
+        zip(
+            charts["overdue_by_unit"]["categories"],
+            charts["overdue_by_unit"]["series"][0]["values"],
+            strict=True,
+        )
+    )
+    assert overdue["利州区人民政府"] == 1 and overdue["示范市住房和城乡建设局"] == 1
+    mix = dict(
+        zip(
+            charts["category_mix"]["categories"],
+            charts["category_mix"]["series"][0]["values"],
+            strict=True,
+        )
+    )
+    assert mix == {"投诉": 12, "咨询": 3, "求助": 4, "举报": 1}
+    assert section(bulletin, "hotspots")["rows"] == []

@@ -4,7 +4,7 @@ once, however many schedulers run; an empty service publishes nothing."""
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -17,6 +17,8 @@ from hotline.policy import active_profile
 from hotline.stats import generate_month
 from scheduler import TimerService
 from scheduler.periodic import PeriodEnd, run_period_end
+from tests.conftest import Hotline
+from tests.helpers.hotspots import add_background, warnings
 from wiring.services import Services, build_services
 
 NOVEMBER = parse_period("2026-11")
@@ -94,3 +96,37 @@ def test_the_timer_service_runs_the_job_on_its_pass(
     finally:
         service.stop(wait=False)
     assert stored(services) == [("2026-11", 1, "period_end", "scheduler")]
+
+
+NIGHT_WORK = (
+    "滨河路工地半夜打桩，吵得睡不着",
+    "夜间施工噪音扰民，晚上十一点还在作业",
+    "工地晚上施工太吵了，严重扰民",
+    "半夜还在施工，噪音很大",
+    "建筑工地夜间施工噪音扰民",
+    "晚上工地打桩噪音太大睡不着",
+    "附近工地夜里施工扰民",
+)
+
+
+def test_the_day_is_scored_and_its_hot_spots_detected_then_the_bulletin_lists_them(
+    hotline: Hotline, manual_clock: clock.ManualClock
+) -> None:
+    h = hotline
+    add_background(h)
+    for text in NIGHT_WORK:  # a burst of night-work complaints on Monday 23 November
+        h.new_ticket(content=text)
+    assert run_period_end(h.services).scored == (date(2026, 11, 22),)
+    assert warnings(h.center) == []  # Sunday's window had no burst
+    manual_clock.set(datetime(2026, 11, 24, 0, 0, 1, tzinfo=clock.SHANGHAI))
+    assert run_period_end(h.services).scored == (date(2026, 11, 23),)
+    [warned] = warnings(h.center)
+    assert warned["district"] == "利州区" and warned["count"] == len(NIGHT_WORK)
+    manual_clock.set(datetime(2026, 12, 1, 0, 0, 1, tzinfo=clock.SHANGHAI))
+    done = run_period_end(h.services)
+    assert done.scored[-1] == date(2026, 11, 30) and done.period == "2026-11"
+    bulletin = h.unit.get(f"/api/v1/bulletins/{done.bulletin_id}").json
+    [hot] = next(s for s in bulletin["content"]["sections"] if s["key"] == "hotspots")["rows"]
+    assert (hot["warning_id"], hot["district"], hot["count"]) == (warned["id"], "利州区", 7)
+    assert "噪音" in hot["topic"] and hot["category"] == "投诉"
+    assert any("热点预警1个" in line for line in bulletin["content"]["summary"])
