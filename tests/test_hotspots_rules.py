@@ -57,7 +57,7 @@ def test_poisson_tail() -> None:
         ("ratio = 2.0", "ratio = 1", "hotspots.ratio", "must be above 1"),
         ("min_count = 6", "min_count = 1", "hotspots.min_count", "between 2 and"),
         ('baseline = "share"', 'baseline = "mean"', "hotspots.baseline", "unknown value"),
-        ("max_p = 0.0005", "max_p = 0", "hotspots.max_p", "must be above 0"),
+        ("max_p = 0.0002", "max_p = 0", "hotspots.max_p", "must be above 0"),
         ("quiet_days = 3", "quiet_days = 3\nwindow = 2", "hotspots.window", "unknown key"),
     ],
 )

@@ -96,7 +96,7 @@ class Baseline:
     def __init__(self, rules: HotspotRules, now: datetime, demands: Iterable[Demand]) -> None:
         self.rules = rules
         self.counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-        self.totals: Counter[tuple[str, str]] = Counter()
+        self.totals: Counter[str] = Counter()  # demands per district
         start, end = window_of(rules, now)
         # weekday: only the same hours 1, 2, 3 … weeks back count.
         weeks = [(start - timedelta(days=7 * j), end - timedelta(days=7 * j)) for j in range(1, 6)]
@@ -106,26 +106,25 @@ class Baseline:
                 a <= demand.created_at < b for a, b in self.weeks
             ):
                 continue
-            key = (demand.category, demand.district)
-            self.totals[key] += 1
-            self.counts[key].update(keywords(demand.content))
+            self.totals[demand.district] += 1
+            self.counts[(demand.category, demand.district)].update(keywords(demand.content))
 
     def expected(self, key: tuple[str, str], word: str, count: int, volume: int) -> float:
-        """The count of `word` the baseline leads to expect in the window (`volume` demands of
-        the category and district there, `count` of them with the word)."""
+        """The count of `word` in the category and district the baseline leads to expect in
+        the window (`volume` demands of the whole district there, `count` with the word)."""
         seen = self.counts[key][word] if key in self.counts else 0
         rules = self.rules
         if rules.baseline == "weekday":
             return seen / max(len(self.weeks), 1)
         if rules.baseline == "daily":
             return seen / rules.baseline_days * rules.window_hours / 24
-        total = self.totals[key]
+        total = self.totals[key[1]]
         if total == 0 or seen == 0:
             return 0.0
         share = seen / total
         if share >= 1:
             return float(volume)
-        # The word's share of the other demands of the window, as in the baseline.
+        # The cluster's share of the district's other demands of the window, as in the baseline.
         return share / (1 - share) * max(volume - count, 0)
 
 
@@ -135,9 +134,11 @@ def find_clusters(
     """The hot clusters among the window's demands, largest first."""
     start, end = window_of(rules, now)
     groups: dict[tuple[str, str], list[Demand]] = defaultdict(list)
+    volumes: Counter[str] = Counter()
     for demand in window:
         if demand.district:
             groups[(demand.category, demand.district)].append(demand)
+            volumes[demand.district] += 1
     clusters: list[Cluster] = []
     for key, demands in groups.items():
         holders: dict[str, set[int]] = defaultdict(set)
@@ -149,7 +150,7 @@ def find_clusters(
         for word, ids in holders.items():
             if len(ids) < rules.min_count:
                 continue
-            expected = baseline.expected(key, word, len(ids), len(demands))
+            expected = baseline.expected(key, word, len(ids), volumes[key[1]])
             p_value = poisson_tail(len(ids), max(expected, FLOOR))
             if rules.is_hot(len(ids), expected, p_value):
                 hot.append((word, len(ids), expected, p_value))

@@ -15,8 +15,8 @@ from typing import Any
 from hotline.policy import basics as b
 
 # How the expected count of a cluster is estimated from the trailing baseline:
-# share: the cluster's share of its district and category in the baseline, times the
-#   window's volume of that district and category (weekday and busy days cancel out);
+# share: the cluster's share of all its district's demands in the baseline, times the
+#   window's volume of the district (weekdays and busy days cancel out);
 # daily: the baseline's daily mean; weekday: the mean of the same weekdays only.
 BASELINES = ("share", "daily", "weekday")
 
@@ -53,11 +53,11 @@ DEFAULT_HOTSPOTS = HotspotRules(
     "share",
     6,
     2.0,
-    0.0005,
+    0.0002,
     3,
     b.default_provenance(
         "no article gives a number: 24 h against the 28 days before, at least 6 demands, "
-        "2× the expected count and p ≤ 0.0005; measured by bench/hotspots.py"
+        "2× the expected count and p ≤ 0.0002; measured by bench/hotspots.py"
     ),
 )
 
