@@ -24,6 +24,7 @@ from hotline.models.appeals import Appeal
 from hotline.models.assessment import Deduction
 from hotline.policy import Profile
 from hotline.policy.assessment import assessment_of, period_of
+from hotline.statuses import AppealTarget
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers
 
@@ -53,23 +54,29 @@ def _touched(session: Session, appeal: Appeal, exclusion_id: int | None) -> list
     """The deductions the acceptance took back: the voided one, or those the exclusion covers."""
     if exclusion_id is not None:
         query = select(Deduction).where(Deduction.exclusion_id == exclusion_id)
-    else:
+    elif appeal.deduction_id is not None:
         query = select(Deduction).where(Deduction.id == appeal.deduction_id)
+    else:
+        return []
     return list(session.scalars(query.order_by(Deduction.day, Deduction.id)))
 
 
 def _take_back(session: Session, profile: Profile, appeal: Appeal, actor: Actor) -> int | None:
     """Void the deduction, or exclude the ticket or the day; the exclusion's id, if one."""
     reason = f"{appeal.kind} {appeal.id} accepted: {appeal.opinion or ''}".strip()
-    if appeal.deduction_id is not None:
-        # Voided meanwhile (another appeal): nothing more to take back.
-        with suppress(Conflict):
-            assessment.void_deduction(
-                session, profile, actor, appeal.deduction_id, reason, appeal_id=appeal.id
-            )
+    if appeal.target == AppealTarget.DEDUCTION:
+        # Voided meanwhile (another appeal), or gone with its fact (deduction_id emptied):
+        # nothing more to take back.
+        if appeal.deduction_id is not None:
+            with suppress(Conflict):
+                assessment.void_deduction(
+                    session, profile, actor, appeal.deduction_id, reason, appeal_id=appeal.id
+                )
         return None
     scope: dict[str, Any] = (
-        {"ticket_id": appeal.ticket_id} if appeal.ticket_id is not None else {"day": appeal.day}
+        {"ticket_id": appeal.ticket_id}
+        if appeal.target == AppealTarget.TICKET
+        else {"day": appeal.day}
     )
     exclusion = assessment.exclude(
         session, profile, actor, unit=appeal.unit_code, reason=reason, appeal_id=appeal.id, **scope
@@ -89,7 +96,10 @@ def apply_accepted(
     touched = _touched(session, appeal, exclusion_id)
     after = unit_score(session, profile, appeal.unit_code, appeal.day)
     scheme = assessment_of(profile)
-    periods = sorted({period_of(scheme, d)[0] for d in {appeal.day, *(r.day for r in touched)}})
+    days = {appeal.day, *(r.day for r in touched)}
+    # Nothing taken back and the score unmoved (a deduction voided meanwhile or gone): no
+    # new bulletin version.
+    periods = sorted({period_of(scheme, d)[0] for d in days}) if touched or before != after else []
     versions = []
     for first in periods:
         bulletin = bulletins.scores_changed(session, profile, first, by=actor.name)

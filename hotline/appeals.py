@@ -28,7 +28,7 @@ from hotline.models import Ticket, UserTask
 from hotline.models.appeals import Appeal, AppealEvent
 from hotline.paging import count_rows, paginate, where_given
 from hotline.policy.appeals import AppealWindow, appeal_window
-from hotline.statuses import AppealStatus, UserTaskState
+from hotline.statuses import AppealStatus, AppealTarget, UserTaskState
 from hotline.tickets import get_ticket
 from hotline.workflows import WorkflowRuntime
 
@@ -57,6 +57,13 @@ class Target:
         if self.deduction_id is not None:
             return "deduction_id"
         return "ticket" if self.ticket is not None else "day"
+
+    @property
+    def kind(self) -> AppealTarget:
+        """Which of the three it is."""
+        if self.deduction_id is not None:
+            return AppealTarget.DEDUCTION
+        return AppealTarget.TICKET if self.ticket is not None else AppealTarget.DAY
 
 
 @dataclass(frozen=True)
@@ -149,16 +156,17 @@ def window_refusal(window: AppealWindow, day: date) -> str | None:
     )
 
 
-def _open_twin(session: Session, kind: str, found: Resolved) -> Appeal | None:
+def _open_twin(session: Session, kind: str, target: str, found: Resolved) -> Appeal | None:
     """An appeal of the same kind about the same target still under review."""
     query = select(Appeal).where(
         Appeal.kind == kind,
+        Appeal.target == target,
         Appeal.unit_code == found.unit,
         Appeal.status == AppealStatus.FILED,
         Appeal.deduction_id.is_not_distinct_from(found.deduction_id),
         Appeal.ticket_id.is_not_distinct_from(found.ticket_id),
     )
-    if found.deduction_id is None and found.ticket_id is None:
+    if target == AppealTarget.DAY:
         query = query.where(Appeal.day == found.day)
     return session.scalars(query.limit(1)).first()
 
@@ -186,13 +194,14 @@ def file_appeal(
     refusal = window_refusal(window, found.day)
     if refusal:
         raise WindowClosed(refusal, fields={target.field: [refusal]})
-    twin = _open_twin(session, kind, found)
+    twin = _open_twin(session, kind, target.kind, found)
     if twin is not None:
         raise Conflict(f"{kind} {twin.id} about the same {target.field} is still under review")
     now = clock.now()
     appeal = Appeal(
         kind=kind,
         status=AppealStatus.FILED,
+        target=target.kind,
         unit_code=found.unit,
         deduction_id=found.deduction_id,
         ticket_id=found.ticket_id,
@@ -212,6 +221,7 @@ def file_appeal(
         actor,
         data={
             "kind": kind,
+            "target": target.kind,
             "unit": found.unit,
             "deduction_id": found.deduction_id,
             "ticket_id": found.ticket_id,

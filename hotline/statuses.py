@@ -109,6 +109,15 @@ class AppealKind(StrEnum):
     EXEMPTION = "exemption"
 
 
+class AppealTarget(StrEnum):
+    """What an appeal names (`assessment_appeals.target`): one deduction, one ticket, or the
+    unit's data of one day."""
+
+    DEDUCTION = "deduction"
+    TICKET = "ticket"
+    DAY = "day"
+
+
 class AppealStatus(StrEnum):
     """An appeal or exemption request (`assessment_appeals.status`): filed → accepted | rejected."""
 
@@ -226,6 +235,7 @@ __all__ = [
     "UNPUBLISHED_VERSION_STATUSES",
     "AppealKind",
     "AppealStatus",
+    "AppealTarget",
     "ArticleStatus",
     "CallbackFinding",
     "DeductionStatus",

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from hotline import bulletins
 from hotline.assessment import period_ranking, score_day
 from hotline.bulletins import BulletinReason, parse_period
-from hotline.models.assessment import Deduction
+from hotline.models.assessment import CallTest, Deduction
 from hotline.models.bulletins import Bulletin
 from hotline.policy import shipped_profile
 from tests.conftest import Hotline
@@ -123,3 +123,27 @@ def test_an_accepted_exemption_takes_the_day_out_of_assessment(profile_hotline) 
         second: "excluded",
     }
     assert deduction(h, first) == ("excluded", exemption["id"])
+
+
+def test_a_deduction_gone_with_its_fact_leaves_the_appeal_and_scoring_intact(
+    profile_hotline,
+) -> None:
+    """The call test behind an appealed deduction is struck out: re-scoring drops the
+    deduction (the appeal does not block it); accepting the appeal then changes nothing."""
+    h = profile_hotline("guangxi")
+    first, _second = october(h)
+    appeal = file(h.unit, deduction_id=first, reason="该次拨测记录有误")
+    with h.services.transaction() as session:
+        row = session.get(Deduction, first)
+        assert row is not None and row.record_id is not None
+        session.delete(session.get(CallTest, row.record_id))
+        session.flush()
+        score_day(session, GUANGXI, DAY)
+        assert session.get(Deduction, first) is None
+    start = zjj_score(h)
+    kept = shown(h.unit, appeal["id"])
+    assert (kept["target"], kept["deduction_id"], kept["day"]) == ("deduction", None, "2026-10-20")
+    assert kept["history"][0]["data"]["deduction_id"] == first
+    accepted = decide(h, kept, "accepted", "拨测记录已更正")
+    assert zjj_score(h) == start
+    assert (accepted["effect"]["deductions"], accepted["effect"]["bulletins"]) == ([], [])

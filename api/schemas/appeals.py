@@ -14,10 +14,11 @@ from api.schemas.common import (
     not_blank,
 )
 from hotline.fields import Text
-from hotline.statuses import AppealKind, AppealStatus, values
+from hotline.statuses import AppealKind, AppealStatus, AppealTarget, values
 
 KINDS = values(AppealKind)
 STATUSES = values(AppealStatus)
+TARGET_KINDS = values(AppealTarget)
 TARGETS = ("deduction_id", "ticket", "day")
 MAX_EVIDENCE = 20
 
@@ -91,6 +92,7 @@ class AppealSchema(RowSchema):
     id = fields.Integer()
     kind = fields.String(metadata={"enum": list(KINDS)})
     status = fields.String(metadata={"enum": list(STATUSES)})
+    target = fields.String(metadata={"enum": list(TARGET_KINDS), "description": "what is appealed"})
     unit = fields.String(attribute="unit_code")
     deduction_id = fields.Integer(allow_none=True)
     ticket_number = fields.String(allow_none=True)

@@ -22,9 +22,12 @@ class Appeal(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # hotline.statuses.AppealKind
     status: Mapped[str] = mapped_column(String(20), index=True)  # hotline.statuses.AppealStatus
+    target: Mapped[str] = mapped_column(String(20))  # hotline.statuses.AppealTarget
     unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    # Scoring deletes a deduction whose fact is gone: the appeal then keeps its target and
+    # day (and the id in its appeal_filed event), and has nothing left to take back.
     deduction_id: Mapped[int | None] = mapped_column(
-        ForeignKey("assessment_deductions.id"), nullable=True, index=True
+        ForeignKey("assessment_deductions.id", ondelete="SET NULL"), nullable=True, index=True
     )
     ticket_id: Mapped[int | None] = mapped_column(
         ForeignKey("tickets.id"), nullable=True, index=True

@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("target", sa.String(length=20), nullable=False),
         sa.Column("unit_code", sa.String(length=32), nullable=False),
         sa.Column("deduction_id", sa.Integer(), nullable=True),
         sa.Column("ticket_id", sa.Integer(), nullable=True),
@@ -49,6 +50,7 @@ def upgrade() -> None:
             ["deduction_id"],
             ["assessment_deductions.id"],
             name=op.f("fk_assessment_appeals_deduction_id_assessment_deductions"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["filed_by"], ["users.id"], name=op.f("fk_assessment_appeals_filed_by_users")
