@@ -129,3 +129,19 @@ def test_walkthrough_appeals(hotline: Hotline, live_url: str, tmp_path: Path) ->
         "acknowledge_decision completed",
         "accepted ['appeal_filed', 'appeal_accepted', 'score_changed', 'appeal_decision_read']",
     ]
+
+
+def test_walkthrough_bulletin(hotline: Hotline, live_url: str, tmp_path: Path) -> None:
+    """The bulletin walk-through: the demo's bulletin read, both files downloaded, version 2."""
+    from hotline import clock
+    from hotline.demo import load_demo_bulletin
+    from hotline.policy import active_profile
+
+    with hotline.services.transaction() as session:
+        profile = active_profile(hotline.services.runtime.extras)
+        load_demo_bulletin(session, profile, clock.now())  # as `hotline demo` does
+    lines = run_script(hotline, live_url, tmp_path, block("bulletin"))
+    assert lines[0].startswith("('2026-10', 1, '")
+    assert lines[1] == "%PDF"
+    assert lines[-1] == "('2026-10', 2, 'on_demand')"
+    assert (tmp_path / "bulletin.xlsx").read_bytes()[:2] == b"PK"  # a zip: the XLSX workbook

@@ -75,9 +75,10 @@ def svg(chart: Chart) -> str:
     return text.replace(f"font-family: {CJK_FONT}", f"font-family: {SVG_FONTS}")
 
 
-def _scaled(chart: Chart) -> list[list[float]]:
+def _scaled(chart: Chart) -> list[list[float | None]]:
+    """The values as plotted (percentages × 100); None stays a gap."""
     factor = 100.0 if chart.percent else 1.0
-    return [[float(v) * factor for v in s.values] for s in chart.series]
+    return [[None if v is None else float(v) * factor for v in s.values] for s in chart.series]
 
 
 def _value_axis(axis: Any, chart: Chart, font: str) -> None:
@@ -143,7 +144,7 @@ def _bars(canvas: Drawing, chart: Chart, font: str) -> None:
 
 
 def _pie(canvas: Drawing, chart: Chart, font: str) -> None:
-    values = _scaled(chart)[0]
+    values = [v or 0.0 for v in _scaled(chart)[0]]
     total = sum(values) or 1.0
     pie = Pie()
     pie.x, pie.y, pie.width, pie.height = 40, 25, 160, 160

@@ -73,7 +73,7 @@ class Series:
     """One line, bar series or pie of a chart."""
 
     name: str
-    values: tuple[float, ...]
+    values: tuple[float | None, ...]  # None: no value there (a gap in a line)
 
 
 @dataclass(frozen=True)

@@ -88,10 +88,10 @@ def trend_charts(session: Session, profile: Profile, period: Period) -> tuple[Ch
         f"满意率趋势（按{step}）",
         "line",
         labels,
-        (Series("满意率", tuple(float(p["satisfaction_rate"] or 0) for p in points)),),
+        (Series("满意率", tuple(p["satisfaction_rate"] for p in points)),),
         "%",
         percent=True,
-        note="无评价的日子记为0",
+        note="无回访评价的日子不画点",
     )
     return volume, satisfaction
 

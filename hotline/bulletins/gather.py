@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from hotline.bulletins.content import BulletinContent, Section
 from hotline.bulletins.figures import kpi_section, trend_charts, unit_charts
 from hotline.bulletins.periods import Period
-from hotline.bulletins.scores import ranking_sections, score_period
+from hotline.bulletins.scores import article, ranking_sections, score_period
 from hotline.bulletins.warned import hotspot_section
 from hotline.policy.bulletins import bulletin_rules
 from hotline.policy.model import Profile
@@ -37,7 +37,7 @@ def gather(session: Session, profile: Profile, period: Period, now: datetime) ->
         summary=summary(period, total, ranking, hotspots),
         sections=(ranking, deductions, kpis, hotspots),
         charts=charts,
-        notes=(f"通报依据：{bulletin_rules(profile).origin.source}",),
+        notes=(f"通报依据：{article(profile, bulletin_rules(profile).origin.source)}",),
     )
 
 

@@ -73,6 +73,11 @@ def score_period(session: Session, profile: Profile, period: Period, now: dateti
     return done
 
 
+def article(profile: Profile, source: str) -> str:
+    """A source as a bulletin cites it: the article, without the seed file's name."""
+    return source.removeprefix(profile.regulation_file).strip()
+
+
 def item_title(profile: Profile, name: str) -> str:
     """An item's heading: its measure's Chinese name and full points, e.g. 按时办结（10）."""
     item = assessment_of(profile).item(name)
@@ -103,7 +108,7 @@ def ranking_sections(
         Column("summoned", "约谈"),
     )
     rows = tuple(_ranked_row(unit, names) for unit in ranking.units)
-    note = f"依据：{scheme.origin.source}；截至{ranking.as_of.isoformat()}"
+    note = f"依据：{article(profile, scheme.origin.source)}；截至{ranking.as_of.isoformat()}"
     deductions = tuple(
         _deduction_row(profile, unit.name, line)
         for unit in ranking.units
@@ -152,5 +157,5 @@ def _deduction_row(profile: Profile, unit_name: str, line: Any) -> dict[str, Any
         "points": line.points,
         "status": STATUS_TITLES.get(DeductionStatus(line.status), line.status),
         "reason": line.reason,
-        "article": str(line.article).removeprefix(profile.regulation_file).strip(),
+        "article": article(profile, str(line.article)),
     }

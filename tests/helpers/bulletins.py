@@ -81,7 +81,13 @@ def sample_content(*, days: int = 31, deductions: int = 3) -> BulletinContent:
             "满意率趋势",
             "line",
             labels,
-            (Series("满意率", tuple(0.9 + (d % 5) / 100 for d in range(days))),),
+            # Days without a rated callback have no point (None).
+            (
+                Series(
+                    "满意率",
+                    tuple(None if d % 7 == 3 else 0.9 + (d % 5) / 100 for d in range(days)),
+                ),
+            ),
             "%",
             percent=True,
         ),
