@@ -4,13 +4,14 @@ the charts as SVG; built from content made by hand (no database, no other part).
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 from io import BytesIO
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from hotline.bulletins.charts import svg
-from hotline.bulletins.content import BulletinContent, written
+from hotline.bulletins.content import BulletinContent, Series, written
 from hotline.bulletins.pdf import render_pdf
 from hotline.bulletins.xlsx import render_xlsx
 from tests.helpers.bulletins import sample_content
@@ -95,3 +96,15 @@ def test_values_are_written_as_a_reader_expects() -> None:
     assert written(0.9745, "percent") == "97.5%"
     assert written(3, "float") == "3.0"
     assert written(None, "int") == "—"
+
+
+def test_charts_without_data_say_so_instead_of_failing() -> None:
+    content = sample_content()
+    empty = replace(
+        content.chart("satisfaction_trend"),
+        series=(Series("满意率", (None,) * 30 + (0.9,)),),  # one rated day: no line to draw
+    )
+    assert "暂无数据" in svg(empty)
+    quiet = replace(content, charts=(empty,))
+    _pages, text = pdf_text(render_pdf(quiet))
+    assert "满意率趋势" in text and "暂无数据" in text

@@ -7,6 +7,7 @@ nothing is downloaded or embedded; the SVG names it with common CJK fallbacks.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from reportlab.graphics import renderSVG
@@ -54,19 +55,30 @@ def drawing(chart: Chart) -> Drawing:
     canvas.add(
         String(WIDTH / 2, HEIGHT - 14, chart.title, fontName=font, fontSize=11, textAnchor="middle")
     )
-    if not chart.available or not chart.categories or not chart.series:
-        why = chart.note or NOT_AVAILABLE
+    plotted = _plottable(chart)
+    if plotted is None:
+        why = chart.note if not chart.available else NOT_AVAILABLE
         canvas.add(
             String(WIDTH / 2, HEIGHT / 2, why[:60], fontName=font, fontSize=9, textAnchor="middle")
         )
         return canvas
-    if chart.kind == "pie":
-        _pie(canvas, chart, font)
-    elif chart.kind == "bar":
-        _bars(canvas, chart, font)
+    if plotted.kind == "pie":
+        _pie(canvas, plotted, font)
+    elif plotted.kind == "bar":
+        _bars(canvas, plotted, font)
     else:
-        _lines(canvas, chart, font)
+        _lines(canvas, plotted, font)
     return canvas
+
+
+def _plottable(chart: Chart) -> Chart | None:
+    """The chart with what can be drawn (a line needs two points), or None for nothing."""
+    if not chart.available or not chart.categories or not chart.series:
+        return None
+    if chart.kind != "line":
+        return chart
+    lines = tuple(s for s in chart.series if sum(v is not None for v in s.values) >= 2)
+    return replace(chart, series=lines) if lines else None
 
 
 def svg(chart: Chart) -> str:
