@@ -3,12 +3,16 @@ the ranking and deductions the assessment computes by hand, in the JSON, XLSX an
 
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
 from typing import Any
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from hotline import bulletins
+from hotline.actors import Actor
+from hotline.assessment import void_deduction
 from hotline.policy import active_profile
 from hotline.stats import generate_month
 from tests.conftest import Hotline
@@ -111,3 +115,28 @@ def test_the_kpi_table_and_charts_are_the_statistics_figures(profile_hotline: An
     )
     assert mix == {"投诉": 12, "咨询": 3, "求助": 4, "举报": 1}
     assert section(bulletin, "hotspots")["rows"] == []
+
+
+def test_a_voided_deduction_makes_version_2_and_version_1_stays(profile_hotline: Any) -> None:
+    """An accepted appeal voids ZJJ's overdue deduction (as hotline.appeal_effects does): the
+    October bulletin gets version 2 with ZJJ at 102; version 1 still reads 101."""
+    h, first, numbers = october(profile_hotline)
+    overdue = next(d for d in section(first, "deductions")["rows"] if d["ticket"] == numbers[4])
+    profile = active_profile(h.services.runtime.extras)
+    with h.services.transaction() as session:
+        center = Actor(id=None, name="demo-center", role="center")
+        void_deduction(session, profile, center, overdue["deduction_id"], "说明已被采纳")
+        row = bulletins.scores_changed(session, profile, date(2026, 10, 5), by="demo-center")
+        assert row is not None and (row.version, row.reason) == (2, "scores_changed")
+    listed = h.unit.get("/api/v1/bulletins").json["items"]
+    assert [(b["period"], b["version"]) for b in listed] == [("2026-10", 2), ("2026-10", 1)]
+    second = h.unit.get(f"/api/v1/bulletins/{listed[0]['id']}").json
+    old = h.unit.get(f"/api/v1/bulletins/{first['id']}").json
+    zjj = {b["version"]: next(r for r in section(b, "ranking")["rows"] if r["unit"] == "ZJJ")
+           for b in (second, old)}  # fmt: skip
+    assert (zjj[1]["total"], zjj[2]["total"]) == (101.0, 102.0)
+    voided = next(d for d in section(second, "deductions")["rows"] if d["ticket"] == numbers[4])
+    assert voided["status"] == "申诉撤销"
+    text = PdfReader(BytesIO(h.unit.get(second["pdf_url"]).data)).pages[0].extract_text()
+    assert "第2版，考核结果变更后重新生成" in text and "102.0" in text
+    assert h.unit.get(first["pdf_url"]).data != h.unit.get(second["pdf_url"]).data
