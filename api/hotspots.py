@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from sqlalchemy.orm import Session
 
 from api.context import actor, unit_of_work
 from api.errors import secured
@@ -13,7 +12,7 @@ from api.paging import page_body
 from api.schemas.common import Shown
 from api.schemas.hotspots import WarningDetailSchema, WarningPageSchema, WarningQuerySchema
 from hotline.hotspots import reading
-from hotline.models.hotspots import HotspotWarning, HotspotWarningUnit
+from hotline.models.hotspots import HotspotWarningUnit
 
 blp = Blueprint(
     "warnings",
@@ -27,10 +26,6 @@ def _units(units: list[HotspotWarningUnit], tasks: dict[str, str]) -> list[Shown
     return [Shown(u, task_id=tasks.get(u.unit_code)) for u in units]
 
 
-def _count(session: Session, warning: HotspotWarning) -> int:
-    return len(reading.tickets_of(session, warning.id))
-
-
 @blp.route("", methods=["GET"])
 @blp.arguments(WarningQuerySchema, location="query")
 @blp.response(200, WarningPageSchema)
@@ -39,10 +34,9 @@ def list_(query: dict[str, Any]) -> dict[str, Any]:
     """Warnings visible to the caller, newest first: a unit sees those concerning it."""
     with unit_of_work() as session:
         rows, total = reading.list_warnings(session, actor(), **query)
-        units = reading.units_of(session, [w.id for w in rows])
-        items = [
-            Shown(w, units=_units(units[w.id], {}), ticket_count=_count(session, w)) for w in rows
-        ]
+        ids = [w.id for w in rows]
+        units, counts = reading.units_of(session, ids), reading.ticket_counts(session, ids)
+        items = [Shown(w, units=_units(units[w.id], {}), ticket_count=counts[w.id]) for w in rows]
         return page_body(items, total, query)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import Hotline
+from tests.helpers.api import assert_error
 from tests.helpers.clock import move_clock
 from tests.helpers.hotspots import add_background, run_detection, warning, warnings
 from tests.helpers.tickets import DISPATCH_ZJJ
@@ -144,3 +145,17 @@ def test_the_cli_detects_and_says_what_it_raised(hotline: Hotline, run) -> None:
     again = run("warnings", "detect")
     assert "1 warning(s)" in again.output
     assert len(warnings(h.center)) == 1
+
+
+def test_bad_filters_are_refused_naming_the_field(hotline: Hotline) -> None:
+    h = hotline
+    for query, field in (
+        ({"status": "done"}, "status"),
+        ({"category": "noise"}, "category"),
+        ({"since": "yesterday"}, "since"),
+        ({"per_page": "1000"}, "per_page"),
+    ):
+        response = h.center.get("/api/v1/warnings", query_string=query)
+        assert_error(response, 422, "validation_error", field)
+    assert h.center.get("/api/v1/warnings/99999999999").status_code == 404
+    warning(h.center, 12345, expect=404)

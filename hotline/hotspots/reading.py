@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from hotline import access
@@ -83,6 +83,18 @@ def units_of(session: Session, warning_ids: list[int]) -> dict[int, list[Hotspot
     )
     for row in rows:
         found[row.warning_id].append(row)
+    return found
+
+
+def ticket_counts(session: Session, warning_ids: list[int]) -> dict[int, int]:
+    """How many tickets each warning names."""
+    rows = session.execute(
+        select(HotspotWarningTicket.warning_id, func.count())
+        .where(HotspotWarningTicket.warning_id.in_(warning_ids))
+        .group_by(HotspotWarningTicket.warning_id)
+    )
+    found = {i: 0 for i in warning_ids}
+    found.update({warning_id: count for warning_id, count in rows})
     return found
 
 
