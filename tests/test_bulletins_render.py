@@ -108,3 +108,13 @@ def test_charts_without_data_say_so_instead_of_failing() -> None:
     quiet = replace(content, charts=(empty,))
     _pages, text = pdf_text(render_pdf(quiet))
     assert "满意率趋势" in text and "暂无数据" in text
+
+
+def test_pdf_charts_are_vector_drawings_in_the_chart_colours() -> None:
+    """The charts are drawn, not pictures: bars and slices filled in the palette's colours."""
+    reader = PdfReader(BytesIO(render_pdf(sample_content())))
+    charts = reader.pages[-1].get_contents().get_data().decode("latin1")
+    assert "各单位超期件数" in reader.pages[-1].extract_text()
+    for fill in (".121569 .372549 .658824 rg", ".85098 .509804 .168627 rg"):  # blue, orange
+        assert fill in charts
+    assert charts.count(" m ") > 20  # paths: bars, axes, ticks, lines
