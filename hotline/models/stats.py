@@ -18,14 +18,28 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.models.base import Base, UTCDateTime
 
+COVERED = (
+    "unit",
+    "principal",
+    "flags",
+    "satisfaction",
+    "acknowledge_working_seconds",
+    "close_working_seconds",
+    "dispatch_delay_working_seconds",
+    "category",
+    "district",
+    "channel",
+)
+
 
 class TicketFact(Base):
     """What the statistics need of one ticket in one unit's hands (see the module doc)."""
 
     __tablename__ = "ticket_facts"
     __table_args__ = (
-        # A month's figures for every unit: a range on period_at, the rest from the index.
-        Index("ix_ticket_facts_period_unit", "period_at", "unit"),
+        # A month's figures for every unit: a range on period_at, every column the figures
+        # read included, so PostgreSQL answers from the index alone (an index-only scan).
+        Index("ix_ticket_facts_period", "period_at", postgresql_include=list(COVERED)),
         Index("ix_ticket_facts_unit_period", "unit", "period_at"),
         Index("ix_ticket_facts_ticket_seq", "ticket_id", "seq", unique=True),
     )

@@ -287,7 +287,8 @@ class _Fold:
         for row in self.live():
             self.end(row, outcome)
             row.closed = closes_demand(outcome)
-            row.close_working_seconds = self.working(row.dispatched_at or row.received_at)
+            # Time to close is the unit's: from its dispatch, and only for a demand closed.
+            row.close_working_seconds = self.working(row.dispatched_at) if row.closed else None
 
 
 def apply(

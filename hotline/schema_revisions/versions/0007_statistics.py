@@ -61,7 +61,23 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ticket_facts")),
     )
     with op.batch_alter_table("ticket_facts", schema=None) as batch_op:
-        batch_op.create_index("ix_ticket_facts_period_unit", ["period_at", "unit"], unique=False)
+        batch_op.create_index(
+            "ix_ticket_facts_period",
+            ["period_at"],
+            unique=False,
+            postgresql_include=[
+                "unit",
+                "principal",
+                "flags",
+                "satisfaction",
+                "acknowledge_working_seconds",
+                "close_working_seconds",
+                "dispatch_delay_working_seconds",
+                "category",
+                "district",
+                "channel",
+            ],
+        )
         batch_op.create_index("ix_ticket_facts_unit_period", ["unit", "period_at"], unique=False)
         batch_op.create_index("ix_ticket_facts_ticket_seq", ["ticket_id", "seq"], unique=True)
 
