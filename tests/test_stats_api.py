@@ -59,6 +59,11 @@ def test_the_center_sees_every_unit_and_drills_down(
         month[f"t{i}"] for i in (*range(1, 11), 18)
     ]
     assert len(numbers(hotline.center, links["closed"])) == zjj["counts"]["closed"]
+    # The tickets closed at triage form the group without a unit.
+    assert numbers(hotline.center, groups[None]["tickets"]["received"]) == [
+        month["t19"],
+        month["t20"],
+    ]
     # The city total counts the joint ticket once; its lead's row stands for it.
     total = get(hotline.center, **MONTH)["groups"][0]
     assert total["key"] is None and total["counts"]["received"] == len(SMALL_MONTH)

@@ -64,7 +64,10 @@ class StatsTicketsQuerySchema(StatsQuerySchema, PageQuerySchema):
     )
     key = Text(
         validate=validate.Length(max=100),
-        metadata={"description": "the group (unit, category, …) when `by` splits the figures"},
+        metadata={
+            "description": "the group (unit, category, …) when `by` splits the figures; "
+            "empty: the rows without one (e.g. tickets never dispatched)"
+        },
     )
 
 

@@ -243,10 +243,11 @@ def figure_rows(
     per_page: int = 20,
 ) -> tuple[list[tuple[F, str]], int]:
     """The facts behind one figure (drill-down), with their ticket numbers, oldest first:
-    `key` narrows to one group of a split selection."""
+    `key` narrows to one group of a split selection ("" the group without one)."""
     where = [*selection.where(), condition(selection, figure)]
     if selection.by and key is not None:
-        where.append(getattr(F, selection.by) == key)
+        column = getattr(F, selection.by)
+        where.append(column.is_(None) if key == "" else column == key)
     query: Select[Any] = (
         select(F, Ticket.number).join(Ticket, Ticket.id == F.ticket_id).where(and_(*where))
     )

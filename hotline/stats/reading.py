@@ -63,7 +63,8 @@ def shown_figures(session: Session, selection: Selection, profile: Profile) -> d
     groups = []
     for figure in figures(session, selection, profile):
         key = figure["key"]
-        link_key = {"key": key} if selection.by and key is not None else {}
+        # The group without a unit (category, …) is asked for with an empty key.
+        link_key = {"key": "" if key is None else key} if selection.by else {}
         groups.append(
             {
                 "key": key,
