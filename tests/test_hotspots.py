@@ -14,7 +14,7 @@ from tests.conftest import Hotline
 from tests.helpers.api import assert_error
 from tests.helpers.clock import move_clock
 from tests.helpers.hotspots import add_background, run_detection, warning, warnings
-from tests.helpers.tickets import DISPATCH_ZJJ
+from tests.helpers.tickets import DISPATCH_ZJJ, events
 
 NOISE_CALLS = (
     "滨河路工地半夜打桩，吵得睡不着",
@@ -62,6 +62,9 @@ def test_a_burst_raises_one_warning_the_units_acknowledge(hotline: Hotline) -> N
     detail = warning(h.center, warning_id)
     assert sorted(t["number"] for t in detail["tickets"]) == sorted(numbers)
     assert [u["unit"] for u in detail["units"]] == ["LZQ", "ZJJ"]
+    # Each ticket's history says which warning named it.
+    [event] = events(h, numbers[0], "ticket_in_hotspot_warning")
+    assert event["data"]["warning_id"] == warning_id and "噪音" in event["data"]["keywords"]
 
     # Each unit finds the task in its inbox and acknowledges it with its measures.
     [zjj_task] = [t for t in h.unit.inbox() if t["key"] == "acknowledge_warning"]

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.actors import SYSTEM, Actor
+from hotline.history import record_event
 from hotline.hotspots.detection import Baseline, Cluster, Demand, baseline_span, find_clusters
 from hotline.models import Ticket, Unit
 from hotline.models.hotspots import (
@@ -79,7 +80,7 @@ def detect(
             warning = _raise(session, rules, cluster, now)
         else:
             _update(warning, cluster, now)
-        _link_tickets(session, warning, cluster.tickets, now)
+        _link_tickets(session, warning, cluster.tickets, now, actor)
         new_units = _link_units(session, warning, _units_concerned(session, cluster), now)
         if new_units:
             warning.status = WarningStatus.OPEN
@@ -172,8 +173,9 @@ def _units_concerned(session: Session, cluster: Cluster) -> set[str]:
 
 
 def _link_tickets(
-    session: Session, warning: HotspotWarning, tickets: set[int], now: datetime
+    session: Session, warning: HotspotWarning, tickets: set[int], now: datetime, actor: Actor
 ) -> list[int]:
+    """Name the cluster's new tickets in the warning; each ticket's history records it."""
     known = set(
         session.scalars(
             select(HotspotWarningTicket.ticket_id).where(
@@ -185,6 +187,14 @@ def _link_tickets(
     session.add_all(
         HotspotWarningTicket(warning_id=warning.id, ticket_id=t, added_at=now) for t in added
     )
+    for ticket_id in added:
+        record_event(
+            session,
+            ticket_id,
+            "ticket_in_hotspot_warning",
+            actor,
+            data={"warning_id": warning.id, "keywords": list(warning.keywords)},
+        )
     return added
 
 
