@@ -12,14 +12,17 @@ from sqlalchemy.orm import Session
 
 from hotline.actors import Actor
 from hotline.assessment import (
+    cycle_ranking,
     exclude,
     period_ranking,
     restore_deduction,
     score_day,
     void_deduction,
 )
+from hotline.assessment.records import record_duty_week
 from hotline.db import make_engine, make_session_factory
 from hotline.demo import load_demo
+from hotline.models import KnowledgeQuestion
 from hotline.models.assessment import DayScore, Deduction
 from hotline.policy import shipped_profile
 from hotline.policy.assessment import cycle_of
@@ -29,6 +32,7 @@ from tests.helpers import assessment as a
 CENTER = Actor(id=None, name="demo-center", role="center")
 PUYANG = shipped_profile("puyang")
 GUANGXI = shipped_profile("guangxi")
+MEIZHOU = shipped_profile("meizhou")
 UNSAT = "unsatisfied"
 
 
@@ -241,3 +245,59 @@ def test_puyang_scores_of_the_generated_month(session: Session) -> None:
     assert [(u.unit, u.rank, u.total) for u in ranking.units[:3]] == [
         ("LZQ", 1, 103.0), ("ZJJ", 2, 101.0), ("CTQ", 3, 100.0),
     ]  # fmt: skip
+
+
+def test_guangxi_figures_of_the_generated_month(session: Session) -> None:
+    """SMALL_MONTH under guangxi, November 2026 (the cycle's last month), by hand: ZJJ's 11
+    dispatches fall due or close in November; the one it returned is out, the open one is due
+    11-20 and counts unclosed: 9/10 × 25 = 22.5; one overdue (−2), one unsatisfied (−1):
+    10 + 10 + 28 + 22.5 + 24 = 94.5, last. As of 11-13 only the 7 closed by then count: the
+    open ticket, not yet due, and those closing later wait (they would roll on at a period's
+    end)."""
+    generate_month(session, GUANGXI, "2026-11")
+    score_month(session, GUANGXI, date(2026, 11, 1), date(2026, 11, 30))
+    ranking = period_ranking(session, GUANGXI, date(2026, 11, 1))
+    zjj = next(u for u in ranking.units if u.unit == "ZJJ")
+    assert {k: v["points"] for k, v in zjj.items.items()} == {
+        "knowledge": 10.0, "phone": 10.0, "on_time": 28.0, "closure_rate": 22.5,
+        "satisfaction": 24.0,
+    }  # fmt: skip
+    assert (zjj.total, zjj.rank) == (94.5, 15)
+    rate = zjj.items["closure_rate"]
+    assert (rate["closed"], rate["counted"], rate["returned"]) == (9, 10, 1)
+    early = period_ranking(session, GUANGXI, date(2026, 11, 1), as_of=date(2026, 11, 13))
+    rate = next(u for u in early.units if u.unit == "ZJJ").items["closure_rate"]
+    assert (rate["closed"], rate["counted"], rate["points"]) == (7, 7, 25.0)
+
+
+def test_late_questions_late_acknowledgements_and_the_yearly_total(session: Session) -> None:
+    """guangxi's knowledge item (第三十一条, default −2 a late knowledge question), meizhou's
+    按时查收 (第十二条(二), default −2 a late acknowledgement, quarterly), and puyang's year:
+    the months' scores summed, less 10 for a missed duty week (附件 五, 六(二))."""
+    session.add(
+        KnowledgeQuestion(
+            unit_code="LZQ", question="新政策?", status="open", overdue=True,
+            due_at=a.sh("2026-10-14 18:00"), asked_at=a.sh("2026-10-09 09:00"),
+        )
+    )  # fmt: skip
+    row = a.ticket(session, "HBJ", "2026-10-09 09:00", "2026-10-20 18:00", "2026-10-15 10:00")
+    a.event(session, row, "ticket_urged", "2026-10-09 09:30", stage="acknowledge", unit="HBJ")
+    a.event(session, row, "ticket_urged", "2026-10-12 09:30", stage="handle", unit="HBJ")
+    session.flush()
+    score_month(session, GUANGXI, date(2026, 10, 14), date(2026, 10, 14))
+    lzq = next(u for u in period_ranking(session, GUANGXI, date(2026, 10, 1)).units
+               if u.unit == "LZQ")  # fmt: skip
+    assert lzq.items["knowledge"]["points"] == 8.0
+    assert [(d.record_kind, d.points) for d in lzq.deductions] == [("knowledge_question", -2.0)]
+    score_month(session, MEIZHOU, date(2026, 10, 9), date(2026, 10, 12))
+    quarter = period_ranking(session, MEIZHOU, date(2026, 11, 1))
+    assert (quarter.first, quarter.last) == (date(2026, 10, 1), date(2026, 12, 31))
+    hbj = next(u for u in quarter.units if u.unit == "HBJ")
+    assert hbj.items["on_time_receipt"]["points"] == 48.0 and hbj.total == 98.0
+    record_duty_week(session, PUYANG, CENTER, unit="ZJJ", week_start=date(2026, 10, 12),
+                     status="missed")  # fmt: skip
+    year = {unit: (place, total) for unit, place, total in
+            cycle_ranking(session, PUYANG, date(2026, 10, 31))}  # fmt: skip
+    # HBJ closed the one ticket of October: more than 3× the average, +5 that month.
+    assert year["ZJJ"] == (15, 990.0) and year["HBJ"] == (1, 1005.0)
+    assert year["CTQ"] == (2, 1000.0)
