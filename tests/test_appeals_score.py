@@ -58,6 +58,16 @@ def deduction(h: Hotline, deduction_id: int) -> tuple[str, int | None]:
         return row.status, row.appeal_id
 
 
+def bulletin_total(h: Hotline, version: int) -> float:
+    """ZJJ's total in the ranking of October's bulletin, version `version`."""
+    with h.services.transaction() as session:
+        row = session.scalars(
+            select(Bulletin).where(Bulletin.period == "2026-10", Bulletin.version == version)
+        ).one()
+        rows = bulletins.content_of(row).section("ranking").rows
+        return next(r["total"] for r in rows if r["unit"] == "ZJJ")
+
+
 def versions(h: Hotline) -> list[tuple[int, str]]:
     with h.services.transaction() as session:
         rows = session.scalars(
@@ -96,6 +106,7 @@ def test_an_accepted_appeal_changes_the_score_and_a_rejected_one_does_not(
     assert effect["bulletins"] == [{"period": "2026-10", "version": 2}]
     assert deduction(h, first) == ("voided", appeal["id"])
     assert versions(h) == [(1, "period_end"), (2, "scores_changed")]
+    assert (bulletin_total(h, 1), bulletin_total(h, 2)) == (start, start + 1)
     assert kinds(accepted) == ["appeal_filed", "appeal_accepted", "score_changed"]
     assert accepted["history"][2]["task"] == "change_score"
 
