@@ -23,26 +23,13 @@ from hotline.models import Ticket
 from hotline.models.stats import TicketFact as F
 from hotline.paging import count_rows, paginate
 from hotline.policy import Profile
-from hotline.stats.flags import BIT
+from hotline.stats.flags import BIT, NAMES
 from hotline.stats.periods import Period
 from hotline.stats.rules import RATINGS, closure_rate, satisfaction_rate
 
 BY = ("unit", "category", "district", "channel")
-COUNTED = (
-    "dispatched",
-    "acknowledged",
-    "acknowledged_on_time",
-    "acknowledged_late",
-    "handled",
-    "handled_on_time",
-    "overdue",
-    "returned",
-    "rehandled",
-    "extended",
-    "closed",
-    "answered",
-    "open",
-)
+# The row counts, in the bit order of hotline.stats.flags, up to "open" (the rest are per ticket).
+COUNTED = NAMES[: NAMES.index("open") + 1]
 FIGURES = ("received", *COUNTED, *RATINGS, "repeat", "dispatch_late", "dispatch_immediately")
 # Working times: (fact column, the figure whose rows they are over).
 TIMES: dict[str, tuple[Any, str]] = {
