@@ -11,6 +11,7 @@ from api import (
     assessment,
     auth,
     bulletins,
+    contacts,
     definitions,
     errors,
     escalations,
@@ -21,10 +22,13 @@ from api import (
     knowledge_search,
     migrations,
     milestones,
+    notifications,
     parts,
     processes,
     public,
+    public_tickets,
     security,
+    sms,
     stats,
     tasks,
     tickets,
@@ -86,6 +90,10 @@ def create_app(services: Host) -> Flask:
         appeals,
         bulletins,
         hotspots,
+        notifications,
+        contacts,
+        sms,
+        public_tickets,
     ):
         api.register_blueprint(module.blp)
     return app

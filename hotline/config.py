@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from hotline.clock import range_problem
+from hotline.messages.settings import MessagingConfigError, MessagingSettings, load_messaging
 from hotline.statuses import PROFILE_PREFIXES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +76,8 @@ class Settings:
     db_timeouts: DatabaseTimeouts = field(default_factory=DatabaseTimeouts)
     # HOTLINE_CLOCK_START: where a manual clock starts on a database that has none yet.
     clock_start: datetime | None = None
+    # Channels of messages (hotline.messages.settings); log-only unless configured.
+    messaging: MessagingSettings = field(default_factory=MessagingSettings)
 
     @property
     def ticket_prefix(self) -> str:
@@ -102,6 +105,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise ConfigError(f"HOTLINE_CLOCK={clock!r} must be 'system' or 'manual'")
     clock_start = parse_clock_start(env.get("HOTLINE_CLOCK_START", ""))
     url = env.get("HOTLINE_DATABASE_URL") or default_database_url(var_dir)
+    try:
+        messaging = load_messaging(env)
+    except MessagingConfigError as exc:
+        raise ConfigError(str(exc)) from None
     return Settings(
         database_url=normalize_database_url(url),
         profile=profile,
@@ -110,6 +117,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         var_dir=var_dir,
         db_timeouts=load_timeouts(env),
         clock_start=clock_start,
+        messaging=messaging,
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from hotline import clock
 from hotline.actors import Actor
+from hotline.messages import rules as messages
 from hotline.models import ArticleEvent, ProcessInstance, TicketEvent
 from hotline.stats.facts import on_event
 
@@ -53,6 +54,8 @@ def record_event(
     session.add(event)
     # The statistics' facts change in the same transaction as the event that changes them.
     on_event(session, ticket_id, event)
+    # So are the messages it causes (an outbox row each, delivered after the commit).
+    messages.on_event(session, ticket_id, event)
     return event
 
 

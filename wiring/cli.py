@@ -14,7 +14,9 @@ from hotline.policy import PolicyError
 from processes.problems import Problem
 from wiring.cli_assessment import assessment
 from wiring.cli_calendar import calendar
+from wiring.cli_contacts import contacts
 from wiring.cli_knowledge import knowledge
+from wiring.cli_messages import messages
 from wiring.cli_profile import profile
 from wiring.cli_report import report
 from wiring.cli_scheduler import scheduler
@@ -239,3 +241,5 @@ main.add_command(stats)
 main.add_command(assessment)
 main.add_command(report)
 main.add_command(warnings_)
+main.add_command(messages)
+main.add_command(contacts)

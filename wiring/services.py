@@ -18,6 +18,7 @@ from hotline import clock
 from hotline.clock_shared import SharedManualClock
 from hotline.config import Settings, load_settings
 from hotline.db import make_engine, make_session_factory, transaction
+from hotline.messages.context import session_info
 from hotline.policy import PROFILE_KEY, load_profile
 from processes.host import Advance
 from processes.runtime import Runtime
@@ -64,4 +65,6 @@ def build_services(settings: Settings | None = None) -> Services:
         shared.refresh()  # first start on this database: the row is written now
         clock.set_clock(shared)
     runtime = Runtime(extras={PROFILE_KEY: profile})
-    return Services(settings, engine, make_session_factory(engine), runtime)
+    # Every session carries the profile and channels: events write their messages with them.
+    sessions = make_session_factory(engine, session_info(profile, settings.messaging))
+    return Services(settings, engine, sessions, runtime)

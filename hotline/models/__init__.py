@@ -5,6 +5,7 @@ import hotline.models.appeals
 import hotline.models.assessment
 import hotline.models.bulletins
 import hotline.models.hotspots
+import hotline.models.messages
 import hotline.models.stats  # noqa: F401
 from hotline.models.base import NAMING, Base, UTCDateTime
 from hotline.models.clock import ManualClockRow

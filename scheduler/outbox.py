@@ -1,0 +1,1 @@
+"""The dispatcher loop: delivers due outbox rows in the background (serve, scheduler)."""
