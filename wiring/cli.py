@@ -23,6 +23,7 @@ from wiring.cli_scheduler import scheduler
 from wiring.cli_stats import stats
 from wiring.cli_warnings import warnings_
 from wiring.services import Services, build_services
+from wiring.sms_gateway import gateway
 
 
 def _services() -> Services:
@@ -242,4 +243,5 @@ main.add_command(assessment)
 main.add_command(report)
 main.add_command(warnings_)
 main.add_command(messages)
+messages.add_command(gateway)
 main.add_command(contacts)

@@ -16,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import click
+
 from hotline.messages.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_problem
 
 
@@ -128,3 +130,23 @@ def _handler(gateway: StandInGateway) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+@click.command("gateway")
+@click.option("--port", default=9009, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--secret",
+    envvar="HOTLINE_SMS_SECRET",
+    required=True,
+    help="the HMAC key the service signs with (default: $HOTLINE_SMS_SECRET)",
+)
+def gateway(port: int, secret: str) -> None:
+    """Run a stand-in SMS gateway on 127.0.0.1:PORT that prints every text (GET /sms lists them)."""
+    stand_in = StandInGateway(secret, port=port, echo=True)
+    click.echo(f"stand-in SMS gateway: HOTLINE_SMS_URL={stand_in.url}", err=True)
+    try:
+        stand_in.server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stand_in.server.server_close()
