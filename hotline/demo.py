@@ -1,7 +1,8 @@
-"""A demo city: 15 units across districts and one user per role."""
+"""A demo city: 15 units across districts, one user per role, and everyone's contacts."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -9,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from hotline import bulletins
 from hotline.directory import add_unit, add_user, reissue_token
+from hotline.messages.contacts import DUTY_OFFICE, GOVERNMENT, HANDLER, LEADER, add_contact
 from hotline.models import Ticket, Unit, User
 from hotline.models.bulletins import Bulletin
+from hotline.models.messages import Contact
 from hotline.policy.bulletins import publication_period
 from hotline.policy.model import Profile
 from hotline.stats import generate_bulk
@@ -50,9 +53,62 @@ DEMO_USERS = [
 
 REVIEWERS = ("demo-reviewer-zjj",)  # ZJJ's knowledge reviewer (审核人)
 
+DEMO_MAIL = "shifan.example"  # the reserved .example domain: demo mail goes nowhere real
+
+
+@dataclass(frozen=True)
+class DemoContact:
+    """One demo contact (hotline.messages.contacts.add_contact's arguments)."""
+
+    unit_code: str | None
+    district: str | None
+    role: str
+    name: str
+    phone: str
+    email: str
+
+
+def demo_contacts() -> list[DemoContact]:
+    """Every demo contact: a handler (经办人) and a leader (分管领导) per demo unit, a local
+    government (属地政府) per demo district and the government duty office (政府值班室).
+
+    Made-up mobiles: 1390000NNNN (the n-th unit's handler n×10+1, its leader n×10+2),
+    governments 1390001NNNN, the duty office 13900020000; e-mails `…@shifan.example`.
+    """
+    found = []
+    for n, (code, name, _district) in enumerate(DEMO_UNITS, start=1):
+        mail = f"{code.lower()}.{{}}@{DEMO_MAIL}"
+        found += [
+            DemoContact(code, None, HANDLER, f"{name}经办人", f"1390000{n * 10 + 1:04d}",
+                        mail.format(HANDLER)),
+            DemoContact(code, None, LEADER, f"{name}分管领导", f"1390000{n * 10 + 2:04d}",
+                        mail.format(LEADER)),
+        ]  # fmt: skip
+    districts = dict.fromkeys(district for _c, _n, district in DEMO_UNITS)
+    for n, district in enumerate(districts, start=1):
+        office = "示范市人民政府办公室" if district == "市直" else f"{district}人民政府办公室"
+        phone, email = f"1390001{n:04d}", f"government{n}@{DEMO_MAIL}"
+        found.append(DemoContact(None, district, GOVERNMENT, office, phone, email))
+    duty = ("示范市人民政府总值班室", "13900020000", f"duty_office@{DEMO_MAIL}")
+    found.append(DemoContact(None, None, DUTY_OFFICE, *duty))
+    return found
+
+
+def load_demo_contacts(session: Session) -> int:
+    """Add each demo contact whose unit or district has no contact of its role yet
+    (idempotent; contacts edited since are kept); how many were added."""
+    existing = {(c.unit_code, c.district, c.role) for c in session.scalars(select(Contact))}
+    added = 0
+    for demo in demo_contacts():
+        if (demo.unit_code, demo.district, demo.role) not in existing:
+            add_contact(session, **asdict(demo))
+            added += 1
+    return added
+
 
 def load_demo(session: Session) -> dict[str, str]:
-    """Create the demo units and users (idempotent); return fresh tokens by user name.
+    """Create the demo units, their contacts and users (idempotent); return fresh tokens by
+    user name.
 
     Re-running re-issues the demo users' tokens, since only hashes are stored.
     """
@@ -60,6 +116,7 @@ def load_demo(session: Session) -> dict[str, str]:
         if session.get(Unit, code) is None:
             add_unit(session, code, name, district)
     session.flush()
+    load_demo_contacts(session)
     tokens = {}
     for name, role, unit in DEMO_USERS:
         user = session.scalars(select(User).where(User.name == name, User.role == role)).first()
