@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from hotline.demo import DEMO_UNITS, demo_contacts
 from hotline.messages.contacts import contacts_for
 from tests.conftest import Hotline
-from tests.helpers.api import Caller, assert_error
+from tests.helpers.api import Caller
 
 
 def patch(caller: Caller, url: str, body: dict[str, Any]) -> Any:
