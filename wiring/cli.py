@@ -135,7 +135,8 @@ def _check(files: tuple[str, ...]) -> None:
     "--timers/--no-timers",
     default=True,
     show_default=True,
-    help="fire due timers in the server's workers (or run `hotline scheduler` apart)",
+    help="fire due timers and deliver messages in the server's workers "
+    "(or run `hotline scheduler` apart)",
 )
 def serve(host: str, port: int, workers: int, timers: bool) -> None:
     """Serve the API with gunicorn."""

@@ -1,4 +1,4 @@
-"""`hotline scheduler`: fire BPMN timers in a process of its own (deployments)."""
+"""`hotline scheduler`: fire BPMN timers and deliver messages in a process of its own."""
 
 from __future__ import annotations
 
@@ -22,9 +22,16 @@ from hotline.config import ConfigError, load_settings
     help="seconds between safety sweeps for timers created by other processes",
 )
 @click.option("--batch", default=50, show_default=True, type=click.IntRange(min=1))
-def scheduler(sweep_seconds: float, batch: int) -> None:
-    """Fire due timers until SIGTERM or Ctrl-C; several may run at once, each fires once."""
-    from scheduler import TimerService
+@click.option(
+    "--messages/--no-messages",
+    default=True,
+    show_default=True,
+    help="deliver the outbox's messages too (several dispatchers may run at once)",
+)
+def scheduler(sweep_seconds: float, batch: int, messages: bool) -> None:
+    """Fire due timers and deliver messages until SIGTERM or Ctrl-C; several may run at once,
+    each timer fires once, each message is claimed by one."""
+    from scheduler import OutboxDispatcher, TimerService
     from wiring.services import build_services
 
     try:
@@ -41,6 +48,7 @@ def scheduler(sweep_seconds: float, batch: int) -> None:
     except ValueError as exc:  # ConfigError, PolicyError: a malformed setting or profile
         raise click.ClickException(str(exc)) from None
     service = TimerService(services, sweep_seconds=sweep_seconds, batch=batch)
+    dispatcher = OutboxDispatcher(services.sessions, settings.messaging, owner=service.owner)
     stopping = threading.Event()
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:
@@ -49,12 +57,20 @@ def scheduler(sweep_seconds: float, batch: int) -> None:
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     service.start()
-    click.echo(f"scheduler {service.owner} running (sweep every {sweep_seconds:g} s)", err=True)
+    if messages:
+        dispatcher.start()
+    click.echo(
+        f"scheduler {service.owner} running (sweep every {sweep_seconds:g} s"
+        f"{', delivering messages' if messages else ''})",
+        err=True,
+    )
     try:
         while not stopping.wait(1.0):  # wake now and then so signals are handled promptly
             pass
     finally:
-        # Let a firing in progress commit; an interrupted one would roll back anyway.
+        # Let a firing in progress commit; an interrupted one would roll back anyway. A batch
+        # of messages in hand is settled; one cut short is sent again after its lease.
+        dispatcher.stop(wait=True)
         service.stop(wait=True)
         services.dispose()
         for sig, handler in previous.items():

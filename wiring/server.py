@@ -111,19 +111,24 @@ class _Gunicorn(BaseApplication):
     def load(self) -> Any:
         from api import create_app
         from hotline.search import warm_up
+        from scheduler.outbox import OutboxDispatcher
         from scheduler.service import TimerService
         from wiring.services import build_services
 
-        app = create_app(build_services())
+        services = build_services()
+        app = create_app(services)
         warm_up()  # load the word segmenter before the first search, not during it
         if self.options.get("_timers", True):
             # Each worker fires due timers too; the database makes every firing exactly once.
             TimerService(app.extensions["hotline"]).start()
+            # And delivers the outbox: each worker claims different rows.
+            OutboxDispatcher(services.sessions, services.settings.messaging).start()
         return app
 
 
 def serve(host: str, port: int, workers: int, timers: bool = True) -> None:
-    """Run gunicorn on host:port with `workers` processes (blocks); timers fire in-process."""
+    """Run gunicorn on host:port with `workers` processes (blocks); timers fire and messages
+    go out in-process unless `timers` is False."""
     _Gunicorn(
         {
             "bind": f"{host}:{port}",

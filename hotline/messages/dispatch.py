@@ -173,7 +173,7 @@ def _settle(
         if outcome.permanent or message.attempts >= messaging.max_attempts:
             if mark_failed(session, message.id, owner, outcome.error):
                 report.failed += 1
-                _alert(session, messaging, message, outcome.error)
+                _alert(session, message, outcome.error)
             else:
                 report.lost += 1
             continue
@@ -188,7 +188,7 @@ def _settle(
 
 
 def _alert(session: Session, messaging: MessagingSettings, message: Delivery, error: str) -> None:
-    """Tell every active admin that `message` failed for good (in their inbox by default)."""
+    """Tell every active admin, in their inbox, that `message` failed for good."""
     log.warning(
         "message %s (%s, %s to %s) failed after %d attempt(s): %s",
         message.id,
@@ -200,32 +200,31 @@ def _alert(session: Session, messaging: MessagingSettings, message: Delivery, er
     )
     if message.kind == ALERT_KIND:
         return  # an alert about an alert would never end
-    channels = messaging.routes.channels("admin", ALERT_KIND)
+    # Always the inbox, whatever HOTLINE_CHANNELS routes: the issue's "admins' inbox".
     admins = list(
         session.scalars(
             select(User.id).where(User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id)
         )
     )
-    if not admins or not channels:
-        log.error("message %s failed and no admin inbox is routed to hear of it", message.id)
+    if not admins:
+        log.error("message %s failed and there is no active admin to tell", message.id)
     body = (
         f"消息 #{message.id}（{message.kind}，经 {message.channel} 发往 {message.recipient}）"
         f"第 {message.attempts} 次发送失败，已停止重试：{error}。"
         f"排除原因后可执行 hotline messages retry {message.id} 重新发送。"
     )
     for user_id in admins:
-        for channel in channels:
-            enqueue(
-                session,
-                kind=ALERT_KIND,
-                channel=channel,
-                recipient="admin",
-                address=str(user_id),
-                user_id=user_id,
-                ticket_id=message.ticket_id,
-                subject=f"消息发送失败：#{message.id} {message.kind}",
-                body=body,
-            )
+        enqueue(
+            session,
+            kind=ALERT_KIND,
+            channel="inapp",
+            recipient="admin",
+            address=str(user_id),
+            user_id=user_id,
+            ticket_id=message.ticket_id,
+            subject=f"消息发送失败：#{message.id} {message.kind}",
+            body=body,
+        )
 
 
 def _messaging(

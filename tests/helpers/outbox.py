@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import time
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -88,3 +90,15 @@ def user_id(services: Services, name: str) -> int:
     """The id of the user called `name`."""
     with services.transaction() as session:
         return session.scalars(select(User.id).where(User.name == name)).one()
+
+
+def eventually(condition: Callable[[], Any], seconds: float = 30.0, what: str = "") -> Any:
+    """Wait (bounded) for a background thread or process to make `condition` true."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {seconds:g} s: {what or condition}")
+        time.sleep(0.05)
