@@ -187,7 +187,7 @@ def _settle(
     return report
 
 
-def _alert(session: Session, messaging: MessagingSettings, message: Delivery, error: str) -> None:
+def _alert(session: Session, message: Delivery, error: str) -> None:
     """Tell every active admin, in their inbox, that `message` failed for good."""
     log.warning(
         "message %s (%s, %s to %s) failed after %d attempt(s): %s",
