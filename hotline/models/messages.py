@@ -112,7 +112,7 @@ class InboundSms(Base):
     text: Mapped[str] = mapped_column(String(500))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
-    outcome: Mapped[str] = mapped_column(String(30))  # hotline.messages.callback.OUTCOMES
+    outcome: Mapped[str] = mapped_column(String(30))  # hotline.sms_replies.OUTCOMES
 
 
 class LookupThrottle(Base):
