@@ -14,6 +14,7 @@ from hotline.policy import (
     hotspots,
     joint,
     knowledge,
+    messages,
     repeats,
     termination,
 )
@@ -250,6 +251,7 @@ def _profile(file: str, data: dict[str, Any], expected_name: str) -> m.Profile:
         assessment=assessment.read_assessment(top, _provenance, published.period),
         appeals=appeals.read_appeals(top, _limit_table, _provenance),
         hotspots=hotspots.read_hotspots(top, _provenance),
+        messages=messages.read_messages(top, _limit_table, _match, _provenance),
     )
     top.done()
     return profile

@@ -34,6 +34,7 @@ from hotline.policy.escalation import EscalationLadder
 from hotline.policy.hotspots import DEFAULT_HOTSPOTS, HotspotRules
 from hotline.policy.joint import Joint
 from hotline.policy.knowledge import Knowledge
+from hotline.policy.messages import NO_MESSAGES, Messages
 from hotline.policy.repeats import Repeats
 from hotline.policy.termination import Termination
 
@@ -230,6 +231,8 @@ class Profile:
     appeals: Appeals = DEFAULT_APPEALS  # hotline.policy.appeals: the assessment appeal window
     # Hot-spot early warnings (热点预警), read by hotline.policy.hotspots.
     hotspots: HotspotRules = DEFAULT_HOTSPOTS
+    # What is sent to whom (issue 14), read by hotline.policy.messages.
+    messages: Messages = NO_MESSAGES
 
     @property
     def reminder_lead(self) -> timedelta:
