@@ -267,6 +267,36 @@ def may_set_clock(actor: Actor) -> bool:
     return actor.role in ADMIN_ROLES
 
 
+# -- contacts: who messages go to ------------------------------------------------------------
+
+# Who manages every unit's and office's contacts; a unit user manages its own unit's only.
+CONTACT_MANAGERS = (Role.CENTER, Role.ADMIN)
+# Who reads every contact and the list of units messages cannot reach.
+CONTACT_READERS = (Role.CENTER, Role.SUPERVISOR, Role.ADMIN)
+
+
+def may_manage_contacts(actor: Actor, unit_code: str | None) -> bool:
+    """Whether the actor adds, changes or deactivates a contact of `unit_code` (None: an
+    office's, i.e. a local government or the duty office): the center and admins any, a
+    unit user its own unit's."""
+    if actor.role in CONTACT_MANAGERS:
+        return True
+    return is_unit_user(actor) and unit_code is not None and unit_code == actor.unit_code
+
+
+def may_read_contacts(actor: Actor, unit_code: str | None) -> bool:
+    """Whether the actor reads the contacts of `unit_code` (None: every unit's and the
+    offices'): contact readers all, a unit user its own unit's."""
+    if actor.role in CONTACT_READERS:
+        return True
+    return is_unit_user(actor) and unit_code is not None and unit_code == actor.unit_code
+
+
+def reads_contact_problems(actor: Actor) -> bool:
+    """Whether the actor reads which units messages cannot reach (the center's list)."""
+    return actor.role in CONTACT_READERS
+
+
 # -- oversight: statistics, assessment, appeals, bulletins, hot-spot warnings ----------------
 
 # Who reads every unit's figures, scores and warnings; unit users read their own unit's only.
