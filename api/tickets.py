@@ -25,6 +25,7 @@ from hotline.actors import Actor
 from hotline.calendar import WorkingCalendar
 from hotline.deadlines import remaining_working_time
 from hotline.errors import Forbidden
+from hotline.messages.ticket_view import sees_messages, ticket_messages
 from hotline.models import Ticket
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1/tickets", description="Tickets (工单)")
@@ -118,11 +119,11 @@ def repeats_of(number: str) -> dict[str, Any]:
 
 
 def _detail(session: Session, ticket: Ticket, who: Actor) -> Shown:
-    seen = (
-        {"possible_repeats": repeats.possible_repeats(session, ticket)}
-        if access.sees_repeats(who)
-        else {}
-    )
+    seen: dict[str, Any] = {}
+    if access.sees_repeats(who):
+        seen["possible_repeats"] = repeats.possible_repeats(session, ticket)
+    if sees_messages(who):
+        seen["messages"] = ticket_messages(session, ticket)
     return present(
         ticket,
         who,

@@ -186,6 +186,33 @@ class TicketLinkSchema(Schema):
     created_at = fields.DateTime()
 
 
+class TicketMessageSchema(Schema):
+    """A message the ticket caused (outbox row): to whom, over which channel, whether in time."""
+
+    kind = fields.String(metadata={"example": "special_ticket"})
+    recipient = fields.String(
+        metadata={"description": "unit, unit_leader, requester, government, duty_office, ..."}
+    )
+    recipient_name = fields.String()
+    channel = fields.String(metadata={"enum": ["sms", "email", "inapp", "log"]})
+    status = fields.String(metadata={"enum": ["pending", "sending", "sent", "failed"]})
+    rule = fields.String(
+        metadata={"description": "the profile rule's article, e.g. 000 第十三条(四)"}
+    )
+    unit_code = fields.String(allow_none=True)
+    attempts = fields.Integer()
+    created_at = fields.DateTime()
+    due_by = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "deliver by (special/urgent notices: the profile's minutes)"},
+    )
+    sent_at = fields.DateTime(allow_none=True)
+    on_time = fields.Boolean(
+        allow_none=True,
+        metadata={"description": "sent by due_by; false: late or unsent past it; null: no limit"},
+    )
+
+
 class TicketDetailSchema(TicketSchema):
     """A ticket with its history, the tasks now open on it, and its repeats."""
 
@@ -199,6 +226,10 @@ class TicketDetailSchema(TicketSchema):
     milestones = fields.List(
         fields.Nested(MilestoneSchema),
         metadata={"description": "guangyuan 第十三条(四): first reply, progress report"},
+    )
+    messages = fields.List(
+        fields.Nested(TicketMessageSchema),
+        metadata={"description": "the messages the ticket caused; center, supervisors, admins"},
     )
 
 
