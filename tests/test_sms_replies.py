@@ -15,8 +15,10 @@ import pytest
 from sqlalchemy import select
 
 from hotline.config import Settings
+from hotline.messages.dispatch import dispatch_round
 from hotline.messages.replies import rating_of, reply_prompt
-from hotline.models.messages import InboundSms, OutboxMessage
+from hotline.models import User
+from hotline.models.messages import InboundSms, Notification, OutboxMessage
 from hotline.sms_replies import national_number
 from processes.registry import deploy_directory
 from tests.conftest import Hotline, make_hotline
@@ -114,6 +116,14 @@ def test_reply_3_goes_to_the_center_for_a_manual_callback(
         ).all()
         assert [(m.channel, m.recipient) for m in told] == [("inapp", "center")]
         assert number in told[0].body and PHONE not in told[0].body
+    dispatch_round(gx.services.sessions)
+    with gx.services.transaction() as session:
+        inbox = session.execute(
+            select(User.name, Notification.kind, Notification.ticket_number).join(
+                User, User.id == Notification.user_id
+            )
+        ).all()
+        assert ("demo-center", "callback_unsatisfied", number) in inbox
     move_clock(gx, "2026-11-25 09:00")  # 48 h later: no default satisfaction
     assert gx.ticket(number)["status"] == "callback"
     assert events(gx, number, "callback_no_answer") == []
