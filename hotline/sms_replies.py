@@ -94,6 +94,7 @@ def open_callback(session: Session, phone: str) -> tuple[OutboxMessage, UserTask
         .join(UserTask, UserTask.ticket_id == OutboxMessage.ticket_id)
         .where(
             OutboxMessage.kind == CALLBACK_REQUEST,
+            OutboxMessage.channel == "sms",  # a text only logged was never sent
             # Narrowed in SQL by the last digits; the whole number is compared below.
             OutboxMessage.address.like(f"%{number[-4:]}"),
             UserTask.task_id == CALLBACK_TASK,

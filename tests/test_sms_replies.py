@@ -2,7 +2,7 @@
 
 Clock: Monday 2026-11-23 09:00 Shanghai. The gateway is the stand-in (tests.helpers.receivers);
 replies are signed as it signs them. A ticket at `callback` has had its callback text
-(callback_request) written to the requester's phone 13800001234.
+(callback_request) delivered to the requester's phone 13800001234 by the dispatcher.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from sqlalchemy import select
 from hotline.config import Settings
 from hotline.messages.dispatch import dispatch_round
 from hotline.messages.replies import rating_of, reply_prompt
-from hotline.models import User
-from hotline.models.messages import InboundSms, Notification, OutboxMessage
+from hotline.models.messages import InboundSms, OutboxMessage
 from hotline.sms_replies import national_number
 from processes.registry import deploy_directory
 from tests.conftest import Hotline, make_hotline
@@ -26,7 +25,7 @@ from tests.helpers.api import assert_error
 from tests.helpers.clock import move_clock
 from tests.helpers.receivers import SmsReceiver
 from tests.helpers.servers import LiveServer, race
-from tests.helpers.sms import INBOUND, at_callback, reply, signed_headers, texted, with_gateway
+from tests.helpers.sms import INBOUND, at_callback, reply, signed_headers, with_gateway
 from tests.helpers.tickets import events, kinds
 from wiring.services import build_services
 
@@ -51,10 +50,13 @@ def gx(settings: Settings, manual_clock, gateway: SmsReceiver) -> Iterator[Hotli
     services.dispose()
 
 
-def waiting(h: Hotline) -> str:
-    """A ticket at callback whose requester got the callback text."""
+def waiting(h: Hotline, gateway: SmsReceiver) -> str:
+    """A ticket at callback whose requester got the callback text (callback_request) through
+    the gateway, as guangxi's [messages] rule sends it when the callback starts."""
     number = at_callback(h)
-    texted(h, number)
+    dispatch_round(h.services.sessions)
+    asked = [t for t in gateway.texts(PHONE) if t["kind"] == "callback_request"]
+    assert asked and number in asked[-1]["text"] and "1 满意" in asked[-1]["text"], asked
     return number
 
 
@@ -70,7 +72,7 @@ def test_reply_1_records_satisfied_on_the_callback_task_and_closes(
 ) -> None:
     """guangxi 第二十七条(二): the requester answers the text; the center's callback task is
     completed with that satisfaction through ticket.bpmn, as an operator would, and closes."""
-    number = waiting(gx)
+    number = waiting(gx, gateway)
     response = reply(gx, gateway.secret, PHONE, "1", gateway_id="gw-1")
     assert response.status_code == 200, response.json
     assert response.json == {"id": "gw-1", "outcome": "satisfied", "replayed": False}
@@ -93,7 +95,7 @@ def test_words_and_full_width_digits_count_as_answers(gx: Hotline, gateway: SmsR
         (" 基本满意！", "basically_satisfied"),
         ("满意。", "satisfied"),
     ]:
-        number = waiting(gx)
+        number = waiting(gx, gateway)
         assert outcome(gx, gateway.secret, text) == satisfaction
         assert gx.ticket(number)["satisfaction"] == satisfaction
 
@@ -104,7 +106,7 @@ def test_reply_3_goes_to_the_center_for_a_manual_callback(
     """guangxi 第二十七条(三): 不满意 → the center reviews and calls back by hand. The task stays
     in the center's inbox, the no-answer default (满意 after 24 h) no longer applies, the
     center is told in-app, and the center's own callback decides (here: rehandle)."""
-    number = waiting(gx)
+    number = waiting(gx, gateway)
     assert outcome(gx, gateway.secret, "3") == "unsatisfied"
     ticket = gx.ticket(number)
     assert (ticket["status"], ticket["satisfaction"]) == ("callback", None)
@@ -117,13 +119,10 @@ def test_reply_3_goes_to_the_center_for_a_manual_callback(
         assert [(m.channel, m.recipient) for m in told] == [("inapp", "center")]
         assert number in told[0].body and PHONE not in told[0].body
     dispatch_round(gx.services.sessions)
-    with gx.services.transaction() as session:
-        inbox = session.execute(
-            select(User.name, Notification.kind, Notification.ticket_number).join(
-                User, User.id == Notification.user_id
-            )
-        ).all()
-        assert ("demo-center", "callback_unsatisfied", number) in inbox
+    inbox = gx.center.get("/api/v1/notifications", query_string={"unread": "true"}).json
+    told_center = [n for n in inbox["items"] if n["kind"] == "callback_unsatisfied"]
+    assert [n["ticket_number"] for n in told_center] == [number]
+    assert "人工回访" in told_center[0]["body"]
     move_clock(gx, "2026-11-25 09:00")  # 48 h later: no default satisfaction
     assert gx.ticket(number)["status"] == "callback"
     assert events(gx, number, "callback_no_answer") == []
@@ -139,7 +138,7 @@ def test_no_reply_within_24_hours_counts_as_satisfied_and_a_late_reply_does_noth
 ) -> None:
     """guangxi 第二十七条(二): 如诉求人24小时内未回复，则默认为满意; a reply after that finds
     no open callback and is only recorded."""
-    number = waiting(gx)
+    number = waiting(gx, gateway)
     move_clock(gx, "2026-11-24 09:01")
     ticket = gx.ticket(number)
     assert (ticket["status"], ticket["satisfaction"]) == ("closed", "satisfied")
@@ -152,7 +151,7 @@ def test_other_texts_and_unknown_phones_are_recorded_and_change_nothing(
     gx: Hotline, gateway: SmsReceiver
 ) -> None:
     """A question or a stranger's text is kept (inbound_sms) and does nothing else."""
-    number = waiting(gx)
+    number = waiting(gx, gateway)
     assert outcome(gx, gateway.secret, "请问什么时候能修好？") == "not_understood"
     assert outcome(gx, gateway.secret, "1", phone="13900009999") == "no_callback"
     assert gx.ticket(number)["status"] == "callback"
@@ -168,16 +167,16 @@ def test_other_texts_and_unknown_phones_are_recorded_and_change_nothing(
 
 def test_the_phone_may_come_with_country_code_and_spaces(gx: Hotline, gateway: SmsReceiver) -> None:
     """Gateways write +86 and spaces; the requester is the same."""
-    number = waiting(gx)
+    number = waiting(gx, gateway)
     assert outcome(gx, gateway.secret, "1", phone="+86 138 0000 1234") == "satisfied"
     assert gx.ticket(number)["status"] == "closed"
 
 
 def test_a_reply_answers_the_latest_text_to_that_phone(gx: Hotline, gateway: SmsReceiver) -> None:
     """Two tickets of one requester at callback: the answer is for the text sent last."""
-    first = waiting(gx)
+    first = waiting(gx, gateway)
     move_clock(gx, "2026-11-23 09:05")
-    second = waiting(gx)
+    second = waiting(gx, gateway)
     assert outcome(gx, gateway.secret, "2") == "basically_satisfied"
     assert gx.ticket(second)["status"] == "closed"
     assert gx.ticket(first)["status"] == "callback"
@@ -189,7 +188,7 @@ def test_a_retried_gateway_id_answers_its_first_outcome_and_does_nothing_twice(
     gx: Hotline, gateway: SmsReceiver
 ) -> None:
     """The gateway retries a reply it thinks was lost: 200, the first outcome, one effect."""
-    number = waiting(gx)
+    number = waiting(gx, gateway)
     first = reply(gx, gateway.secret, PHONE, "3", gateway_id="gw-7")
     again = reply(gx, gateway.secret, PHONE, "3", gateway_id="gw-7")
     assert first.json == {"id": "gw-7", "outcome": "unsatisfied", "replayed": False}
@@ -200,7 +199,7 @@ def test_a_retried_gateway_id_answers_its_first_outcome_and_does_nothing_twice(
 
 def test_the_same_reply_posted_at_once_acts_once(gx: Hotline, gateway: SmsReceiver) -> None:
     """Four identical posts over real HTTP at the same moment: all 200, one effect."""
-    number = waiting(gx)
+    number = waiting(gx, gateway)
     raw = json.dumps({"id": "gw-race", "phone": PHONE, "text": "1"}).encode()
     server = LiveServer(gx.app)
     try:
@@ -228,7 +227,7 @@ def test_unsigned_or_wrongly_signed_replies_are_refused_naming_the_header(
     gx: Hotline, gateway: SmsReceiver
 ) -> None:
     """401 names the header; the signature is checked before the body; no token needed."""
-    number = waiting(gx)
+    number = waiting(gx, gateway)
     raw = json.dumps({"id": "gw-x", "phone": PHONE, "text": "1"}).encode()
     client = gx.app.test_client()
     json_only = {"Content-Type": "application/json"}

@@ -56,34 +56,3 @@ def reply(
     raw = json.dumps(body, ensure_ascii=False).encode()
     client = h.app.test_client()
     return client.post(INBOUND, data=raw, headers=signed_headers(secret, raw))
-
-
-def texted(h: Hotline, number: str) -> None:
-    """The callback text (callback_request) to the ticket's requester, as the rules write it.
-
-    Until the profile's [messages] rules write it at the callback step, the test does.
-    """
-    from sqlalchemy import select
-
-    from hotline.messages.outbox import enqueue
-    from hotline.models import Ticket
-    from hotline.models.messages import OutboxMessage
-
-    with h.services.transaction() as session:
-        ticket = session.scalars(select(Ticket).where(Ticket.number == number)).one()
-        found = session.scalars(
-            select(OutboxMessage).where(
-                OutboxMessage.ticket_id == ticket.id, OutboxMessage.kind == "callback_request"
-            )
-        ).first()
-        if found is None:
-            enqueue(
-                session,
-                kind="callback_request",
-                channel="sms",
-                recipient="requester",
-                address=ticket.requester_phone,
-                body=f"您的诉求（工单{number}）已办结，请评价：回复1满意，2基本满意，3不满意。",
-                ticket_id=ticket.id,
-                rule="002 第二十七条(二)",
-            )
