@@ -102,6 +102,9 @@ class StandInGateway:
 def _handler(gateway: StandInGateway) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out as two writes: without this, Nagle holds the body back
+        # until the client's delayed ACK (40 ms a text on a kept-alive connection).
+        disable_nagle_algorithm = True
 
         def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))

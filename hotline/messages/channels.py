@@ -10,15 +10,16 @@ here: the dispatcher writes their Notification rows in the settling transaction
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import smtplib
+import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
+from urllib.parse import urlsplit
 
 from hotline.messages.settings import MessagingSettings, SmsGateway, Smtp
 from hotline.messages.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
@@ -95,30 +96,59 @@ def send_sms(message: Delivery, gateway: SmsGateway | None) -> Outcome:
         ensure_ascii=False,
     ).encode()
     timestamp = int(time.time())
-    request = urllib.request.Request(
-        gateway.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "Idempotency-Key": message.key,
-            TIMESTAMP_HEADER: str(timestamp),
-            SIGNATURE_HEADER: sign(gateway.secret, timestamp, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "Idempotency-Key": message.key,
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: sign(gateway.secret, timestamp, body),
+    }
     try:
-        with urllib.request.urlopen(request, timeout=gateway.timeout) as response:
-            response.read()
-            return SENT
-    except urllib.error.HTTPError as exc:
-        status = exc.code
-        answer = _excerpt(exc.read())
-        if status >= 500 or status in RETRY_STATUSES:
-            return retry(f"SMS gateway answered {status} {answer}".strip())
-        return permanent(f"SMS gateway refused the text: {status} {answer}".strip())
-    except (urllib.error.URLError, OSError) as exc:  # refused, unreachable, timed out
-        reason = getattr(exc, "reason", exc)
-        return retry(f"SMS gateway not reachable: {reason}")
+        status, answer = _post(gateway, body, headers)
+    except (http.client.HTTPException, OSError) as exc:  # refused, unreachable, timed out
+        return retry(f"SMS gateway not reachable: {type(exc).__name__}: {exc}")
+    if 200 <= status < 300:
+        return SENT
+    if status >= 500 or status in RETRY_STATUSES:
+        return retry(f"SMS gateway answered {status} {_excerpt(answer)}".strip())
+    return permanent(f"SMS gateway refused the text: {status} {_excerpt(answer)}".strip())
+
+
+# One kept-alive connection per dispatcher thread and gateway: a new TCP connection per text
+# would cap throughput (and overflow a small listen backlog).
+_connections = threading.local()
+_STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
+
+def _post(gateway: SmsGateway, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+    """POST over this thread's connection to the gateway; (status, answer)."""
+    url = urlsplit(gateway.url)
+    path = (url.path or "/") + (f"?{url.query}" if url.query else "")
+    pool: dict[tuple[str, float], http.client.HTTPConnection]
+    pool = _connections.__dict__.setdefault("pool", {})
+    key = (gateway.url, gateway.timeout)
+    reused = key in pool
+    while True:
+        if key not in pool:
+            opener = (
+                http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
+            )
+            pool[key] = opener(url.hostname or "", url.port, timeout=gateway.timeout)
+        connection = pool[key]
+        try:
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            answer = response.read()
+        except BaseException as exc:
+            connection.close()
+            del pool[key]
+            if reused and isinstance(exc, _STALE):
+                reused = False
+                continue  # the gateway closed the idle connection: once more on a new one
+            raise
+        if response.will_close:
+            connection.close()
+            del pool[key]
+        return response.status, answer
 
 
 def send_email(message: Delivery, smtp: Smtp | None) -> Outcome:
