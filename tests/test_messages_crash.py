@@ -3,6 +3,7 @@ restart each one reaches the gateway, and what the gateway sees twice has the sa
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -106,3 +107,13 @@ def test_a_killed_dispatcher_loses_nothing_and_duplicates_keep_their_key(
     for key in duplicated:
         assert all(body == seen[key][0] for body in seen[key])  # the same message, same key
     assert b"scheduler stopped" in log.read_bytes()  # the second one stopped cleanly
+
+
+def test_the_volume_bench_delivers_each_text_once(capsys: pytest.CaptureFixture[str]) -> None:
+    """bench/notifications.py, small: every row sent, each key once at the gateway, signed."""
+    from bench.notifications import main
+
+    assert main(["--n", "300", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["statuses"] == {"sent": 300} and result["received"] == 300
+    assert result["delay_p99_s"] <= result["delay_max_s"]

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, or_, select, update
+from sqlalchemy import Select, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from hotline import clock
@@ -72,34 +72,23 @@ def enqueue(
     return row
 
 
-def due_condition(now: datetime) -> ColumnElement[bool]:
-    """Rows a dispatcher may take at `now`: pending and due, or sending with a lapsed lease."""
-    return or_(
-        and_(
-            OutboxMessage.status == MessageStatus.PENDING,
-            OutboxMessage.next_attempt_at <= now,
-        ),
-        and_(
-            OutboxMessage.status == MessageStatus.SENDING,
-            OutboxMessage.claimed_until < now,
-        ),
-    )
-
-
 def claim(
     session: Session, owner: str, *, now: datetime, lease_seconds: float, limit: int
 ) -> list[Delivery]:
-    """Take up to `limit` due rows for `owner` until `now + lease`, oldest due first."""
-    query = (
-        select(OutboxMessage)
-        .where(due_condition(now))
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
+    """Take up to `limit` due rows for `owner` until `now + lease`: lapsed leases first
+    (a dead dispatcher's), then pending rows, earliest due first."""
+    lapsed = select(OutboxMessage).where(
+        OutboxMessage.status == MessageStatus.SENDING, OutboxMessage.claimed_until < now
     )
-    if session.get_bind().dialect.name == "postgresql":
-        # Rows another dispatcher holds are skipped, not waited for.
-        query = query.with_for_update(skip_locked=True)
-    rows = list(session.scalars(query))
+    # Ordered by the (status, next_attempt_at) index alone: no sort of the whole backlog.
+    pending = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at)
+    )
+    rows = _locked(session, lapsed.order_by(OutboxMessage.claimed_until), limit)
+    if len(rows) < limit:
+        rows += _locked(session, pending, limit - len(rows))
     until = now + timedelta(seconds=lease_seconds)
     taken = []
     for row in rows:
@@ -110,6 +99,16 @@ def claim(
         taken.append(snapshot(row))
     session.flush()
     return taken
+
+
+def _locked(
+    session: Session, query: Select[tuple[OutboxMessage]], limit: int
+) -> list[OutboxMessage]:
+    """The first `limit` rows of `query`; on PostgreSQL locked, skipping others' locks."""
+    query = query.limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
 
 
 def snapshot(row: OutboxMessage) -> Delivery:
