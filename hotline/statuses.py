@@ -253,3 +253,15 @@ __all__ = [
     "VersionStatus",
     "values",
 ]
+
+
+# The Chinese name of each category (诉求类型) as bulletins and messages print it.
+CATEGORY_LABELS = {
+    "consultation": "咨询",
+    "help": "求助",
+    "complaint": "投诉",
+    "report": "举报",
+    "suggestion": "建议",
+    "praise": "表扬",
+    "appeal": "申诉",
+}

@@ -16,16 +16,8 @@ from hotline.models import Unit
 from hotline.policy.model import Profile
 from hotline.stats.figures import Selection, figures
 from hotline.stats.periods import Period as Days
+from hotline.statuses import CATEGORY_LABELS
 
-CATEGORY_TITLES = {
-    "consultation": "咨询",
-    "help": "求助",
-    "complaint": "投诉",
-    "report": "举报",
-    "suggestion": "建议",
-    "praise": "表扬",
-    "appeal": "申诉",
-}
 KPI_COLUMNS = (
     Column("unit_name", "单位"),
     Column("received", "受理量", "int"),
@@ -127,7 +119,7 @@ def unit_charts(
         "category_mix",
         "诉求类型构成",
         "pie",
-        tuple(CATEGORY_TITLES.get(str(f["key"]), str(f["key"])) for f in mix),
+        tuple(CATEGORY_LABELS.get(str(f["key"]), str(f["key"])) for f in mix),
         (Series("受理", tuple(float(f["received"]) for f in mix)),),
     )
     return overdue, categories

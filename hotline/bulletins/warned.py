@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.bulletins.content import Column, Section, shown_time
-from hotline.bulletins.figures import CATEGORY_TITLES
 from hotline.bulletins.periods import Period
 from hotline.hotspots import warnings_in
 from hotline.models import Unit
+from hotline.statuses import CATEGORY_LABELS
 
 HOTSPOT_COLUMNS = (
     Column("topic", "热点（关键词）"),
@@ -40,7 +40,7 @@ def _row(warning: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     return {
         "warning_id": warning["id"],
         "topic": "、".join(warning["keywords"]),
-        "category": CATEGORY_TITLES.get(warning["category"], warning["category"]),
+        "category": CATEGORY_LABELS.get(warning["category"], warning["category"]),
         "district": warning["district"],
         "count": warning["count"],
         "expected": warning["expected"],

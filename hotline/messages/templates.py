@@ -11,16 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from hotline.clock import SHANGHAI
+from hotline.statuses import CATEGORY_LABELS
 
-CATEGORY_LABELS = {
-    "consultation": "咨询",
-    "help": "求助",
-    "complaint": "投诉",
-    "report": "举报",
-    "suggestion": "建议",
-    "praise": "表扬",
-    "appeal": "申诉",
-}
 URGENCY_LABELS = {
     "normal": "一般",
     "special": "特殊事项",
