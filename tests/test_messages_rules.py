@@ -7,7 +7,7 @@ ROUTES reach every recipient), with a Chinese body of the ticket's public fields
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -284,3 +284,10 @@ def test_the_default_routes_only_log_external_messages(hotline: Hotline) -> None
     number = dispatched(hotline)
     channels = {(r.recipient, r.channel) for r in outbox(hotline, number)}
     assert channels == {("unit", "log"), ("unit", "inapp")}
+
+
+def test_a_limit_ending_at_midnight_reads_as_the_day_before_24_00() -> None:
+    """A due time of 00:00 Beijing time is printed as the previous day's end, as notices say it."""
+    midnight = datetime(2026, 12, 9, 16, 0, tzinfo=UTC)  # 2026-12-10 00:00 in Beijing
+    assert beijing_time(midnight) == "2026年12月9日 24:00"
+    assert beijing_time(datetime(2026, 12, 9, 9, 30, tzinfo=UTC)) == "2026年12月9日 17:30"

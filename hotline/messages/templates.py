@@ -8,7 +8,7 @@ or the content. Times are shown in Beijing time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from hotline.clock import SHANGHAI
 from hotline.statuses import CATEGORY_LABELS
@@ -60,10 +60,13 @@ class PublicFields:
 
 
 def beijing_time(when: datetime | None) -> str:
-    """`2026年11月23日 17:30` in Beijing time, or 待定."""
+    """`2026年11月23日 17:30` in Beijing time, or 待定; midnight is the day before's 24:00."""
     if when is None:
         return UNKNOWN
     local = when.astimezone(SHANGHAI)
+    if (local.hour, local.minute) == (0, 0):  # a limit ending with a day reads as that day's end
+        day = local - timedelta(days=1)
+        return f"{day.year}年{day.month}月{day.day}日 24:00"
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
