@@ -9,6 +9,8 @@ from api import (
     admin,
     appeals,
     assessment,
+    attachments,
+    audit,
     auth,
     bulletins,
     contacts,
@@ -27,6 +29,7 @@ from api import (
     processes,
     public,
     public_tickets,
+    retention,
     security,
     sms,
     stats,
@@ -94,6 +97,9 @@ def create_app(services: Host) -> Flask:
         contacts,
         sms,
         public_tickets,
+        audit,
+        attachments,
+        retention,
     ):
         api.register_blueprint(module.blp)
     return app

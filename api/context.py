@@ -7,11 +7,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from flask import current_app, g
+from flask import current_app, g, request
 from sqlalchemy.orm import Session
 
+from hotline import audit
 from hotline.actors import Actor
 from hotline.errors import Forbidden
+from hotline.models import Ticket
 from processes.host import Host
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -26,6 +28,29 @@ def services() -> Host:
 def actor() -> Actor:
     """The authenticated caller (auth runs before every /api/v1 view)."""
     return g.actor
+
+
+def source() -> audit.Source:
+    """Where this request came from, as the access audit records it."""
+    return audit.Source(client=request.remote_addr, endpoint=f"{request.method} {request.path}")
+
+
+def audited(
+    session: Session,
+    action: audit.AuditAction,
+    ticket: Ticket | None = None,
+    **detail: Any,
+) -> None:
+    """Record the caller's access in the audit, in the request's transaction."""
+    audit.record(
+        session,
+        actor(),
+        action,
+        ticket_id=ticket.id if ticket is not None else None,
+        ticket_number=ticket.number if ticket is not None else None,
+        detail=detail,
+        source=source(),
+    )
 
 
 @contextmanager

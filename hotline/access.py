@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, func, literal, or_, select, true
 
 from hotline.actors import Actor
 from hotline.errors import Forbidden
@@ -37,6 +37,8 @@ KNOWLEDGE_READERS = (Role.OPERATOR, Role.CENTER, Role.SUPERVISOR, Role.AUTHORITY
 KNOWLEDGE_EDITORS = (Role.CENTER, Role.ADMIN)
 UNIT_ROLE = Role.UNIT  # users of one handling unit: they see only what concerns that unit
 LEADER_ROLE = Role.LEADER  # sees only tickets brought to it (a task offered to `leader`)
+# Who reads and exports the access audit; the auditor reads nothing else (no tickets).
+AUDIT_READERS = (Role.AUDITOR,)
 # Who may claim every task, and who claims tasks offered to no group.
 CLAIMS_EVERY_TASK = (Role.ADMIN,)
 CLAIMS_UNOFFERED = (Role.CENTER,)
@@ -130,6 +132,8 @@ def ticket_scope(actor: Actor) -> ColumnElement[bool]:
         return exists().where(
             UserTask.ticket_id == Ticket.id, UserTask.candidate_group == LEADER_ROLE
         )
+    if actor.role in AUDIT_READERS:
+        return false()  # the auditor reads who accessed tickets, not the tickets
     return true()
 
 
@@ -167,6 +171,14 @@ def requester_shown(ticket: Ticket, actor: Actor) -> dict[str, str]:
     if ticket.confidential and is_unit_user(actor):
         return {"name": "***", "phone": mask_phone(ticket.requester_phone)}
     return {"name": ticket.requester_name, "phone": ticket.requester_phone}
+
+
+# -- the access audit ------------------------------------------------------------------------
+
+
+def may_read_audit(actor: Actor) -> bool:
+    """Whether the actor reads and exports the access audit: the auditor only."""
+    return actor.role in AUDIT_READERS
 
 
 # -- escalations -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hotline.clock import range_problem
 from hotline.messages.settings import MessagingConfigError, MessagingSettings, load_messaging
+from hotline.privacy_settings import PrivacyConfigError, PrivacySettings, load_privacy
 from hotline.statuses import PROFILE_PREFIXES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +79,8 @@ class Settings:
     clock_start: datetime | None = None
     # Channels of messages (hotline.messages.settings); log-only unless configured.
     messaging: MessagingSettings = field(default_factory=MessagingSettings)
+    # Sealing keys, attachments, tokens (hotline.privacy_settings).
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
 
     @property
     def ticket_prefix(self) -> str:
@@ -107,7 +110,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     url = env.get("HOTLINE_DATABASE_URL") or default_database_url(var_dir)
     try:
         messaging = load_messaging(env)
-    except MessagingConfigError as exc:
+        privacy = load_privacy(env, var_dir)
+    except (MessagingConfigError, PrivacyConfigError) as exc:
         raise ConfigError(str(exc)) from None
     return Settings(
         database_url=normalize_database_url(url),
@@ -118,6 +122,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         db_timeouts=load_timeouts(env),
         clock_start=clock_start,
         messaging=messaging,
+        privacy=privacy,
     )
 
 

@@ -36,11 +36,18 @@ def add_unit(session: Session, code: str, name: str, district: str) -> Unit:
 
 
 def add_user(
-    session: Session, name: str, role: str, unit_code: str | None = None, reviewer: bool = False
+    session: Session,
+    name: str,
+    role: str,
+    unit_code: str | None = None,
+    reviewer: bool = False,
+    *,
+    confidential: bool = False,
 ) -> str:
     """Create a user and return its API token (shown only this once).
 
-    `reviewer` makes a unit user its unit's knowledge reviewer as well.
+    `reviewer` makes a unit user its unit's knowledge reviewer as well; `confidential` names
+    it for the unit's confidential tickets (meizhou 第二十一条).
     """
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}", fields={"role": ["unknown role"]})
@@ -53,6 +60,11 @@ def add_user(
         raise Invalid("only unit users belong to a unit", fields={"unit": ["only for role unit"]})
     if reviewer and role != Role.UNIT:
         raise Invalid("only unit users review", fields={"reviewer": ["only for role unit"]})
+    if confidential and role != Role.UNIT:
+        raise Invalid(
+            "only unit users are named for confidential tickets",
+            fields={"confidential": ["only for role unit"]},
+        )
     token = secrets.token_urlsafe(32)
     session.add(
         User(
@@ -60,6 +72,7 @@ def add_user(
             role=role,
             unit_code=unit_code,
             reviewer=reviewer,
+            confidential=confidential,
             token_hash=hash_token(token),
             active=True,
             created_at=clock.now(),

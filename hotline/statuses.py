@@ -160,6 +160,7 @@ class Role(StrEnum):
     LEADER = "leader"
     AUTHORITY = "authority"
     ADMIN = "admin"
+    AUDITOR = "auditor"  # reads and exports the access audit (hotline.audit), nothing else
 
 
 ROLES = values(Role)

@@ -13,14 +13,18 @@ from hotline.errors import DomainError
 from hotline.policy import PolicyError
 from processes.problems import Problem
 from wiring.cli_assessment import assessment
+from wiring.cli_audit import audit
 from wiring.cli_calendar import calendar
 from wiring.cli_contacts import contacts
+from wiring.cli_keys import keys
 from wiring.cli_knowledge import knowledge
 from wiring.cli_messages import messages
 from wiring.cli_profile import profile
 from wiring.cli_report import report
+from wiring.cli_retention import retention
 from wiring.cli_scheduler import scheduler
 from wiring.cli_stats import stats
+from wiring.cli_users import users
 from wiring.cli_warnings import warnings_
 from wiring.services import Services, build_services
 from wiring.sms_gateway import gateway
@@ -172,31 +176,6 @@ def units_add(code: str, name: str, district: str) -> None:
     click.echo(f"unit {code} added", err=True)
 
 
-@main.group()
-def users() -> None:
-    """API users."""
-
-
-@users.command("add")
-@click.option(
-    "--role", required=True, help="operator, center, unit, supervisor, leader, authority, admin"
-)
-@click.option("--unit", "unit_code", default=None, help="unit code, for role unit")
-@click.option("--reviewer", is_flag=True, help="a unit user who also reviews knowledge articles")
-@click.argument("name")
-def users_add(role: str, unit_code: str | None, reviewer: bool, name: str) -> None:
-    """Add a user and print its API token (alone, on stdout)."""
-    from hotline.directory import add_user
-
-    services = _services()
-    try:
-        with services.transaction() as session:
-            token = add_user(session, name, role, unit_code, reviewer)
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from None
-    click.echo(token)
-
-
 @main.command()
 def demo() -> None:
     """Load the demo city and users; print their tokens and write var/demo-tokens.env."""
@@ -246,3 +225,7 @@ main.add_command(warnings_)
 main.add_command(messages)
 messages.add_command(gateway)
 main.add_command(contacts)
+main.add_command(users)
+main.add_command(audit)
+main.add_command(keys)
+main.add_command(retention)

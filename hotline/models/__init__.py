@@ -3,9 +3,12 @@
 # The oversight tables register with Base.metadata; import their classes from the submodules.
 import hotline.models.appeals
 import hotline.models.assessment
+import hotline.models.attachments
+import hotline.models.audit
 import hotline.models.bulletins
 import hotline.models.hotspots
 import hotline.models.messages
+import hotline.models.retention
 import hotline.models.stats  # noqa: F401
 from hotline.models.base import NAMING, Base, UTCDateTime
 from hotline.models.clock import ManualClockRow

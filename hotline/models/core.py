@@ -42,6 +42,12 @@ class User(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Named staff for confidential tickets (meizhou 第二十一条): only they see the unit's ones.
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the current token stops working; None: it never expires (set by `hotline users`).
+    token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    token_last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    token_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Ticket(Base):
@@ -50,7 +56,7 @@ class Ticket(Base):
     __tablename__ = "tickets"
     # Repeat detection at intake narrows by phone or district within a time window.
     __table_args__ = (
-        Index("ix_tickets_phone_created_at", "requester_phone", "created_at"),
+        Index("ix_tickets_phone_hash_created_at", "requester_phone_hash", "created_at"),
         Index("ix_tickets_district_created_at", "district", "created_at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -58,11 +64,14 @@ class Ticket(Base):
     channel: Mapped[str] = mapped_column(String(20))
     category: Mapped[str] = mapped_column(String(20), index=True)
     urgency: Mapped[str] = mapped_column(String(20))
-    requester_name: Mapped[str] = mapped_column(String(100))
-    requester_phone: Mapped[str] = mapped_column(String(32))
+    # Name, phone and address are sealed at rest (hotline.sealing); the phone is found by
+    # `requester_phone_hash`, a keyed hash of the national number.
+    requester_name: Mapped[str] = mapped_column(Text)
+    requester_phone: Mapped[str] = mapped_column(Text)
+    requester_phone_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
     content: Mapped[str] = mapped_column(Text)
-    address: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    address: Mapped[str | None] = mapped_column(Text, nullable=True)
     district: Mapped[str | None] = mapped_column(String(100), nullable=True)
     status: Mapped[str] = mapped_column(String(30), index=True)  # hotline.statuses.TicketStatus
     current_unit: Mapped[str | None] = mapped_column(
@@ -91,6 +100,10 @@ class Ticket(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Retention (hotline.retention): archived with everything it holds, then its personal
+    # data purged; a legal hold (hotline.models.retention.LegalHold) stops the purge.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class TicketEvent(EventColumns, Base):

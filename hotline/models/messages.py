@@ -37,7 +37,9 @@ class OutboxMessage(Base):
     channel: Mapped[str] = mapped_column(String(20))  # sms | email | inapp | log
     # Who, as the profile's rule names it: unit, unit_leader, requester, government, ...
     recipient: Mapped[str] = mapped_column(String(20))
-    address: Mapped[str] = mapped_column(String(200))  # phone, e-mail, user id (inapp), ""
+    address: Mapped[str] = mapped_column(Text)  # phone, e-mail, user id (inapp), ""; sealed
+    # Keyed hash of a requester's national number: an SMS reply finds its callback text.
+    address_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     recipient_name: Mapped[str] = mapped_column(String(200), default="")
     contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL"), nullable=True
@@ -108,7 +110,8 @@ class InboundSms(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # The gateway's own id: a gateway retrying the same reply is recognised.
     gateway_id: Mapped[str] = mapped_column(String(100), unique=True)
-    phone: Mapped[str] = mapped_column(String(32), index=True)
+    phone: Mapped[str] = mapped_column(Text)  # sealed
+    phone_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     text: Mapped[str] = mapped_column(String(500))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
