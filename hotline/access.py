@@ -181,6 +181,9 @@ def may_read_audit(actor: Actor) -> bool:
     return actor.role in AUDIT_READERS
 
 
+# -- attachments (15-D fills this section) ----------------------------------------------------
+
+
 # -- escalations -----------------------------------------------------------------------------
 
 
@@ -307,6 +310,9 @@ def may_read_contacts(actor: Actor, unit_code: str | None) -> bool:
 def reads_contact_problems(actor: Actor) -> bool:
     """Whether the actor reads which units messages cannot reach (the center's list)."""
     return actor.role in CONTACT_READERS
+
+
+# -- retention: archive and legal holds (15-E fills this section) -----------------------------
 
 
 # -- oversight: statistics, assessment, appeals, bulletins, hot-spot warnings ----------------

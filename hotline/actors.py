@@ -16,6 +16,7 @@ class Actor:
     role: str
     unit_code: str | None = None
     reviewer: bool = False  # reviews the unit's knowledge articles
+    confidential: bool = False  # named for the unit's confidential tickets (meizhou 第二十一条)
 
 
 SYSTEM = Actor(id=None, name="system", role=SYSTEM_ROLE)

@@ -96,7 +96,12 @@ def actor_for_token(session: Session, token: str) -> Actor | None:
     if user is None:
         return None
     return Actor(
-        id=user.id, name=user.name, role=user.role, unit_code=user.unit_code, reviewer=user.reviewer
+        id=user.id,
+        name=user.name,
+        role=user.role,
+        unit_code=user.unit_code,
+        reviewer=user.reviewer,
+        confidential=user.confidential,
     )
 
 
