@@ -36,6 +36,7 @@ def present(ticket: Ticket, who: Actor, calendar: WorkingCalendar, **extra: Any)
     return Shown(
         ticket,
         requester=access.requester_shown(ticket, who),
+        address=access.address_shown(ticket, who),
         remaining_working_seconds=remaining_seconds(ticket, calendar),
         # Overdue is a property of the deadline, whatever step the ticket is at.
         overdue=tickets.is_overdue(ticket, clock.now()),

@@ -8,12 +8,33 @@ hand) and in SQL (a list query) is written once, as a rule, and both forms are r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, literal, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    SQLColumnExpression,
+    and_,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.orm import aliased
 
 from hotline.actors import Actor
 from hotline.errors import Forbidden
-from hotline.models import Article, Escalation, JointPart, KnowledgeQuestion, Ticket, UserTask
+from hotline.models import (
+    Article,
+    Escalation,
+    JointPart,
+    KnowledgeQuestion,
+    Ticket,
+    User,
+    UserTask,
+)
 from hotline.models.appeals import Appeal
 from hotline.models.hotspots import HotspotWarning, HotspotWarningUnit
 from hotline.statuses import ROLES as ROLES  # re-exported: every role, for callers of access
@@ -42,6 +63,9 @@ AUDIT_READERS = (Role.AUDITOR,)
 # Who may claim every task, and who claims tasks offered to no group.
 CLAIMS_EVERY_TASK = (Role.ADMIN,)
 CLAIMS_UNOFFERED = (Role.CENTER,)
+# Who reads a confidential ticket's requester besides the unit's named staff: the center that
+# took the call (meizhou 第二十条: 话务员…予以保密). Admins run the service, not its cases.
+CONFIDENTIAL_REQUESTER_READERS = (Role.OPERATOR, Role.CENTER)
 
 
 # -- roles and units -------------------------------------------------------------------------
@@ -67,6 +91,24 @@ def groups(actor: Actor) -> set[str]:
     return found
 
 
+def sees_confidential(actor: Actor) -> bool:
+    """Whether confidential tickets may reach the actor: a unit's named staff, never the unit
+    at large (meizhou 第二十一条: 专门的保密渠道、指定专门的工作人员); other roles as any."""
+    return not is_unit_user(actor) or actor.confidential
+
+
+def not_confidential(ticket_id: SQLColumnExpression[Any]) -> ColumnElement[bool]:
+    """SQL: the ticket `ticket_id` names (None: no ticket) is not a confidential one."""
+    secret = aliased(Ticket)  # its own alias: the outer query may join `tickets` itself
+    return ~exists().where(secret.id == ticket_id, secret.confidential.is_(True))
+
+
+def notified_unit_users(confidential: bool) -> ColumnElement[bool]:
+    """SQL on `users` of a unit: who gets its in-app notices about a ticket that is
+    `confidential` or not (its named staff only, as its tasks)."""
+    return User.confidential.is_(True) if confidential else true()
+
+
 # -- tasks: one claim rule, read by the Python check and the inbox SQL ------------------------
 
 
@@ -77,6 +119,7 @@ class ClaimRule:
     every_task: bool  # any task, whatever it is offered to
     unoffered: bool  # tasks offered to no group at all
     groups: frozenset[str]  # tasks offered to one of these (comma-separated candidate groups)
+    confidential: bool  # tasks of confidential tickets too (False: a unit's unnamed users)
 
 
 def claim_rule(actor: Actor) -> ClaimRule:
@@ -85,12 +128,16 @@ def claim_rule(actor: Actor) -> ClaimRule:
         every_task=actor.role in CLAIMS_EVERY_TASK,
         unoffered=actor.role in CLAIMS_UNOFFERED,
         groups=frozenset(groups(actor)),
+        confidential=sees_confidential(actor),
     )
 
 
-def may_claim(actor: Actor, candidate_group: str | None) -> bool:
-    """Whether a task offered to `candidate_group` (comma-separated) is the actor's."""
+def may_claim(actor: Actor, candidate_group: str | None, confidential: bool = False) -> bool:
+    """Whether a task offered to `candidate_group` (comma-separated), of a ticket that is
+    `confidential` or not, is the actor's."""
     rule = claim_rule(actor)
+    if confidential and not rule.confidential:
+        return False
     if rule.every_task:
         return True
     if not candidate_group:
@@ -103,13 +150,17 @@ def task_scope(actor: Actor) -> ColumnElement[bool]:
     """SQL twin of `may_claim` over `user_tasks`: the tasks offered to the actor."""
     rule = claim_rule(actor)
     if rule.every_task:
-        return true()
-    padded = literal(",") + func.replace(UserTask.candidate_group, " ", "") + literal(",")
-    # autoescape: "_" and "%" in unit codes are literal, not LIKE wildcards.
-    conditions = [padded.contains(f",{group},", autoescape=True) for group in sorted(rule.groups)]
-    if rule.unoffered:
-        conditions.append(or_(UserTask.candidate_group.is_(None), UserTask.candidate_group == ""))
-    return or_(*conditions)
+        offered: ColumnElement[bool] = true()
+    else:
+        padded = literal(",") + func.replace(UserTask.candidate_group, " ", "") + literal(",")
+        # autoescape: "_" and "%" in unit codes are literal, not LIKE wildcards.
+        conditions = [padded.contains(f",{g},", autoescape=True) for g in sorted(rule.groups)]
+        if rule.unoffered:
+            conditions.append(
+                or_(UserTask.candidate_group.is_(None), UserTask.candidate_group == "")
+            )
+        offered = or_(*conditions)
+    return offered if rule.confidential else and_(offered, not_confidential(UserTask.ticket_id))
 
 
 # -- tickets ---------------------------------------------------------------------------------
@@ -118,8 +169,9 @@ def task_scope(actor: Actor) -> ColumnElement[bool]:
 def ticket_scope(actor: Actor) -> ColumnElement[bool]:
     """SQL condition on `tickets`: the tickets the actor may see.
 
-    A unit sees those it holds and joint tickets it has a part in; the leader role only
-    tickets brought to it (a leader_instruction or government_review task); others all.
+    A unit sees those it holds and joint tickets it has a part in, confidential ones only its
+    named staff (`sees_confidential`); the leader role only tickets brought to it (a
+    leader_instruction or government_review task); others all.
     """
     if is_unit_user(actor):
         has_part = exists().where(
@@ -127,7 +179,8 @@ def ticket_scope(actor: Actor) -> ColumnElement[bool]:
             JointPart.unit_code == actor.unit_code,
             JointPart.status != PartStatus.CANCELLED,
         )
-        return or_(Ticket.current_unit == actor.unit_code, and_(Ticket.joint.is_(True), has_part))
+        held = or_(Ticket.current_unit == actor.unit_code, and_(Ticket.joint.is_(True), has_part))
+        return held if sees_confidential(actor) else and_(held, Ticket.confidential.is_(False))
     if actor.role == LEADER_ROLE:
         return exists().where(
             UserTask.ticket_id == Ticket.id, UserTask.candidate_group == LEADER_ROLE
@@ -162,15 +215,32 @@ def mask_phone(phone: str) -> str:
     return "****" + "".join(digits[-4:]) if len(digits) >= 8 else "****"
 
 
+def reads_confidential_requester(actor: Actor) -> bool:
+    """Whether the actor reads a confidential ticket's requester in clear: the center, and a
+    unit's named staff, who reach only their own unit's tickets (`ticket_scope`)."""
+    return actor.role in CONFIDENTIAL_REQUESTER_READERS or (
+        is_unit_user(actor) and actor.confidential
+    )
+
+
 def requester_shown(ticket: Ticket, actor: Actor) -> dict[str, str]:
     """The requester's name and phone as the actor may see them.
 
-    Units get them masked on confidential tickets: the requester's data is kept from those
-    who do not need it (guangyuan 第二十二条 严禁泄露诉求人信息; guangxi 第二十二条 保密机制).
+    On a confidential ticket masked for all but the center and the unit's named staff:
+    supervisors, leaders, the authority and admins oversee the work, not the person
+    (meizhou 第二十条, 第二十一条; guangyuan 第二十二条 严禁泄露诉求人信息; guangxi 第二十二条).
     """
-    if ticket.confidential and is_unit_user(actor):
+    if ticket.confidential and not reads_confidential_requester(actor):
         return {"name": "***", "phone": mask_phone(ticket.requester_phone)}
     return {"name": ticket.requester_name, "phone": ticket.requester_phone}
+
+
+def address_shown(ticket: Ticket, actor: Actor) -> str | None:
+    """The ticket's address as the actor may see it: masked with the requester on a
+    confidential ticket, since where the matter is is often where the requester lives."""
+    if ticket.confidential and ticket.address and not reads_confidential_requester(actor):
+        return "***"
+    return ticket.address
 
 
 # -- the access audit ------------------------------------------------------------------------
@@ -200,7 +270,11 @@ def escalation_scope(actor: Actor) -> ColumnElement[bool]:
     if actor.role in ESCALATION_READERS:
         return true()
     if is_unit_user(actor):
-        return Escalation.unit_code == actor.unit_code
+        own = Escalation.unit_code == actor.unit_code
+        # Its reason may retell the matter: the unit at large reads none of a confidential one.
+        return (
+            own if sees_confidential(actor) else and_(own, not_confidential(Escalation.ticket_id))
+        )
     if actor.role == LEADER_ROLE:
         # Tickets brought to the leader, exactly as the ticket list decides it.
         brought = select(Ticket.id).where(ticket_scope(actor)).correlate(None)

@@ -21,7 +21,7 @@ from hotline.actors import SYSTEM, Actor
 from hotline.errors import Conflict, Forbidden, NotFound, WorkflowError
 from hotline.history import record_instance_event
 from hotline.instances import lock_subject
-from hotline.models import ProcessDefinition, ProcessInstance, UserTask
+from hotline.models import ProcessDefinition, ProcessInstance, Ticket, UserTask
 from hotline.statuses import InstanceStatus, UserTaskState
 from processes import messaging, timers
 from processes.context import HandlerContext
@@ -77,7 +77,9 @@ class Runtime(WorkflowSteps):
     ) -> UserTask:
         """Complete a ready user task with form data; 403/404/409/422 as DomainErrors."""
         record = self._task_record(session, task_id)
-        if not access.may_claim(actor, record.candidate_group):
+        ticket = session.get(Ticket, record.ticket_id) if record.ticket_id is not None else None
+        secret = ticket is not None and ticket.confidential
+        if not access.may_claim(actor, record.candidate_group, secret):
             raise Forbidden(
                 f"task {task_id} ({record.task_id}) is offered to "
                 f"{record.candidate_group or 'center'!r}, not to you"

@@ -14,6 +14,7 @@ from hotline.actors import SYSTEM, Actor
 from hotline.errors import Forbidden
 from hotline.models import ProcessInstance, Ticket, UserTask
 from tests.conftest import START, Hotline
+from tests.helpers.confidential import named_staff
 
 UNITS = (None, "ZJJ", "LZQ", "Z_J")
 # Candidate groups as diagrams write them, and the odd ones an expression may resolve to.
@@ -27,21 +28,37 @@ SECRET_PHONE = "13912345678"
 
 
 def every_combination() -> list[Actor]:
-    """Every role with no unit and with each unit, as reviewer or not; and the system."""
+    """Every role with no unit and with each unit, as reviewer or not, named for confidential
+    tickets or not; and the system."""
     actors = [
         Actor(
-            id=None, name=f"{role}-{unit}-{reviewer}", role=role, unit_code=unit, reviewer=reviewer
+            id=None,
+            name=f"{role}-{unit}-{reviewer}-{named}",
+            role=role,
+            unit_code=unit,
+            reviewer=reviewer,
+            confidential=named,
         )
-        for role, unit, reviewer in product(access.ROLES, UNITS, (False, True))
+        for role, unit, reviewer, named in product(
+            access.ROLES, UNITS, (False, True), (False, True)
+        )
     ]
     return [*actors, SYSTEM]
 
 
 def every_user() -> list[Actor]:
-    """The actors the directory makes: unit users (reviewers or not) of each unit, other roles."""
+    """The actors the directory makes: unit users of each unit (reviewers or not, named for
+    confidential tickets or not), other roles."""
     units = [
-        Actor(id=None, name=f"unit-{unit}", role="unit", unit_code=unit, reviewer=reviewer)
-        for unit, reviewer in product(("ZJJ", "LZQ", "HBJ"), (False, True))
+        Actor(
+            id=None,
+            name=f"unit-{unit}-{reviewer}-{named}",
+            role="unit",
+            unit_code=unit,
+            reviewer=reviewer,
+            confidential=named,
+        )
+        for unit, reviewer, named in product(("ZJJ", "LZQ", "HBJ"), (False, True), (False, True))
     ]
     others = [Actor(id=None, name=role, role=role) for role in access.ROLES if role != "unit"]
     return [*units, *others, SYSTEM]
@@ -56,20 +73,22 @@ def dispatched(hotline: Hotline, unit: str = "ZJJ", **overrides: Any) -> str:
 
 @pytest.fixture
 def offered_tasks(hotline: Hotline) -> list[str]:
-    """Real tasks from the ticket process, plus one ready task for each of GROUPS."""
+    """Real tasks from the ticket process, plus one ready task for each of GROUPS and each
+    kind of subject: no ticket, a plain ticket, a confidential one (meizhou 第二十一条)."""
     dispatched(hotline)  # an acknowledge task for unit:ZJJ
     hotline.new_ticket()  # a triage task for the center
+    dispatched(hotline, confidential=True)  # an acknowledge task for ZJJ's named staff
     ids = []
     with hotline.services.transaction() as session:
-        ticket = session.scalars(select(Ticket).order_by(Ticket.id)).first()
-        assert ticket is not None
+        plain, _, secret = session.scalars(select(Ticket).order_by(Ticket.id)).all()
+        assert secret.confidential and not plain.confidential
         instance = session.scalars(select(ProcessInstance).order_by(ProcessInstance.id)).first()
         assert instance is not None
-        for index, group in enumerate(GROUPS):
+        for index, (group, subject) in enumerate(product(GROUPS, (None, plain.id, secret.id))):
             task = UserTask(
                 id=str(uuid.uuid4()),
                 instance_id=instance.id,
-                ticket_id=ticket.id if index % 2 else None,
+                ticket_id=subject,
                 process_id="ticket",
                 task_id=f"probe_{index}",
                 candidate_group=group,
@@ -87,9 +106,14 @@ def test_inbox_sql_and_claim_check_agree_for_every_role_and_unit(
     """Each actor's inbox lists exactly the ready tasks `may_claim` lets it complete."""
     with hotline.services.transaction() as session:
         ready = list(session.scalars(select(UserTask).where(UserTask.state == "ready")))
-        assert len(ready) >= len(GROUPS) + 2
+        assert len(ready) >= 3 * len(GROUPS) + 3
+        secret = set(session.scalars(select(Ticket.id).where(Ticket.confidential.is_(True))))
         for actor in every_combination():
-            claimable = {t.id for t in ready if access.may_claim(actor, t.candidate_group)}
+            claimable = {
+                t.id
+                for t in ready
+                if access.may_claim(actor, t.candidate_group, t.ticket_id in secret)
+            }
             rows, total = inbox.inbox(session, actor, per_page=500)
             listed = {task.id for task, _number in rows}
             assert listed == claimable, (actor, sorted(t.candidate_group or "-" for t in ready))
@@ -97,6 +121,30 @@ def test_inbox_sql_and_claim_check_agree_for_every_role_and_unit(
             for task in ready:
                 if task.id in claimable:
                     assert inbox.get_task(session, actor, task.id)[0].id == task.id
+
+
+NAMED = Actor(1, "n", "unit", "ZJJ", confidential=True)
+
+
+@pytest.mark.parametrize(
+    ("actor", "group", "secret", "claims"),
+    [
+        # meizhou 第二十一条: a confidential ticket's unit tasks go to its named staff only.
+        (Actor(1, "u", "unit", "ZJJ"), "unit:ZJJ", True, False),
+        (Actor(1, "r", "unit", "ZJJ", reviewer=True), "unit:ZJJ", True, False),
+        (NAMED, "unit:ZJJ", True, True),
+        (NAMED, "unit:LZQ", True, False),
+        (NAMED, "unit:ZJJ", False, True),
+        (Actor(1, "c", "center"), None, True, True),
+        (Actor(1, "a", "admin"), "unit:ZJJ", True, True),
+        (Actor(1, "l", "leader"), "leader", True, True),
+    ],
+)
+def test_who_claims_a_confidential_tickets_task(
+    actor: Actor, group: str, secret: bool, claims: bool
+) -> None:
+    """Only named staff take a unit's confidential tasks; other roles as on any ticket."""
+    assert access.may_claim(actor, group, secret) is claims
 
 
 @pytest.mark.parametrize(
@@ -137,30 +185,36 @@ def test_another_unit_cannot_complete_a_units_task(hotline: Hotline) -> None:
 # -- masking -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("profile", ["guangyuan", "guangxi"])
-def test_confidential_requester_is_masked_for_units_not_for_the_center(
+@pytest.mark.parametrize("profile", ["guangyuan", "guangxi", "meizhou"])
+def test_confidential_requester_is_shown_to_the_center_and_named_staff_only(
     profile_hotline: Any, profile: str
 ) -> None:
-    """guangyuan and guangxi 第二十二条: the handling unit sees *** and 139****5678."""
+    """meizhou 第二十条–第二十一条, guangyuan and guangxi 第二十二条: the center and ZJJ's
+    named staff read the requester and the address; oversight roles and admins read *** and
+    139****5678; on a plain ticket everyone who sees it reads them."""
     hotline = profile_hotline(profile)
-    secret = dispatched(
-        hotline, confidential=True, requester={"name": SECRET_NAME, "phone": SECRET_PHONE}
-    )
-    plain = dispatched(hotline, requester={"name": SECRET_NAME, "phone": SECRET_PHONE})
+    who = {"name": SECRET_NAME, "phone": SECRET_PHONE}
+    secret = dispatched(hotline, confidential=True, requester=who, address="滨河路3号")
+    plain = dispatched(hotline, requester=who, address="滨河路3号")
+    staff = named_staff(hotline)
     masked = {"name": "***", "phone": "139****5678"}
-    shown = {"name": SECRET_NAME, "phone": SECRET_PHONE}
-    assert hotline.unit.get(f"/api/v1/tickets/{secret}").json["requester"] == masked
-    assert hotline.unit.get(f"/api/v1/tickets/{plain}").json["requester"] == shown
-    listed = {
-        t["number"]: t["requester"] for t in hotline.unit.get("/api/v1/tickets").json["items"]
-    }
-    assert listed == {secret: masked, plain: shown}
-    for caller in (hotline.center, hotline.operator, hotline.supervisor, hotline.admin):
-        assert caller.get(f"/api/v1/tickets/{secret}").json["requester"] == shown, caller.name
+    listed = {t["number"]: t["requester"] for t in staff.get("/api/v1/tickets").json["items"]}
+    assert listed == {secret: who, plain: who}
+    assert hotline.unit.get(f"/api/v1/tickets/{plain}").json["requester"] == who
+    for caller in (hotline.center, hotline.operator, staff):
+        body = caller.get(f"/api/v1/tickets/{secret}").json
+        assert (body["requester"], body["address"]) == (who, "滨河路3号"), caller.name
+    oversight = (hotline.supervisor, hotline.authority, hotline.admin)
+    for caller in oversight:
+        body = caller.get(f"/api/v1/tickets/{secret}").json
+        assert (body["requester"], body["address"]) == (masked, "***"), caller.name
+        listed = {t["number"]: t for t in caller.get("/api/v1/tickets").json["items"]}
+        assert listed[secret]["requester"] == masked and listed[secret]["address"] == "***"
+        assert listed[plain]["requester"] == who and listed[plain]["address"] == "滨河路3号"
 
 
 def test_masking_decision_for_every_role_on_a_stored_ticket(hotline: Hotline) -> None:
-    """Only unit users get the masked requester; every other role sees it whole."""
+    """Only the center and named unit staff read a confidential requester whole."""
     number = dispatched(
         hotline, confidential=True, requester={"name": SECRET_NAME, "phone": SECRET_PHONE}
     )
@@ -168,10 +222,15 @@ def test_masking_decision_for_every_role_on_a_stored_ticket(hotline: Hotline) ->
         ticket = session.scalars(select(Ticket).where(Ticket.number == number)).one()
         for actor in every_user():
             got = access.requester_shown(ticket, actor)
-            if actor.role == "unit":
-                assert got == {"name": "***", "phone": "139****5678"}, actor
-            else:
+            if actor.role in ("operator", "center") or (
+                actor.role == "unit" and actor.confidential
+            ):
                 assert got == {"name": SECRET_NAME, "phone": SECRET_PHONE}, actor
+            else:
+                assert got == {"name": "***", "phone": "139****5678"}, actor
+            ticket.confidential = False
+            assert access.requester_shown(ticket, actor)["name"] == SECRET_NAME
+            ticket.confidential = True
 
 
 @pytest.mark.parametrize(
@@ -187,21 +246,26 @@ def test_mask_phone(phone: str, masked: str) -> None:
 
 
 def test_ticket_scope_for_every_role_and_unit(hotline: Hotline) -> None:
-    """A unit sees its own tickets, the leader none until brought to it, the auditor none
-    (it reads who accessed tickets, not tickets), others all."""
+    """A unit sees its own tickets, confidential ones only its named staff (meizhou 第二十一条);
+    the leader none until brought to it, the auditor none (it reads who accessed tickets, not
+    tickets), others all."""
     at_zjj, at_lzq = dispatched(hotline, "ZJJ"), dispatched(hotline, "LZQ")
+    secret = dispatched(hotline, "ZJJ", confidential=True)
     untouched = hotline.new_ticket()["number"]
+    held = ((at_zjj, "ZJJ", False), (at_lzq, "LZQ", False), (secret, "ZJJ", True))
     with hotline.services.transaction() as session:
         for actor in every_user():
             seen = set(session.scalars(select(Ticket.number).where(access.ticket_scope(actor))))
             if actor.role == "unit":
                 assert seen == {
-                    n for n, u in ((at_zjj, "ZJJ"), (at_lzq, "LZQ")) if u == actor.unit_code
-                }
+                    n
+                    for n, unit, confidential in held
+                    if unit == actor.unit_code and (actor.confidential or not confidential)
+                }, actor
             elif actor.role in ("leader", "auditor"):
                 assert seen == set()
             else:
-                assert seen == {at_zjj, at_lzq, untouched}, actor
+                assert seen == {at_zjj, at_lzq, secret, untouched}, actor
 
 
 @pytest.mark.parametrize("role", ["operator", "leader", "system"])

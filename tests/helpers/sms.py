@@ -12,6 +12,7 @@ from werkzeug.test import TestResponse
 from hotline.config import Settings
 from hotline.messages.settings import MessagingSettings, SmsGateway, parse_routes
 from hotline.messages.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from tests.helpers.confidential import named_staff
 from tests.helpers.tickets import DISPATCH_ZJJ, DONE
 
 if TYPE_CHECKING:
@@ -31,8 +32,10 @@ def at_callback(h: Hotline, **ticket: Any) -> str:
     """A complaint dispatched to ZJJ, handled, its result approved: waiting at `callback`."""
     number = h.new_ticket(**ticket)["number"]
     h.center.complete(number, "triage", DISPATCH_ZJJ)
-    h.unit.complete(number, "acknowledge", {"contacted": True})
-    h.unit.complete(number, "handle", DONE)
+    # A confidential ticket is ZJJ's named staff's alone (meizhou 第二十一条).
+    unit = named_staff(h) if ticket.get("confidential") else h.unit
+    unit.complete(number, "acknowledge", {"contacted": True})
+    unit.complete(number, "handle", DONE)
     h.center.complete(number, "review", {"approved": True})
     assert h.ticket(number)["status"] == "callback"
     return number
