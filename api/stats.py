@@ -52,11 +52,20 @@ def tickets(query: dict[str, Any]) -> dict[str, Any]:
     with unit_of_work() as session:
         rows, total = tickets_behind(
             session,
+            actor(),
             _selection(query),
             query["figure"],
             query.get("key"),
             page=query["page"],
             per_page=query["per_page"],
         )
-        items = [Shown(fact, ticket_number=number) for fact, number in rows]
+        items = [
+            Shown(
+                row.fact,
+                ticket_number=row.ticket_number,
+                district=row.district,
+                confidential=row.confidential,
+            )
+            for row in rows
+        ]
         return page_body(items, total, query)

@@ -115,7 +115,10 @@ class ContactProblemSchema(Schema):
     """A unit (or office) no channel routed to the recipient reaches."""
 
     recipient = fields.String(
-        metadata={"description": "unit, unit_leader, government or duty_office"}
+        metadata={
+            "description": "unit, unit_leader, government, duty_office, or confidential_staff "
+            "(confidential tickets wait on a unit with no named staff)"
+        }
     )
     unit = fields.String(attribute="unit_code", allow_none=True)
     unit_name = fields.String(allow_none=True)

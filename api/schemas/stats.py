@@ -93,7 +93,16 @@ class StatsSchema(Schema):
 class FactSchema(RowSchema):
     """One ticket in one unit's hands, as a figure counted it."""
 
-    ticket_number = fields.String()
+    ticket_number = fields.String(
+        allow_none=True,
+        metadata={"description": "null on a confidential ticket the caller may not open"},
+    )
+    confidential = fields.Boolean(
+        metadata={
+            "description": "a confidential ticket (meizhou 第二十一条): no number or "
+            "district for the unit's users not named for it"
+        }
+    )
     unit = fields.String(allow_none=True)
     role = fields.String()
     category = fields.String()

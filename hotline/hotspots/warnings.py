@@ -36,7 +36,8 @@ NOT_COUNTED = (TicketStatus.MERGED,)
 
 
 def demands(session: Session, start: datetime, end: datetime) -> list[Demand]:
-    """The demands created in [start, end) with a district, as detection reads them."""
+    """The demands created in [start, end) with a district, as detection reads them (not
+    confidential ones)."""
     rows = session.execute(
         select(
             Ticket.id,
@@ -50,6 +51,9 @@ def demands(session: Session, start: datetime, end: datetime) -> list[Demand]:
             Ticket.created_at < end,
             Ticket.district.is_not(None),
             Ticket.status.not_in(NOT_COUNTED),
+            # Warnings show words of the content to every unit and in the bulletin: a
+            # confidential demand's words stay out (meizhou 第二十条, 第二十一条).
+            Ticket.confidential.is_(False),
         )
     )
     return [Demand(*row) for row in rows]

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from hotline import clock
+from hotline import access, clock
 from hotline.messages.channels import SENT, Delivery, Outcome, permanent
 from hotline.models import Ticket, User
 from hotline.models.messages import Notification
@@ -67,8 +67,10 @@ def _users_of(session: Session, message: Delivery) -> list[int] | str:
     if message.recipient in ("unit", "unit_leader"):
         if not message.unit_code:
             return f"an in-app {message.recipient} message names no unit"
-        query = query.where(User.unit_code == message.unit_code)
-        whom = f"unit {message.unit_code}"
+        secret = message.ticket_id is not None and _confidential(session, message.ticket_id)
+        # A confidential ticket's notices reach the unit's named staff only (meizhou 第二十一条).
+        query = query.where(User.unit_code == message.unit_code, access.notified_unit_users(secret))
+        whom = f"{'named staff of ' if secret else ''}unit {message.unit_code}"
     elif message.recipient in ROLE_OF:
         query = query.where(User.role == ROLE_OF[message.recipient])
         whom = f"role {message.recipient}"
@@ -76,6 +78,11 @@ def _users_of(session: Session, message: Delivery) -> list[int] | str:
         return f"{message.recipient} has no in-app inbox"
     users = list(session.scalars(query))
     return users or f"no active user of {whom} to notify"
+
+
+def _confidential(session: Session, ticket_id: int) -> bool:
+    ticket = session.get(Ticket, ticket_id)
+    return ticket is not None and ticket.confidential
 
 
 def _ticket_numbers(session: Session, ids: list[int]) -> dict[int, str]:

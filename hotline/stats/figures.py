@@ -228,17 +228,23 @@ def figure_rows(
     *,
     page: int = 1,
     per_page: int = 20,
-) -> tuple[list[tuple[F, str]], int]:
-    """The facts behind one figure (drill-down), with their ticket numbers, oldest first:
-    `key` narrows to one group of a split selection ("" the group without one)."""
+) -> tuple[list[tuple[F, str, bool]], int]:
+    """The facts behind one figure (drill-down), with their ticket numbers and whether each
+    ticket is confidential, oldest first: `key` narrows to one group of a split selection
+    ("" the group without one)."""
     where = [*selection.where(), condition(selection, figure)]
     if selection.by and key is not None:
         column = getattr(F, selection.by)
         where.append(column.is_(None) if key == "" else column == key)
     query: Select[Any] = (
-        select(F, Ticket.number).join(Ticket, Ticket.id == F.ticket_id).where(and_(*where))
+        select(F, Ticket.number, Ticket.confidential)
+        .join(Ticket, Ticket.id == F.ticket_id)
+        .where(and_(*where))
     )
     total = count_rows(session, query)
     ordered = query.order_by(F.period_at, F.id)
-    rows = [(fact, number) for fact, number in session.execute(paginate(ordered, page, per_page))]
+    rows = [
+        (fact, number, secret)
+        for fact, number, secret in session.execute(paginate(ordered, page, per_page))
+    ]
     return rows, total

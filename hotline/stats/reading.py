@@ -3,7 +3,7 @@ own unit for unit users (hotline.access.figures_unit), and the figures as the AP
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -90,14 +90,34 @@ def shown_figures(session: Session, selection: Selection, profile: Profile) -> d
     }
 
 
+@dataclass(frozen=True)
+class Behind:
+    """One ticket behind a figure as the reader may see it: a confidential one keeps its row
+    (the drill-down adds up to the figure) but not its number or district for those it does
+    not reach (meizhou 第二十一条: not the unit at large)."""
+
+    fact: TicketFact
+    ticket_number: str | None
+    district: str | None
+    confidential: bool
+
+
 def tickets_behind(
     session: Session,
+    actor: Actor,
     selection: Selection,
     figure: str,
     key: str | None,
     *,
     page: int,
     per_page: int,
-) -> tuple[Sequence[tuple[TicketFact, str]], int]:
+) -> tuple[list[Behind], int]:
     """One page of the facts behind `figure` (drill-down), with their ticket numbers."""
-    return figure_rows(session, selection, figure, key, page=page, per_page=per_page)
+    rows, total = figure_rows(session, selection, figure, key, page=page, per_page=per_page)
+    shown = access.sees_confidential(actor)
+    return [
+        Behind(fact, number, fact.district, secret)
+        if shown or not secret
+        else Behind(fact, None, None, secret)
+        for fact, number, secret in rows
+    ], total
