@@ -20,7 +20,7 @@ from api.schemas.contacts import (
     UnitContactCreateSchema,
     UnitContactQuerySchema,
 )
-from hotline import access, confidential
+from hotline import access
 from hotline.errors import Forbidden, NotFound
 from hotline.messages import contacts
 from hotline.messages.context import messaging_of
@@ -140,8 +140,6 @@ def office_add(body: dict[str, Any]) -> Contact:
 @blp.doc(**secured({"403": "not the center, a supervisor or an admin"}))
 def problems() -> list[contacts.ContactProblem]:
     """Units (and offices) the channels routed to them reach nobody at: no active contact
-    with a mobile for sms, an address for e-mail, a user for in-app; and units holding
-    confidential tickets with none of their users named to take them."""
+    with a mobile for sms, an address for e-mail, a user for in-app."""
     with unit_of_work() as session:
-        found = contacts.problems(session, messaging_of(session).routes)
-        return found + confidential.staff_problems(session)
+        return contacts.problems(session, messaging_of(session).routes)

@@ -3,7 +3,8 @@
 
 Who sees and takes a confidential ticket is `hotline.access` (`sees_confidential`); a unit
 with none of its users named (`hotline users add --confidential`) leaves such a ticket in no
-one's inbox, so the center's list of contact problems names it.
+one's inbox, so the center's list of contact problems names the unit
+(`hotline.messages.contacts.problems`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline.messages.contacts import ContactProblem
 from hotline.models import JointPart, Ticket, Unit, User
 from hotline.statuses import UNHANDLED_STATUSES, PartStatus, Role
 
-CONFIDENTIAL_STAFF = "confidential_staff"  # the problem's recipient: the unit's named staff
+CONFIDENTIAL_STAFF = "confidential_staff"  # a contact problem's recipient: the named staff
 # A joint part still waiting on its unit.
 WAITING_PARTS = (PartStatus.DISPATCHED, PartStatus.HANDLING)
 
@@ -69,19 +69,10 @@ def unstaffed(session: Session) -> list[tuple[Unit, int]]:
     return [(unit, waiting[unit.code]) for unit in units]
 
 
-def staff_problems(session: Session) -> list[ContactProblem]:
-    """The units of `unstaffed` as the center's contact problems: a confidential ticket there
-    reaches nobody until the unit names staff."""
-    return [
-        ContactProblem(
-            CONFIDENTIAL_STAFF,
-            unit.code,
-            unit.name,
-            unit.district,
-            (),
-            f"{count} confidential ticket(s) wait on this unit and none of its users is named "
-            "for confidential tickets: nobody there sees or takes them; name one with "
-            "`hotline users add --confidential` (meizhou 第二十一条)",
-        )
-        for unit, count in unstaffed(session)
-    ]
+def unstaffed_message(count: int) -> str:
+    """What the center's contact problems say of a unit in `unstaffed`."""
+    return (
+        f"{count} confidential ticket(s) wait on this unit and none of its users is named for "
+        "confidential tickets: nobody there sees or takes them; name one with "
+        "`hotline users add --confidential` (meizhou 第二十一条)"
+    )

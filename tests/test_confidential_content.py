@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from io import BytesIO
 from typing import Any
+
+from click.testing import Result
+from openpyxl import load_workbook
 
 from hotline.messages.dispatch import dispatch_round
 from hotline.models.messages import OutboxMessage
 from tests.conftest import Hotline
 from tests.helpers.api import Caller
+from tests.helpers.clock import move_clock
 from tests.helpers.confidential import (
     SECRET,
     SECRET_ADDRESS,
@@ -91,11 +96,12 @@ def test_in_app_notices_of_a_confidential_ticket_reach_only_named_staff(
 
 
 def test_a_unit_holding_confidential_tickets_with_no_named_staff_is_a_contact_problem(
-    hotline: Hotline,
+    hotline: Hotline, cli: Callable[..., Result]
 ) -> None:
     """ZJJ gets a confidential ticket and HBJ a joint part of one, with nobody named: the
-    in-app notice fails (the admins hear of it) and the center's problem list names both
-    units; once ZJJ names staff, ZJJ leaves the list, and HBJ once its part is done."""
+    in-app notice fails (the admins hear of it) and the center's problem list (API and
+    `hotline contacts problems`) names both units; once ZJJ names staff with `hotline users
+    add --confidential`, ZJJ leaves the list and its new user takes the ticket."""
     h = hotline
     secret = dispatched_secret(h)
     joint = secret_ticket(h)
@@ -128,8 +134,16 @@ def test_a_unit_holding_confidential_tickets_with_no_named_staff_is_a_contact_pr
         assert caller.get("/api/v1/contacts/problems").status_code == 200
     assert h.unit.get("/api/v1/contacts/problems").status_code == 403
 
-    named_staff(h)  # ZJJ names staff: its ticket can be taken
+    listed = cli("contacts", "problems")
+    assert listed.exit_code == 1
+    assert f"ZJJ 示范市住房和城乡建设局: confidential_staff: {found['ZJJ']}" in listed.stdout
+
+    added = cli("users", "add", "--role", "unit", "--unit", "ZJJ", "--confidential", "王专员")
+    assert added.exit_code == 0, added.output
+    staff = Caller(h.unit.client, added.stdout.strip(), "王专员")
     assert set(unstaffed()) == {"HBJ"}
+    staff.complete(secret, "acknowledge", ACK)
+    assert h.ticket(secret)["status"] == "handling"
 
 
 def lookup(h: Hotline, number: str) -> dict[str, Any]:
@@ -204,3 +218,36 @@ def test_hot_spot_warnings_never_quote_a_confidential_demand(hotline: Hotline) -
     [warning_id] = run_detection(h)
     named = {t["number"] for t in warning(h.center, warning_id)["tickets"]}
     assert named == set(plain) and not named & set(secrets)
+
+
+def test_reports_and_searches_carry_no_confidential_requester_or_content(
+    hotline: Hotline,
+) -> None:
+    """A confidential report closed in November: November's bulletin (JSON and the xlsx
+    every unit downloads) and the knowledge search, even for its own words, show neither
+    the requester nor the content (no report or search of this service indexes tickets)."""
+    h = hotline
+    number = dispatched_secret(h)
+    staff = named_staff(h)
+    staff.complete(number, "acknowledge", ACK)
+    staff.complete(number, "handle", DONE)
+    h.center.complete(number, "review", {"approved": True})
+    h.center.complete(number, "callback", {"satisfaction": "satisfied"})
+    move_clock(h, "2026-12-01 10:00")
+    made = h.center.post("/api/v1/bulletins", json={"period": "2026-11"})
+    assert made.status_code == 201, made.json
+    content = json.dumps(
+        h.unit.get(f"/api/v1/bulletins/{made.json['id']}").json, ensure_ascii=False
+    )
+    assert "示范市住房和城乡建设局" in content  # ZJJ's figures are there
+    book = load_workbook(BytesIO(h.unit.get(made.json["xlsx_url"]).data))
+    cells = " ".join(
+        str(value) for sheet in book for row in sheet.iter_rows(values_only=True) for value in row
+    )
+    for text in (content, cells):
+        assert not [s for s in SECRETS if s in text]
+    for q in ("红包", "滨河路3号", "科长收受开发商红包"):
+        found = h.unit.get("/api/v1/knowledge/search", query_string={"q": q})
+        assert found.status_code == 200, found.json
+        assert number not in found.get_data(as_text=True)
+        assert not [s for s in SECRETS if s in found.get_data(as_text=True)]

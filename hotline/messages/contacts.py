@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from hotline import clock
+from hotline import clock, confidential
 from hotline.errors import Invalid, NotFound
 from hotline.messages.settings import Routes
 from hotline.models import Unit, User
@@ -362,7 +362,8 @@ def _missing(recipient: str, channels: Iterable[str]) -> str:
 def problems(session: Session, routes: Routes) -> list[ContactProblem]:
     """Active units whose `unit` or `unit_leader` messages reach nobody over the routed
     channels, then districts of active units without a reachable local government, then a
-    missing duty office; recipients routed to no channel at all are not problems."""
+    missing duty office, then units holding confidential tickets with no named staff;
+    recipients routed to no channel at all are not problems."""
     units = list(session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)))
     contacts = list(session.scalars(_query()))
     with_users = set(
@@ -393,4 +394,8 @@ def problems(session: Session, routes: Routes) -> list[ContactProblem]:
         if channels and not any(_reaches(mine, ch, False) for ch in channels):
             message = _missing(role, channels)
             found.append(ContactProblem(role, None, None, district, channels, message))
+    for unit, count in confidential.unstaffed(session):  # meizhou 第二十一条: nobody to take them
+        message = confidential.unstaffed_message(count)
+        staff = confidential.CONFIDENTIAL_STAFF
+        found.append(ContactProblem(staff, unit.code, unit.name, unit.district, (), message))
     return found
