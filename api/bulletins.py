@@ -8,7 +8,7 @@ from flask import Response, url_for
 from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
-from api.context import actor, require, services, unit_of_work
+from api.context import actor, audited, require, services, unit_of_work
 from api.errors import documented_errors, secured
 from api.paging import paged
 from api.schemas.bulletins import (
@@ -20,6 +20,7 @@ from api.schemas.bulletins import (
 from api.schemas.common import Shown
 from hotline import access, bulletins
 from hotline.actors import Actor
+from hotline.audit import AuditAction
 from hotline.bulletins.charts import svg
 from hotline.errors import NotFound
 from hotline.models.bulletins import Bulletin
@@ -126,6 +127,8 @@ def download(bulletin_id: int, kind: str) -> Response:
         row = _row(session, bulletin_id)
         body: bytes = row.xlsx if kind == "xlsx" else row.pdf
         name = bulletins.file_name(row, kind)
+        # Every export is in the access audit, figures too (meizhou 第二十二条 不得擅自对外提供).
+        audited(session, AuditAction.EXPORT, file=name, bulletin_id=row.id)
     response = Response(body, mimetype=DOWNLOADS[kind])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

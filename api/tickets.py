@@ -8,7 +8,7 @@ from flask import url_for
 from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
-from api.context import actor, require, services, unit_of_work
+from api.context import actor, audited, require, services, source, unit_of_work
 from api.errors import secured
 from api.paging import page_body
 from api.schemas.common import Shown
@@ -20,8 +20,9 @@ from api.schemas.tickets import (
     TicketQuerySchema,
     TicketRepeatsSchema,
 )
-from hotline import access, clock, milestones, repeats, tickets
+from hotline import access, audit, clock, milestones, repeats, tickets
 from hotline.actors import Actor
+from hotline.audit import AuditAction
 from hotline.calendar import WorkingCalendar
 from hotline.deadlines import remaining_working_time
 from hotline.errors import Forbidden
@@ -31,11 +32,16 @@ from hotline.models import Ticket
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1/tickets", description="Tickets (工单)")
 
 
-def present(ticket: Ticket, who: Actor, calendar: WorkingCalendar, **extra: Any) -> Shown:
-    """The ticket as `who` sees it, with the values TicketSchema computes from the clock."""
+def present(
+    session: Session, ticket: Ticket, who: Actor, calendar: WorkingCalendar, **extra: Any
+) -> Shown:
+    """The ticket as `who` sees it, with the values TicketSchema computes from the clock.
+
+    A requester shown in clear is recorded in the access audit (guangyuan 第二十二条).
+    """
     return Shown(
         ticket,
-        requester=access.requester_shown(ticket, who),
+        requester=audit.shown_requester(session, ticket, who, source()),
         address=access.address_shown(ticket, who),
         remaining_working_seconds=remaining_seconds(ticket, calendar),
         # Overdue is a property of the deadline, whatever step the ticket is at.
@@ -87,7 +93,7 @@ def list_(query: dict[str, Any]) -> dict[str, Any]:
     with unit_of_work() as session:
         rows, total = tickets.list_tickets(session, who, **query)
         calendar = WorkingCalendar.load(session)
-        items = [present(t, who, calendar) for t in rows]
+        items = [present(session, t, who, calendar) for t in rows]
     return page_body(items, total, query)
 
 
@@ -112,26 +118,29 @@ def repeats_of(number: str) -> dict[str, Any]:
         ticket = tickets.get_ticket(session, who, number)
         if not access.sees_repeats(who):
             raise Forbidden("possible repeats are shown to the center, not to handling units")
+        found = repeats.possible_repeats(session, ticket)
         return {
             "number": ticket.number,
-            "possible_repeats": repeats.possible_repeats(session, ticket),
+            "possible_repeats": audit.shown_repeats(session, ticket, who, found, source()),
             "links": repeats.ticket_links(session, ticket),
         }
 
 
 def _detail(session: Session, ticket: Ticket, who: Actor) -> Shown:
+    if ticket.confidential:  # meizhou 第二十一条: who opened a confidential matter is kept
+        audited(session, AuditAction.OPEN_CONFIDENTIAL, ticket)
+    shown = present(session, ticket, who, WorkingCalendar.load(session))
     seen: dict[str, Any] = {}
     if access.sees_repeats(who):
-        seen["possible_repeats"] = repeats.possible_repeats(session, ticket)
+        found = repeats.possible_repeats(session, ticket)
+        seen["possible_repeats"] = audit.shown_repeats(session, ticket, who, found, source())
     if sees_messages(who):
         seen["messages"] = ticket_messages(session, ticket)
-    return present(
-        ticket,
-        who,
-        WorkingCalendar.load(session),
+    shown.extra.update(
         events=tickets.ticket_events(session, ticket),
         tasks=tickets.open_tasks(session, ticket),
         links=repeats.ticket_links(session, ticket),
         milestones=milestones.ticket_milestones(session, ticket),
         **seen,
     )
+    return shown

@@ -9,19 +9,24 @@ removed or edited row breaks the chain; `verify` finds where.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from hotline import clock
+from hotline import access, clock
 from hotline.actors import Actor
+from hotline.models import Ticket
 from hotline.models.audit import AuditHead, AuditRecord
+from hotline.paging import count_rows, paginate
 
 GENESIS = "0" * 64  # the previous hash of the first row
 
@@ -143,3 +148,176 @@ def verify(session: Session) -> tuple[int, list[Break]]:
     if head is not None and (head.last_id, head.last_hash) != (expected_id - 1, prev):
         breaks.append(Break(head.last_id, "the last rows are missing (the head names a later row)"))
     return checked, breaks
+
+
+# -- reads of personal data ------------------------------------------------------------------
+
+
+def shown_requester(
+    session: Session, ticket: Ticket, actor: Actor, source: Source | None = None
+) -> dict[str, str]:
+    """The requester as `actor` sees it (`access.requester_shown`), recording READ_REQUESTER
+    when the name or the phone is shown in clear: one row per ticket shown."""
+    shown = access.requester_shown(ticket, actor)
+    clear = [
+        field
+        for field, value in (("name", ticket.requester_name), ("phone", ticket.requester_phone))
+        if value and shown.get(field) == value
+    ]
+    if clear:
+        record(
+            session,
+            actor,
+            AuditAction.READ_REQUESTER,
+            ticket_id=ticket.id,
+            ticket_number=ticket.number,
+            detail={"fields": clear},
+            source=source,
+        )
+    return shown
+
+
+def shown_repeats(
+    session: Session,
+    ticket: Ticket,
+    actor: Actor,
+    found: list[dict[str, Any]],
+    source: Source | None = None,
+) -> list[dict[str, Any]]:
+    """`found` (hotline.repeats.possible_repeats), recording READ_REQUESTER on each other
+    ticket flagged for the same phone when `actor` sees this ticket's phone in clear: the
+    flag tells them that ticket's requester's phone."""
+    numbers = [r["number"] for r in found if r["reason"] == "same_phone"]
+    if not numbers or access.requester_shown(ticket, actor).get("phone") != ticket.requester_phone:
+        return found
+    for other in session.scalars(
+        select(Ticket).where(Ticket.number.in_(numbers)).order_by(Ticket.id)
+    ):
+        record(
+            session,
+            actor,
+            AuditAction.READ_REQUESTER,
+            ticket_id=other.id,
+            ticket_number=other.number,
+            detail={"fields": ["phone"], "same_phone_as": ticket.number},
+            source=source,
+        )
+    return found
+
+
+# -- reading the audit -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which rows: each given value narrows (actor id, role, unit, action, ticket, time span)."""
+
+    actor: int | None = None
+    role: str | None = None
+    unit: str | None = None
+    action: str | None = None
+    ticket: str | None = None  # a ticket number
+    since: datetime | None = None  # `from`, inclusive
+    until: datetime | None = None  # `to`, inclusive
+
+    def given(self) -> dict[str, Any]:
+        """The filters given, as text (what a READ_AUDIT row records of the read)."""
+        return {
+            key: value.isoformat() if isinstance(value, datetime) else value
+            for key, value in asdict(self).items()
+            if value is not None and value != ""
+        }
+
+
+def _narrowed(query: Select[Any], found: AuditFilter) -> Select[Any]:
+    columns = (
+        (AuditRecord.actor_id, found.actor),
+        (AuditRecord.role, found.role),
+        (AuditRecord.unit_code, found.unit),
+        (AuditRecord.action, found.action),
+        (AuditRecord.ticket_number, found.ticket),
+    )
+    for column, value in columns:
+        if value is not None and value != "":
+            query = query.where(column == value)
+    if found.since is not None:
+        query = query.where(AuditRecord.at >= found.since)
+    if found.until is not None:
+        query = query.where(AuditRecord.at <= found.until)
+    return query
+
+
+def list_records(
+    session: Session, found: AuditFilter, *, page: int = 1, per_page: int = 20
+) -> tuple[list[AuditRecord], int]:
+    """One page of the rows `found` selects, newest first, and how many there are in all."""
+    query = _narrowed(select(AuditRecord), found)
+    rows = session.scalars(paginate(query.order_by(AuditRecord.id.desc()), page, per_page))
+    return list(rows), count_rows(session, query)
+
+
+def last_id(session: Session) -> int:
+    """The id of the newest row (0 for an empty audit)."""
+    head = session.get(AuditHead, 1)
+    return head.last_id if head is not None else 0
+
+
+def export_records(
+    session: Session, found: AuditFilter, up_to: int, batch: int = 1000
+) -> Iterator[AuditRecord]:
+    """The rows `found` selects with ids up to `up_to`, oldest first (chain order), in batches."""
+    after = 0
+    while True:
+        query = _narrowed(select(AuditRecord), found).where(
+            AuditRecord.id > after, AuditRecord.id <= up_to
+        )
+        rows = session.scalars(query.order_by(AuditRecord.id).limit(batch)).all()
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1].id
+        session.expunge_all()
+
+
+CSV_COLUMNS = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_name",
+    "role",
+    "unit_code",
+    "action",
+    "ticket_number",
+    "ticket_id",
+    "detail",
+    "client",
+    "endpoint",
+    "prev_hash",
+    "hash",
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would run as a formula
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        # A user named "=HYPERLINK(…)" must not run in the auditor's spreadsheet (CSV injection).
+        return "'" + value
+    return value
+
+
+def csv_chunks(rows: Iterable[AuditRecord], every: int = 500) -> Iterator[str]:
+    """The rows as CSV text with a header row, in chunks of `every` rows (for streaming)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for n, row in enumerate(rows, start=1):
+        writer.writerow([_cell(getattr(row, column)) for column in CSV_COLUMNS])
+        if n % every == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

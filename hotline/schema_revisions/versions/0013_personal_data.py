@@ -62,6 +62,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_audit_records_actor_id"), ["actor_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_audit_records_at"), ["at"], unique=False)
         batch_op.create_index(batch_op.f("ix_audit_records_ticket_id"), ["ticket_id"], unique=False)
+    _refuse_audit_changes()
 
     op.create_table(
         "archive_records",
@@ -256,5 +257,50 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_audit_records_actor_id"))
         batch_op.drop_index(batch_op.f("ix_audit_records_action"))
 
+    _allow_audit_changes()
     op.drop_table("audit_records")
     op.drop_table("audit_head")
+
+
+# -- the access audit is append-only in the database itself ------------------------------------
+# Nothing in the service updates or deletes an audit row; these triggers refuse anyone who tries
+# through SQL (a maintenance script, a console), so only someone who first drops them can, and
+# `hotline audit verify` finds what they changed. Row triggers: TRUNCATE (the test suite's reset
+# of a PostgreSQL schema) is not refused. A later SQLite batch_alter_table that rebuilds
+# audit_records drops these triggers: such a revision must create them again.
+APPEND_ONLY = "audit_records is append-only: rows are never updated or deleted"
+SQLITE_TRIGGERS = {
+    "audit_records_no_update": "BEFORE UPDATE ON audit_records",
+    "audit_records_no_delete": "BEFORE DELETE ON audit_records",
+}
+PG_FUNCTION = f"""
+CREATE FUNCTION audit_records_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '{APPEND_ONLY} (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';
+END;
+$$
+"""
+PG_TRIGGER = (
+    "CREATE TRIGGER audit_records_append_only BEFORE UPDATE OR DELETE ON audit_records "
+    "FOR EACH ROW EXECUTE FUNCTION audit_records_append_only()"
+)
+
+
+def _refuse_audit_changes() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for name, when in SQLITE_TRIGGERS.items():
+            op.execute(
+                f"CREATE TRIGGER {name} {when} BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
+            )
+    else:
+        op.execute(PG_FUNCTION)
+        op.execute(PG_TRIGGER)
+
+
+def _allow_audit_changes() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for name in SQLITE_TRIGGERS:
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS audit_records_append_only ON audit_records")
+        op.execute("DROP FUNCTION IF EXISTS audit_records_append_only()")
