@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from hotline.actors import Actor
+from hotline.attachment_types import Kind, Purpose
 from hotline.errors import Forbidden
 from hotline.models import (
     Article,
@@ -36,6 +37,7 @@ from hotline.models import (
     UserTask,
 )
 from hotline.models.appeals import Appeal
+from hotline.models.attachments import Attachment
 from hotline.models.hotspots import HotspotWarning, HotspotWarningUnit
 from hotline.statuses import ROLES as ROLES  # re-exported: every role, for callers of access
 from hotline.statuses import PartStatus, Role
@@ -252,6 +254,34 @@ def may_read_audit(actor: Actor) -> bool:
 
 
 # -- attachments (15-D fills this section) ----------------------------------------------------
+
+# Who attaches files with the matter to any ticket they see (purpose intake): the center's
+# intake. Call recordings are the center's own too: it takes and makes the calls (guangyuan
+# 第十四条, guangxi 第二十八条 keep them). A unit attaches photos and documents to its reply.
+ATTACHING_INTAKE = INTAKE_ROLES
+RECORDING_UPLOADERS = INTAKE_ROLES
+
+
+def attachment_purpose(
+    actor: Actor, ticket: Ticket, kind: str | None, *, holds_part: bool
+) -> Purpose:
+    """Why the actor attaches a `kind` file (None: not known yet) to a ticket it sees:
+    intake for intake roles, reply for the unit holding the ticket or a live joint part of it
+    (`holds_part`); Forbidden for anyone else."""
+    if actor.role in ATTACHING_INTAKE:
+        return Purpose.INTAKE
+    holds = is_unit_user(actor) and (actor.unit_code == ticket.current_unit or holds_part)
+    if not holds:
+        raise Forbidden("only the center's intake and the unit handling the ticket attach files")
+    if kind == Kind.RECORDING and actor.role not in RECORDING_UPLOADERS:
+        raise Forbidden("call recordings are attached by the center and its operators")
+    return Purpose.REPLY
+
+
+def attachment_scope(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition on `attachments`: exactly those of the tickets the actor sees."""
+    visible = select(Ticket.id).where(ticket_scope(actor)).correlate(None)
+    return Attachment.ticket_id.in_(visible)
 
 
 # -- escalations -----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Protocol
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from hotline.attachment_store import AttachmentStore
 from hotline.config import Settings
 from processes.runtime import Runtime
 
@@ -33,6 +34,7 @@ class Host(Protocol):
     settings: Settings
     engine: Engine
     runtime: Runtime
+    attachment_store: AttachmentStore  # where attachment bytes live
 
     def transaction(self) -> AbstractContextManager[Session]:
         """One database transaction."""

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import handlers
 from hotline import clock
+from hotline.attachment_store import AttachmentStore
 from hotline.clock_shared import SharedManualClock
 from hotline.config import Settings, load_settings
 from hotline.db import make_engine, make_session_factory, transaction
@@ -33,6 +34,7 @@ class Services:
     engine: Engine
     sessions: sessionmaker[Session]
     runtime: Runtime
+    attachment_store: AttachmentStore
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -67,4 +69,5 @@ def build_services(settings: Settings | None = None) -> Services:
     runtime = Runtime(extras={PROFILE_KEY: profile})
     # Every session carries the profile and channels: events write their messages with them.
     sessions = make_session_factory(engine, session_info(profile, settings.messaging))
-    return Services(settings, engine, sessions, runtime)
+    store = AttachmentStore(settings.privacy.attachments_dir or settings.var_dir / "attachments")
+    return Services(settings, engine, sessions, runtime, store)
