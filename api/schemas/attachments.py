@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from api.schemas.common import RowSchema
-from hotline.attachment_types import Kind, Purpose, accepted_labels
+from hotline.attachment_types import ACCEPTED, Kind, Purpose, accepted_labels
 
 
 class AttachmentSchema(RowSchema):
@@ -70,5 +70,8 @@ UPLOAD_BODY = {
 
 DOWNLOAD_RESPONSE = {
     "description": "the file's bytes, as an attachment, in the type found in its content",
-    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    "content": {
+        found.content_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+        for found in ACCEPTED
+    },
 }
