@@ -13,7 +13,8 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -27,6 +28,7 @@ from hotline.actors import Actor
 from hotline.models import Ticket
 from hotline.models.audit import AuditHead, AuditRecord
 from hotline.paging import count_rows, paginate
+from hotline.repeats import SAME_PHONE
 
 GENESIS = "0" * 64  # the previous hash of the first row
 
@@ -187,7 +189,7 @@ def shown_repeats(
     """`found` (hotline.repeats.possible_repeats), recording READ_REQUESTER on each other
     ticket flagged for the same phone when `actor` sees this ticket's phone in clear: the
     flag tells them that ticket's requester's phone."""
-    numbers = [r["number"] for r in found if r["reason"] == "same_phone"]
+    numbers = [r["number"] for r in found if r["reason"] == SAME_PHONE]
     if not numbers or access.requester_shown(ticket, actor).get("phone") != ticket.requester_phone:
         return found
     for other in session.scalars(
@@ -262,21 +264,9 @@ def last_id(session: Session) -> int:
     return head.last_id if head is not None else 0
 
 
-def export_records(
-    session: Session, found: AuditFilter, up_to: int, batch: int = 1000
-) -> Iterator[AuditRecord]:
-    """The rows `found` selects with ids up to `up_to`, oldest first (chain order), in batches."""
-    after = 0
-    while True:
-        query = _narrowed(select(AuditRecord), found).where(
-            AuditRecord.id > after, AuditRecord.id <= up_to
-        )
-        rows = session.scalars(query.order_by(AuditRecord.id).limit(batch)).all()
-        if not rows:
-            return
-        yield from rows
-        after = rows[-1].id
-        session.expunge_all()
+def export_count(session: Session, found: AuditFilter, up_to: int) -> int:
+    """How many rows an export of `found` up to row `up_to` holds."""
+    return count_rows(session, _narrowed(select(AuditRecord), found).where(AuditRecord.id <= up_to))
 
 
 CSV_COLUMNS = (
@@ -309,15 +299,39 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def csv_chunks(rows: Iterable[AuditRecord], every: int = 500) -> Iterator[str]:
-    """The rows as CSV text with a header row, in chunks of `every` rows (for streaming)."""
+def csv_export(
+    transaction: Callable[[], AbstractContextManager[Session]],
+    found: AuditFilter,
+    up_to: int,
+    batch: int = 1000,
+) -> Iterator[str]:
+    """The rows `found` selects up to row `up_to`, oldest first (chain order), as CSV text:
+    a header row, then one chunk per batch of rows.
+
+    Each batch is read in a transaction of its own, so a slow download holds no transaction
+    open; rows never change, so the batches add up to one consistent export.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for n, row in enumerate(rows, start=1):
-        writer.writerow([_cell(getattr(row, column)) for column in CSV_COLUMNS])
-        if n % every == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    yield _taken(buffer)
+    after = 0
+    while True:
+        with transaction() as session:
+            query = _narrowed(select(AuditRecord), found).where(
+                AuditRecord.id > after, AuditRecord.id <= up_to
+            )
+            rows = session.scalars(query.order_by(AuditRecord.id).limit(batch)).all()
+            for row in rows:
+                writer.writerow([_cell(getattr(row, column)) for column in CSV_COLUMNS])
+        if not rows:
+            return
+        after = rows[-1].id
+        yield _taken(buffer)
+
+
+def _taken(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text

@@ -5,6 +5,7 @@ rows, and `hotline audit verify` names any row edited or removed behind the serv
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from hotline import audit
+from hotline.actors import Actor
 from hotline.models.audit import AuditRecord
 from tests.conftest import Hotline
-from tests.helpers.audit import audit_rows, auditor, behind_the_back
+from tests.helpers.audit import audit_rows, auditor, behind_the_back, user_id
 
 
 def _five_reads(h: Hotline) -> list[str]:
@@ -146,3 +148,28 @@ def test_shell_filters_are_checked(hotline: Hotline, cli, tmp_path: Path) -> Non
         assert result.exit_code == 2, (args, result.output)
         assert option in result.stderr, (args, result.stderr)
     assert not list(tmp_path.glob("**/*.csv")) and not list(tmp_path.glob("*.txt"))
+
+
+ROWS = 1200  # more than one batch (hotline.audit.csv_export reads 1,000 at a time)
+
+
+def test_exports_larger_than_a_batch_hold_every_row_once_in_order(
+    hotline: Hotline, cli, tmp_path: Path
+) -> None:
+    """1,200 rows (two batches of reading): the file and the download hold each once."""
+    h = hotline
+    center = Actor(id=user_id(h, "demo-center"), name="demo-center", role="center")
+    with h.services.transaction() as session:
+        for n in range(ROWS):
+            audit.record(session, center, audit.AuditAction.READ_REQUESTER, ticket_number=f"T{n}")
+    out = tmp_path / "all.csv"
+    exported = cli("audit", "export", "--output", str(out))
+    assert exported.stdout == f"{ROWS} row(s) written to {out}\n"
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["ticket_number"] for r in rows] == [f"T{n}" for n in range(ROWS)]
+    download = auditor(h).get("/api/v1/audit", query_string={"format": "csv"})
+    table = list(csv.DictReader(io.StringIO(download.data.decode("utf-8-sig"))))
+    assert [r["id"] for r in table] == [str(n) for n in range(1, ROWS + 2)]
+    assert (table[-1]["endpoint"], table[-1]["action"]) == ("hotline audit export", "read_audit")
+    assert cli("audit", "verify").stdout == f"{ROWS + 2} rows, chain intact\n"

@@ -6,6 +6,7 @@ import getpass
 import os
 import socket
 import tempfile
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -154,30 +155,21 @@ def export(output: Path, **given: Any) -> None:
             up_to = audit_log.last_id(session)
             detail = {"format": "csv", "filters": found.given(), "up_to": up_to}
             audit_log.record(session, reader, AuditAction.READ_AUDIT, detail=detail, source=source)
-        with services.transaction() as session:
-            count = _write(output, audit_log.export_records(session, found, up_to))
+            count = audit_log.export_count(session, found, up_to)
+        _write(output, audit_log.csv_export(services.transaction, found, up_to))
     finally:
         services.dispose()
     click.echo(f"{count} row(s) written to {output}")
 
 
-def _write(path: Path, rows: Any) -> int:
+def _write(path: Path, chunks: Iterator[str]) -> None:
     """Write the CSV next to `path` and move it in place: a failed export leaves no half file."""
-    count = 0
-
-    def counted() -> Any:
-        nonlocal count
-        for row in rows:
-            count += 1
-            yield row
-
     handle, name = tempfile.mkstemp(prefix=".audit-", suffix=".csv", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
-            for chunk in audit_log.csv_chunks(counted()):
+            for chunk in chunks:
                 out.write(chunk)
         os.replace(name, path)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
-    return count
