@@ -1,13 +1,24 @@
-"""Bearer-token authentication for /api/v1."""
+"""Bearer-token authentication for /api/v1, and the per-client limits (hotline.sign_in).
+
+Every request looks its token up afresh (no cache): a revoked or rotated token is refused
+from the next request on, in every worker.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, Response, g, request
 
 from api.context import services
+from api.errors import error_response
 from api.sms import SIGNED_PATHS
-from hotline.directory import actor_for_token
 from hotline.errors import DomainError
+from hotline.sign_in import public_request, sign_in
+
+# The endpoints without a token (api/public.py, api/public_tickets.py, and any later
+# /api/v1/public/…) are limited per client; the progress lookup counts its own, stricter
+# limits (hotline.lookup), so it is not counted twice.
+PUBLIC_PREFIXES = ("/public/", "/api/v1/public/")
+OWN_LIMITS = ("/public/tickets/",)
 
 
 class Unauthorized(DomainError):
@@ -17,19 +28,41 @@ class Unauthorized(DomainError):
     code = "unauthorized"
 
 
+def too_many(message: str, retry_after: int) -> Response:
+    """The JSON 429 with Retry-After."""
+    response = error_response(429, "too_many_requests", f"{message}; try again in {retry_after} s")
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def client() -> str:
+    """The calling client, as the limits count it: the remote address."""
+    return request.remote_addr or "unknown"
+
+
 def install(app: Flask) -> None:
-    """Require a valid bearer token on every /api/v1 request."""
+    """Require a valid bearer token on every /api/v1 request; limit clients."""
 
     @app.before_request
-    def authenticate() -> None:
-        if not request.path.startswith("/api/v1/") or request.path in SIGNED_PATHS:
-            return  # signed requests (the SMS gateway's) are checked by their view
+    def authenticate() -> Response | None:
+        path = request.path
+        privacy = services().settings.privacy
+        if path.startswith(PUBLIC_PREFIXES):
+            if path.startswith(OWN_LIMITS):
+                return None
+            with services().transaction() as session:
+                wait = public_request(session, client(), privacy)
+            return too_many("too many requests", wait) if wait is not None else None
+        if not path.startswith("/api/v1/") or path in SIGNED_PATHS:
+            return None  # signed requests (the SMS gateway's) are checked by their view
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized("send Authorization: Bearer <token>")
-        with services().transaction() as session:
-            found = actor_for_token(session, token.strip())
-        if found is None:
-            raise Unauthorized("the token is not valid")
-        g.actor = found
+        sent = token.strip() if scheme.lower() == "bearer" and token.strip() else None
+        with services().transaction() as session:  # commits a failure's count
+            found = sign_in(session, sent, client(), privacy)
+        if found.retry_after is not None:
+            return too_many("too many failed sign-ins from this address", found.retry_after)
+        if found.actor is None:
+            raise Unauthorized(found.refused or "the token is not valid")
+        g.actor = found.actor
+        return None

@@ -106,9 +106,9 @@ def load_demo_contacts(session: Session) -> int:
     return added
 
 
-def load_demo(session: Session) -> dict[str, str]:
+def load_demo(session: Session, token_days: int = 0) -> dict[str, str]:
     """Create the demo units, their contacts and users (idempotent); return fresh tokens by
-    user name.
+    user name, working for `token_days` days (0: until revoked).
 
     Re-running re-issues the demo users' tokens, since only hashes are stored.
     """
@@ -121,9 +121,12 @@ def load_demo(session: Session) -> dict[str, str]:
     for name, role, unit in DEMO_USERS:
         user = session.scalars(select(User).where(User.name == name, User.role == role)).first()
         if user is None:
-            tokens[name] = add_user(session, name, role, unit, reviewer=name in REVIEWERS)
+            reviewer = name in REVIEWERS
+            tokens[name] = add_user(
+                session, name, role, unit, reviewer=reviewer, token_days=token_days
+            )
         else:
-            tokens[name] = reissue_token(session, user)
+            tokens[name] = reissue_token(session, user, token_days)
     return tokens
 
 

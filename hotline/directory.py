@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -12,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from hotline import clock
 from hotline.actors import Actor
-from hotline.errors import Conflict, Invalid
+from hotline.errors import Conflict, Invalid, NotFound
 from hotline.models import Unit, User
 from hotline.statuses import ROLES, Role
 
@@ -43,11 +45,14 @@ def add_user(
     reviewer: bool = False,
     *,
     confidential: bool = False,
+    token_days: int = 0,
 ) -> str:
     """Create a user and return its API token (shown only this once).
 
     `reviewer` makes a unit user its unit's knowledge reviewer as well; `confidential` names
-    it for the unit's confidential tickets (meizhou 第二十一条).
+    it for the unit's confidential tickets (meizhou 第二十一条). The token works for
+    `token_days` days (Settings.privacy.token_days, which `hotline users` passes); 0: until
+    revoked.
     """
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}", fields={"role": ["unknown role"]})
@@ -76,25 +81,100 @@ def add_user(
             token_hash=hash_token(token),
             active=True,
             created_at=clock.now(),
+            token_expires_at=token_expiry(token_days),
         )
     )
     return token
 
 
-def reissue_token(session: Session, user: User) -> str:
-    """Give an existing user a new token (the old one stops working)."""
+def token_expiry(token_days: int) -> datetime | None:
+    """When a token issued now stops working; None when `token_days` is 0 (until revoked)."""
+    return clock.now() + timedelta(days=token_days) if token_days > 0 else None
+
+
+def reissue_token(session: Session, user: User, token_days: int = 0) -> str:
+    """Give an existing user a new token (the old one stops working at once, a revoked user
+    works again) that lasts `token_days` days (0: until revoked)."""
     token = secrets.token_urlsafe(32)
     user.token_hash = hash_token(token)
+    user.token_expires_at = token_expiry(token_days)
+    user.token_revoked_at = None
     return token
 
 
+def revoke_token(session: Session, user: User) -> bool:
+    """Stop the user's token now (the row and its history stay); False if it already was."""
+    if user.token_revoked_at is not None:
+        return False
+    user.token_revoked_at = clock.now()
+    return True
+
+
+def find_user(session: Session, ref: str) -> User:
+    """A user by id (digits) or by name; a name several users share is refused."""
+    ref = ref.strip()
+    if ref.isdigit():
+        user = session.get(User, int(ref)) if int(ref) < 2**31 else None
+        if user is not None:
+            return user
+    found = session.scalars(select(User).where(User.name == ref).order_by(User.id)).all()
+    if not found:
+        raise NotFound(f"no user with id or name {ref!r}", fields={"user": ["unknown user"]})
+    if len(found) > 1:
+        ids = ", ".join(str(u.id) for u in found)
+        raise Conflict(
+            f"{len(found)} users are named {ref!r}: give the id ({ids})",
+            fields={"user": ["ambiguous name"]},
+        )
+    return found[0]
+
+
+def all_users(session: Session) -> list[User]:
+    """Every user, by id (tokens are stored as hashes and never listed)."""
+    return list(session.scalars(select(User).order_by(User.id)))
+
+
+# A token's last use is written at most once a minute per user: reads stay reads on
+# PostgreSQL with several workers, and "last used" is still exact to the minute.
+LAST_USED_EVERY = timedelta(minutes=1)
+NOT_VALID = "the token is not valid"
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    """Who a bearer token belongs to, or why it was refused (never naming another token)."""
+
+    actor: Actor | None = None
+    refused: str | None = None
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """The user a token was issued to, whether or not it still works."""
+    return session.scalars(select(User).where(User.token_hash == hash_token(token))).first()
+
+
+def check_token(session: Session, token: str) -> TokenCheck:
+    """The active user behind a bearer token, its last use noted; or why it was refused."""
+    user = user_for_token(session, token)
+    if user is None or not user.active:
+        return TokenCheck(refused=NOT_VALID)
+    now = clock.now()
+    if user.token_revoked_at is not None:
+        return TokenCheck(refused="the token was revoked; ask an administrator for a new one")
+    if user.token_expires_at is not None and now >= user.token_expires_at:
+        return TokenCheck(refused="the token expired; ask an administrator for a new one")
+    last = user.token_last_used_at
+    if last is None or now - last >= LAST_USED_EVERY:
+        user.token_last_used_at = now
+    return TokenCheck(actor=_actor(user))
+
+
 def actor_for_token(session: Session, token: str) -> Actor | None:
-    """The active user behind a bearer token, or None."""
-    user = session.scalars(
-        select(User).where(User.token_hash == hash_token(token), User.active.is_(True))
-    ).first()
-    if user is None:
-        return None
+    """The user behind a bearer token that works now, or None."""
+    return check_token(session, token).actor
+
+
+def _actor(user: User) -> Actor:
     return Actor(
         id=user.id,
         name=user.name,

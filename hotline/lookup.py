@@ -6,7 +6,7 @@ approved reply; nothing else (no unit's notes, no names, no content). A confiden
 shows its status only. A wrong phone tail and an unknown number give the same answer, so
 the lookup never tells whether a number exists.
 
-Rate limits (fixed windows in `lookup_throttles`): every lookup counts against the client's
+Rate limits (fixed windows kept by hotline.throttle): every lookup counts against the client's
 address; every failed lookup counts against the number asked for, so nobody guesses a
 ticket's four digits, and a requester's own lookups never lock the number.
 """
@@ -15,35 +15,25 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from types import ModuleType
+from datetime import datetime
 
-from sqlalchemy import bindparam, case, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline import clock
 from hotline.models import Ticket, TicketEvent
-from hotline.models.base import UTCDateTime
-from hotline.models.messages import LookupThrottle
 from hotline.statuses import TicketStatus
+from hotline.throttle import Limit
+from hotline.throttle import hit as _count
+from hotline.throttle import waiting as _waiting
 
 S = TicketStatus
-
-
-@dataclass(frozen=True)
-class Limit:
-    """At most `count` in a window of `seconds`."""
-
-    count: int
-    seconds: int
 
 
 # default_not_from_regulation: guizhou 第十一条 asks for easy lookup and sets no limit; a
 # requester looks up a few times a day, a script trying every phone tail needs thousands.
 CLIENT_LIMIT = Limit(30, 600)  # lookups per client address per 10 minutes
 NUMBER_LIMIT = Limit(5, 3600)  # failed lookups per ticket number per hour
-PURGE_BATCH = 100  # expired throttle rows deleted per new window
 
 # What a requester reads for each status: where the demand stands, not the internal step.
 PUBLIC_STATUS: dict[str, tuple[str, str]] = {
@@ -151,58 +141,3 @@ def progress(session: Session, ticket: Ticket) -> Progress:
     steps = [Step(*PUBLIC_STEPS[kind], at) for kind, at in events]
     reply = ticket.reply if ticket.status in REPLY_SHOWN else None
     return Progress(ticket.number, status, label, steps, reply)
-
-
-def _count(session: Session, key: str, limit: Limit, now: datetime) -> int | None:
-    """Count one request under `key`; the seconds to wait when it is over `limit`."""
-    table = LookupThrottle.__table__
-    at = bindparam("now", now, type_=UTCDateTime())
-    expired = table.c.window_start <= bindparam("cutoff", now - _window(limit), UTCDateTime())
-    insert = _dialect(session).insert(table).values(key=key, window_start=at, count=1)
-    statement = insert.on_conflict_do_update(
-        index_elements=["key"],
-        set_={
-            "count": case((expired, 1), else_=table.c.count + 1),
-            "window_start": case((expired, at), else_=table.c.window_start),
-        },
-    ).returning(table.c.count, table.c.window_start)
-    count, started = session.execute(statement).one()
-    if count == 1:
-        _purge(session, now)  # a new window: sweep a few windows long gone
-    return _wait(count, started, limit, now)
-
-
-def _waiting(session: Session, key: str, limit: Limit, now: datetime) -> int | None:
-    """The seconds to wait when `key` is already at its limit (this request not counted)."""
-    row = session.get(LookupThrottle, key)
-    if row is None or row.window_start <= now - _window(limit):
-        return None
-    return _wait(row.count + 1, row.window_start, limit, now)
-
-
-def _wait(count: int, started: datetime, limit: Limit, now: datetime) -> int | None:
-    if count <= limit.count:
-        return None
-    left = started + _window(limit) - now
-    return max(1, int(left.total_seconds() + 0.999))
-
-
-def _window(limit: Limit) -> timedelta:
-    return timedelta(seconds=limit.seconds)
-
-
-def _dialect(session: Session) -> ModuleType:
-    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-
-
-def _purge(session: Session, now: datetime) -> None:
-    """Delete a batch of rows whose window ended; rows another lookup holds are skipped."""
-    longest = max(CLIENT_LIMIT.seconds, NUMBER_LIMIT.seconds)
-    cutoff = now - timedelta(seconds=longest)
-    gone = (
-        select(LookupThrottle.key)
-        .where(LookupThrottle.window_start <= cutoff)
-        .limit(PURGE_BATCH)
-        .with_for_update(skip_locked=True)
-    )
-    session.execute(delete(LookupThrottle).where(LookupThrottle.key.in_(gone)))

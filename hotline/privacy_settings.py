@@ -35,6 +35,10 @@ class PrivacySettings:
     auth_failures: int = 20
     # HOTLINE_AUTH_WINDOW: that window, in seconds.
     auth_window_seconds: int = 600
+    # HOTLINE_PUBLIC_REQUESTS: requests one client may make to the public endpoints (no
+    # token) per HOTLINE_PUBLIC_WINDOW seconds; the progress lookup keeps its own limits.
+    public_requests: int = 600
+    public_window_seconds: int = 600
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -63,4 +67,6 @@ def load_privacy(env: Mapping[str, str], var_dir: Path) -> PrivacySettings:
         token_days=_int(env, "HOTLINE_TOKEN_DAYS", 90, 0, 3650),
         auth_failures=_int(env, "HOTLINE_AUTH_FAILURES", 20, 1, 100_000),
         auth_window_seconds=_int(env, "HOTLINE_AUTH_WINDOW", 600, 1, 86_400),
+        public_requests=_int(env, "HOTLINE_PUBLIC_REQUESTS", 600, 1, 1_000_000),
+        public_window_seconds=_int(env, "HOTLINE_PUBLIC_WINDOW", 600, 1, 86_400),
     )

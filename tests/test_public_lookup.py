@@ -143,11 +143,12 @@ def test_one_client_is_limited_whatever_it_asks_for(hotline: Hotline) -> None:
 
 
 def test_ended_windows_are_swept_away(hotline: Hotline) -> None:
-    """Throttle rows of windows long gone are deleted as new windows start."""
+    """Throttle rows of windows long gone (a day: hotline.throttle.KEPT) are deleted as new
+    windows start."""
     number = hotline.new_ticket()["number"]
     for i in range(20):
         look(hotline, number, "0000", client=f"198.51.100.{i}")
-    move_clock(hotline, "2026-11-23 11:00")
+    move_clock(hotline, "2026-11-24 09:01")
     look(hotline, number, client="192.0.2.1")
     with hotline.services.transaction() as session:
         keys = session.scalars(select(LookupThrottle.key)).all()

@@ -182,14 +182,16 @@ def demo() -> None:
     from hotline.demo import load_demo
 
     services = _services()
+    days = services.settings.privacy.token_days
     with services.transaction() as session:
-        tokens = load_demo(session)
+        tokens = load_demo(session, token_days=days)
     env_file = services.settings.var_dir / "demo-tokens.env"
     env_file.parent.mkdir(parents=True, exist_ok=True)
     lines = [f"{_env_name(name)}={token}" for name, token in tokens.items()]
     env_file.write_text("\n".join(lines) + "\n")
     env_file.chmod(0o600)
-    click.echo("Demo users (tokens are new on every run):")
+    lasting = f"they work for {days} days" if days else "they work until revoked"
+    click.echo(f"Demo users (tokens are new on every run; {lasting}):")
     for name, token in tokens.items():
         click.echo(f"  {name:<18} {token}")
     click.echo(f"Load them into your shell with:  set -a; . {env_file}; set +a")

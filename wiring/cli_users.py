@@ -1,11 +1,19 @@
-"""`hotline users`: API users, their tokens and the confidential-staff flag."""
+"""`hotline users`: API users, their tokens and the confidential-staff flag.
+
+A token is printed once, alone on stdout (scripts capture it with `$(…)`); what a person
+reads (its expiry, what happened) goes to stderr. No command prints a token's hash.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
+from hotline.clock import SHANGHAI
 from hotline.config import ConfigError, load_settings
 from hotline.errors import DomainError
+from hotline.models import User
 from hotline.policy import PolicyError
 from wiring.services import Services, build_services
 
@@ -17,9 +25,20 @@ def _services() -> Services:
         raise click.ClickException(str(exc)) from None
 
 
+def _when(at: datetime | None, never: str = "-") -> str:
+    """An instant as Shanghai wall time to the minute, or `never`."""
+    return f"{at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if at is not None else never
+
+
+def _expiry_note(user: User) -> str:
+    if user.token_expires_at is None:
+        return "the token works until revoked (HOTLINE_TOKEN_DAYS=0)"
+    return f"the token expires {_when(user.token_expires_at)} (Asia/Shanghai)"
+
+
 @click.group("users")
 def users() -> None:
-    """API users."""
+    """API users and their tokens."""
 
 
 @users.command("add")
@@ -39,13 +58,103 @@ def users() -> None:
 def users_add(
     role: str, unit_code: str | None, reviewer: bool, confidential: bool, name: str
 ) -> None:
-    """Add a user and print its API token (alone, on stdout)."""
-    from hotline.directory import add_user
+    """Add a user and print its API token (alone, on stdout; its expiry on stderr)."""
+    from hotline.directory import add_user, user_for_token
+
+    services = _services()
+    days = services.settings.privacy.token_days
+    try:
+        with services.transaction() as session:
+            token = add_user(
+                session, name, role, unit_code, reviewer, confidential=confidential, token_days=days
+            )
+            session.flush()
+            user = user_for_token(session, token)
+            if user is None:  # cannot happen: it was just added
+                raise click.ClickException("the new user was not stored")
+            note = f"user #{user.id} {user.name} added; {_expiry_note(user)}"
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        services.dispose()
+    click.echo(token)
+    click.echo(note, err=True)
+
+
+@users.command("rotate")
+@click.argument("user_ref", metavar="USER")
+def users_rotate(user_ref: str) -> None:
+    """Give USER (id or name) a new token, printed alone on stdout; the old one stops now."""
+    from hotline.directory import find_user, reissue_token
 
     services = _services()
     try:
         with services.transaction() as session:
-            token = add_user(session, name, role, unit_code, reviewer, confidential=confidential)
+            user = find_user(session, user_ref)
+            if not user.active:
+                raise click.ClickException(f"user #{user.id} {user.name} is deactivated")
+            token = reissue_token(session, user, services.settings.privacy.token_days)
+            note = f"user #{user.id} {user.name}: new token; the old one stopped working; "
+            note += _expiry_note(user)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
+    finally:
+        services.dispose()
     click.echo(token)
+    click.echo(note, err=True)
+
+
+@users.command("revoke")
+@click.argument("user_ref", metavar="USER")
+def users_revoke(user_ref: str) -> None:
+    """Stop USER's (id or name) token now; the user and its history stay (`rotate` to
+    give it a new one)."""
+    from hotline.directory import find_user, revoke_token
+
+    services = _services()
+    try:
+        with services.transaction() as session:
+            user = find_user(session, user_ref)
+            if revoke_token(session, user):
+                note = f"user #{user.id} {user.name}: token revoked; it stops working now"
+            else:
+                note = f"user #{user.id} {user.name}: token already revoked at "
+                note += _when(user.token_revoked_at)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        services.dispose()
+    click.echo(note, err=True)
+
+
+COLUMNS = ("id", "name", "role", "unit", "confidential", "expires", "last_used", "revoked")
+
+
+@users.command("list")
+def users_list() -> None:
+    """Every user, tab-separated under a header: id, name, role, unit, confidential,
+    token expiry, last use and revocation (Shanghai time; never a token or its hash)."""
+    from hotline.directory import all_users
+
+    services = _services()
+    try:
+        with services.transaction() as session:
+            rows = [
+                (
+                    str(u.id),
+                    " ".join(u.name.split()),  # a tab or newline in a name keeps its row
+                    u.role,
+                    u.unit_code or "-",
+                    "yes" if u.confidential else "no",
+                    _when(u.token_expires_at, "never"),
+                    _when(u.token_last_used_at),
+                    _when(u.token_revoked_at),
+                )
+                for u in all_users(session)
+            ]
+    finally:
+        services.dispose()
+    click.echo("\t".join(COLUMNS))
+    for row in rows:
+        click.echo("\t".join(row))
+    click.echo(f"{len(rows)} user(s)", err=True)
