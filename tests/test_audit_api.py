@@ -13,6 +13,7 @@ from hotline.audit import CSV_COLUMNS as CSV_HEADER
 from hotline.directory import add_user
 from tests.conftest import Hotline
 from tests.helpers.api import Caller, assert_error
+from tests.helpers.attachments import upload, wav
 from tests.helpers.audit import audit_rows, auditor, user_id
 from tests.helpers.clock import local, move_clock
 from tests.helpers.tickets import ticket_body
@@ -110,6 +111,20 @@ def test_an_auditor_sees_every_read_of_a_walk_and_nothing_else(hotline: Hotline,
     opened = named.get(url)
     assert opened.status_code == 200, opened.json
     walk.opened(named, opened.json, f"GET {url}")
+    # A call recording attached at intake (no read), downloaded by the unit.
+    recording = upload(h.operator, plain["number"], wav(), "来电录音.wav", kind="recording")
+    assert recording.status_code == 201, recording.json
+    download = recording.json["download_url"]
+    assert h.unit.get(download).status_code == 200
+    walk.row(
+        h.unit,
+        "download_attachment",
+        plain["number"],
+        f"GET {download}",
+        attachment_id=recording.json["id"],
+        kind="recording",
+        filename="来电录音.wav",
+    )
     # An export: a bulletin downloaded.
     walk.move("2026-11-23 09:40")
     made = h.center.post("/api/v1/bulletins", json={"period": "2026-10"}).json
@@ -136,6 +151,7 @@ def test_an_auditor_sees_every_read_of_a_walk_and_nothing_else(hotline: Hotline,
         ("demo-center", "read_requester"),
         ("demo-unit-zjj", "read_requester"),
         ("zjj-confidential", "open_confidential"),
+        ("demo-unit-zjj", "download_attachment"),
         ("demo-supervisor", "export"),
     }
     assert [r["id"] for r in rows] == list(range(1, len(rows) + 1))
