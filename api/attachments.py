@@ -192,7 +192,7 @@ def download(attachment_id: int) -> Response:
             opened.close()
         raise
     response = Response(
-        wrap_file(request.environ, opened), mimetype=row.content_type, direct_passthrough=True
+        wrap_file(request.environ, opened), content_type=row.content_type, direct_passthrough=True
     )
     response.content_length = row.size
     response.headers["Content-Disposition"] = content_disposition(row.filename, row.id)
@@ -211,8 +211,12 @@ def content_disposition(filename: str, attachment_id: int) -> str:
     stem, dot, extension = filename.rpartition(".")
     if not dot:
         stem, extension = extension, ""
-    fallback = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
-    fallback = "".join(c for c in fallback if c.isalnum() or c in " -_.()").strip()
-    fallback = f"{fallback or f'attachment-{attachment_id}'}{dot}{extension}"
+    # Accents fold to ASCII ("Bericht für" → "Bericht fur"); a name in another script gets
+    # a neutral fallback: clients that read filename* show the real name anyway.
+    folded = "".join(c for c in unicodedata.normalize("NFKD", stem) if not unicodedata.combining(c))
+    safe = "".join(c for c in folded if c.isalnum() or c in " -_.()").strip()
+    if not folded.isascii() or not safe:
+        safe = f"attachment-{attachment_id}"
+    fallback = f"{safe}{dot}{extension}"
     quoted = quote(filename, safe="!#$&+-.^_`|~")  # RFC 5987 attr-char
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quoted}"
