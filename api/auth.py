@@ -6,10 +6,12 @@ from the next request on, in every worker.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, g, request
 
 from api.context import services
-from api.errors import error_response
+from api.errors import documented_errors, error_response
 from api.sms import SIGNED_PATHS
 from hotline.errors import DomainError
 from hotline.sign_in import public_request, sign_in
@@ -19,6 +21,7 @@ from hotline.sign_in import public_request, sign_in
 # limits (hotline.lookup), so it is not counted twice.
 PUBLIC_PREFIXES = ("/public/", "/api/v1/public/")
 OWN_LIMITS = ("/public/tickets/",)
+_RETRY_AFTER = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
 
 
 class Unauthorized(DomainError):
@@ -33,6 +36,12 @@ def too_many(message: str, retry_after: int) -> Response:
     response = error_response(429, "too_many_requests", f"{message}; try again in {retry_after} s")
     response.headers["Retry-After"] = str(retry_after)
     return response
+
+
+def documented_public_limit() -> dict[str, Any]:
+    """The OpenAPI 429 of the public limit, with Retry-After, for `@blp.doc(responses=…)`."""
+    text = "too many requests from this address (HOTLINE_PUBLIC_REQUESTS per window)"
+    return {"429": {**documented_errors({"429": text})["429"], "headers": _RETRY_AFTER}}
 
 
 def client() -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
+from api.auth import documented_public_limit
 from api.context import unit_of_work
 from api.errors import documented_errors
 from api.knowledge_search import run_search
@@ -32,7 +33,12 @@ MAX_ID = 2**31 - 1  # larger ids exist nowhere; PostgreSQL would refuse to compa
 @blp.route("/search", methods=["GET"])
 @blp.arguments(SearchQuerySchema, location="query")
 @blp.response(200, PublicSearchPageSchema)
-@blp.doc(responses=documented_errors({"422": "q missing, blank or too long"}))
+@blp.doc(
+    responses={
+        **documented_errors({"422": "q missing, blank or too long"}),
+        **documented_public_limit(),
+    }
+)
 def search_public(query: dict[str, Any]) -> dict[str, Any]:
     """Search the published knowledge base, as operators do, without a token."""
     return run_search(query)
@@ -40,7 +46,12 @@ def search_public(query: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/articles/<int(max=2147483647):article_id>", methods=["GET"])
 @blp.response(200, PublicArticleSchema)
-@blp.doc(responses=documented_errors({"404": "no such published article"}))
+@blp.doc(
+    responses={
+        **documented_errors({"404": "no such published article"}),
+        **documented_public_limit(),
+    }
+)
 def get_article(article_id: int) -> Shown:
     """A published, currently valid article; drafts, retired and unknown ids are all 404."""
     if article_id > MAX_ID:

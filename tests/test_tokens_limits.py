@@ -136,3 +136,12 @@ def test_the_public_limit_counts_across_workers(limited: Hotline, settings: Sett
         throttled(limited.app.test_client().get(SEARCH, environ_base={"REMOTE_ADDR": GUESSER}), 60)
     finally:
         other.dispose()
+
+
+def test_the_public_limit_is_in_the_openapi_document(hotline: Hotline) -> None:
+    """Both public knowledge operations document the 429 and its Retry-After."""
+    doc = hotline.app.test_client().get("/api/openapi.json").json
+    for path in ("/public/knowledge/search", "/public/knowledge/articles/{article_id}"):
+        operation = doc["paths"][path]["get"]
+        assert "security" not in operation
+        assert "Retry-After" in operation["responses"]["429"]["headers"], path
