@@ -418,6 +418,23 @@ def reads_contact_problems(actor: Actor) -> bool:
 
 # -- retention: archive and legal holds (15-E fills this section) -----------------------------
 
+# Who places and releases legal holds: the center answers for the records, admins run them.
+HOLD_KEEPERS = (Role.CENTER, Role.ADMIN)
+# Who reads a ticket's archive record (JSON and PDF, with the requester while it is kept):
+# the records' keepers. Units, oversight roles and the auditor (who reads who accessed
+# tickets, not the tickets) do not; every read is an export in the access audit.
+ARCHIVE_READERS = (Role.CENTER, Role.ADMIN)
+
+
+def may_hold(actor: Actor) -> bool:
+    """Whether the actor places, releases and lists legal holds: the center and admins."""
+    return actor.role in HOLD_KEEPERS
+
+
+def may_read_archive(actor: Actor) -> bool:
+    """Whether the actor reads and downloads archive records: the center and admins."""
+    return actor.role in ARCHIVE_READERS
+
 
 # -- oversight: statistics, assessment, appeals, bulletins, hot-spot warnings ----------------
 

@@ -21,6 +21,7 @@ from hotline import clock
 from processes.host import Host
 from scheduler.firing import fire_round, next_due
 from scheduler.periodic import run_period_end
+from scheduler.retention import DailyRetention
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class TimerService:
         self._backoff: dict[int, float] = {}  # failing instance -> monotonic retry time
         self._stopping = False
         self.database_failures = 0  # rounds that failed because the database did not answer
+        self.retention = DailyRetention(services)  # archive and purge, once a day
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -157,6 +159,10 @@ class TimerService:
             log.exception(
                 "%s: the period-end jobs failed; they run again on the next pass", self.owner
             )
+        try:
+            self.retention.run_if_due()
+        except Exception:
+            log.exception("%s: the retention job failed; it runs on the next pass", self.owner)
 
     def _schedule_next(self, wakes_before: int) -> None:
         if self._stopping:

@@ -31,7 +31,10 @@ class LegalHold(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     reason: Mapped[str] = mapped_column(Text)
+    # The user, or None for `hotline retention hold` from a shell; the name says who either way.
     placed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    placed_by_name: Mapped[str] = mapped_column(String(200))
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     released_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    released_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

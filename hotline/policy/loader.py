@@ -16,6 +16,7 @@ from hotline.policy import (
     knowledge,
     messages,
     repeats,
+    retention,
     termination,
 )
 from hotline.policy import model as m
@@ -252,6 +253,7 @@ def _profile(file: str, data: dict[str, Any], expected_name: str) -> m.Profile:
         appeals=appeals.read_appeals(top, _limit_table, _provenance),
         hotspots=hotspots.read_hotspots(top, _provenance),
         messages=messages.read_messages(top, _limit_table, _match, _provenance),
+        retention=retention.read_retention(top, _provenance),
     )
     top.done()
     return profile

@@ -36,6 +36,7 @@ from hotline.policy.joint import Joint
 from hotline.policy.knowledge import Knowledge
 from hotline.policy.messages import NO_MESSAGES, Messages
 from hotline.policy.repeats import Repeats
+from hotline.policy.retention import DEFAULT_RETENTION, Retention
 from hotline.policy.termination import Termination
 
 # The building blocks live in hotline.policy.basics; they stay importable from here.
@@ -233,6 +234,8 @@ class Profile:
     hotspots: HotspotRules = DEFAULT_HOTSPOTS
     # What is sent to whom (issue 14), read by hotline.policy.messages.
     messages: Messages = NO_MESSAGES
+    # Archive, recordings and personal-data periods, read by hotline.policy.retention.
+    retention: Retention = DEFAULT_RETENTION
 
     @property
     def reminder_lead(self) -> timedelta:

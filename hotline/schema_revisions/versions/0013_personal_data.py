@@ -116,8 +116,10 @@ def upgrade() -> None:
         sa.Column("ticket_id", sa.Integer(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("placed_by", sa.Integer(), nullable=True),
+        sa.Column("placed_by_name", sa.String(length=200), nullable=False),
         sa.Column("placed_at", sa.DateTime(), nullable=False),
         sa.Column("released_by", sa.Integer(), nullable=True),
+        sa.Column("released_by_name", sa.String(length=200), nullable=True),
         sa.Column("released_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["placed_by"], ["users.id"], name=op.f("fk_legal_holds_placed_by_users")
