@@ -18,7 +18,7 @@ from api.schemas.retention import (
     LegalHoldListSchema,
     LegalHoldSchema,
 )
-from hotline import access, retention, tickets
+from hotline import access, legal_holds, retention, tickets
 from hotline.audit import AuditAction
 from hotline.models import Ticket
 from hotline.models.retention import ArchiveRecord, LegalHold
@@ -48,7 +48,7 @@ def place(body: dict[str, Any], number: str) -> Shown:
     their period, until the hold is released (the archive still happens)."""
     with unit_of_work() as session:
         ticket = _ticket(session, number)
-        return _hold(retention.place_hold(session, ticket, actor(), body["reason"]), number)
+        return _hold(legal_holds.place_hold(session, ticket, actor(), body["reason"]), number)
 
 
 @blp.route(f"{TICKET}/legal-holds", methods=["GET"])
@@ -59,7 +59,7 @@ def list_(number: str) -> dict[str, Any]:
     """The ticket's legal holds, released or not, oldest first."""
     with unit_of_work() as session:
         ticket = _ticket(session, number)
-        return {"items": [_hold(row, number) for row in retention.holds_of(session, ticket)]}
+        return {"items": [_hold(row, number) for row in legal_holds.holds_of(session, ticket)]}
 
 
 @blp.route(f"{TICKET}/legal-holds/<int(max=2147483647):hold_id>", methods=["DELETE"])
@@ -74,7 +74,7 @@ def release(number: str, hold_id: int) -> Shown:
     """Release a legal hold; the next retention run purges what is past its period."""
     with unit_of_work() as session:
         ticket = _ticket(session, number)
-        return _hold(retention.release_hold(session, ticket, hold_id, actor()), number)
+        return _hold(legal_holds.release_hold(session, ticket, hold_id, actor()), number)
 
 
 @blp.route(f"{TICKET}/archive", methods=["GET"])
@@ -99,7 +99,7 @@ def archive(number: str) -> Shown:
             row,
             purged_at=ticket.purged_at,
             requester=requester,
-            legal_holds=[_hold(h, number) for h in retention.holds_of(session, ticket)],
+            legal_holds=[_hold(h, number) for h in legal_holds.holds_of(session, ticket)],
             pdf_url=url_for("retention.archive_pdf", number=number),
         )
 

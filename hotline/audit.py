@@ -166,7 +166,8 @@ def shown_requester(
         for field, value in (("name", ticket.requester_name), ("phone", ticket.requester_phone))
         if value and shown.get(field) == value
     ]
-    if clear:
+    # Purged (hotline.retention): the marker shown is nobody's data; nothing to record.
+    if clear and ticket.purged_at is None:
         record(
             session,
             actor,

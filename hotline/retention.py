@@ -2,11 +2,14 @@
 requester's personal data after its years, and legal holds that stop a purge.
 
 `archive` writes a closed ticket's archive record (hotline.archive_document, archive_pdf);
+`purge_recordings` removes its call recordings once they are kept the profile's years;
 `purge` clears the requester's name, phone and address on the ticket and the requester's
-addresses on its messages and SMS replies, with one audit row; `run` does both for every
+addresses on its messages and SMS replies, and removes its photos and documents, with one
+audit row (and one per file, hotline.attachments.purge); `run` does all three for every
 ticket past its period, in batches, each ticket in its own transaction. Every step locks the
 ticket and checks again, so several schedulers (or a hand run beside the job) do each thing
-once. A ticket under an active legal hold is never purged: it is reported as held.
+once. A ticket under an active legal hold (hotline.legal_holds) is never purged: it is
+reported as held.
 Statistics and scores read facts, categories, units and times, never the requester, so the
 figures of a period stay the same after a purge (guangyuan 第二十二条, guangxi 第二十八条).
 """
@@ -19,21 +22,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import Session
 
-from hotline import archive_document, archive_pdf, audit, clock
+from hotline import archive_document, archive_pdf, attachments, audit, clock
 from hotline.actors import SYSTEM, Actor
+from hotline.attachment_store import AttachmentStore
+from hotline.attachment_types import Kind
 from hotline.audit import AuditAction
-from hotline.errors import Conflict, Invalid, NotFound
+from hotline.errors import NotFound
 from hotline.history import record_event
+from hotline.legal_holds import active_holds, locked
 from hotline.models import Ticket
+from hotline.models.attachments import Attachment
 from hotline.models.messages import InboundSms, OutboxMessage
-from hotline.models.retention import ArchiveRecord, LegalHold
+from hotline.models.retention import ArchiveRecord
 from hotline.policy.retention import (
     Period,
     archive_after,
     personal_data_kept_years,
+    recordings_kept_years,
     retention_of,
 )
 from hotline.statuses import CLOSED_STATUSES
@@ -68,6 +76,7 @@ class Cutoffs:
     """Tickets closed at or before these instants are past their period."""
 
     archive: datetime
+    recordings: datetime  # and recorded at or before it: kept at least the years either way
     personal_data: datetime
 
     @classmethod
@@ -75,6 +84,7 @@ class Cutoffs:
         """The cutoffs of `profile`'s periods as of `now`."""
         return cls(
             archive=now - archive_after(profile),
+            recordings=years_before(now, recordings_kept_years(profile)),
             personal_data=years_before(now, personal_data_kept_years(profile)),
         )
 
@@ -105,18 +115,13 @@ def _rule(period: Period) -> str:
     return f"{period.amount} {period.unit} ({article}{default})"
 
 
-def _locked(session: Session, ticket_id: int) -> Ticket | None:
-    """The ticket, its row locked for this transaction (PostgreSQL; SQLite writes one at a time)."""
-    return session.scalars(select(Ticket).where(Ticket.id == ticket_id).with_for_update()).first()
-
-
 # -- archive ---------------------------------------------------------------------------------
 
 
 def archive(session: Session, ticket_id: int, cutoff: datetime) -> ArchiveRecord | None:
     """Archive the ticket if it closed at or before `cutoff` and has no archive record yet:
     its JSON document, sha256 and PDF summary; `ticket.archived_at` is set. None: skipped."""
-    ticket = _locked(session, ticket_id)
+    ticket = locked(session, ticket_id)
     if ticket is None or ticket.archived_at is not None or not _closed_by(ticket, cutoff):
         return None
     now = clock.now()
@@ -149,11 +154,19 @@ def archive_of(session: Session, ticket: Ticket) -> ArchiveRecord:
 # -- purge -----------------------------------------------------------------------------------
 
 
-def purge(session: Session, ticket_id: int, cutoff: datetime, actor: Actor, reason: str) -> Outcome:
+def purge(
+    session: Session,
+    store: AttachmentStore,
+    ticket_id: int,
+    cutoff: datetime,
+    actor: Actor,
+    reason: str,
+) -> Outcome:
     """Clear the requester's personal data of a ticket closed at or before `cutoff`, unless a
     legal hold is active: name, phone and address read MARKER, the phone hash goes, and so do
-    the requester's addresses on the ticket's messages and SMS replies. One audit row."""
-    ticket = _locked(session, ticket_id)
+    the requester's addresses on the ticket's messages and SMS replies; its photos and
+    documents are purged (recordings keep their own period). One audit row, and one per file."""
+    ticket = locked(session, ticket_id)
     if ticket is None or ticket.purged_at is not None or not _closed_by(ticket, cutoff):
         return Outcome.SKIPPED
     if active_holds(session, ticket):
@@ -174,6 +187,17 @@ def purge(session: Session, ticket_id: int, cutoff: datetime, actor: Actor, reas
     replies = session.scalars(select(InboundSms).where(InboundSms.ticket_id == ticket.id)).all()
     for reply in replies:
         reply.phone, reply.phone_hash = MARKER, None
+    files = session.scalars(
+        select(Attachment)
+        .where(
+            Attachment.ticket_id == ticket.id,
+            Attachment.kind != Kind.RECORDING,
+            Attachment.storage_key.is_not(None),
+        )
+        .order_by(Attachment.id)
+    ).all()
+    for file in files:
+        attachments.purge(session, store, file, actor, reason)
     ticket.purged_at = clock.now()
     detail = {
         "what": "personal_data",
@@ -181,6 +205,7 @@ def purge(session: Session, ticket_id: int, cutoff: datetime, actor: Actor, reas
         "fields": cleared,
         "messages": len(messages),
         "sms_replies": len(replies),
+        "files": len(files),
     }
     audit.record(
         session,
@@ -195,64 +220,41 @@ def purge(session: Session, ticket_id: int, cutoff: datetime, actor: Actor, reas
     return Outcome.DONE
 
 
-# -- legal holds -----------------------------------------------------------------------------
-
-
-def active_holds(session: Session, ticket: Ticket) -> list[LegalHold]:
-    """The ticket's holds not released, oldest first."""
-    return list(
-        session.scalars(
-            select(LegalHold)
-            .where(LegalHold.ticket_id == ticket.id, LegalHold.released_at.is_(None))
-            .order_by(LegalHold.id)
-        )
+def _recordings_due(cutoff: datetime) -> ColumnElement[bool]:
+    """SQL on `attachments`: stored recordings made at or before `cutoff`."""
+    return and_(
+        Attachment.kind == Kind.RECORDING,
+        Attachment.storage_key.is_not(None),
+        Attachment.created_at <= cutoff,
     )
 
 
-def holds_of(session: Session, ticket: Ticket) -> list[LegalHold]:
-    """Every hold of the ticket, released or not, oldest first."""
-    return list(
-        session.scalars(
-            select(LegalHold).where(LegalHold.ticket_id == ticket.id).order_by(LegalHold.id)
-        )
-    )
-
-
-def place_hold(session: Session, ticket: Ticket, actor: Actor, reason: str) -> LegalHold:
-    """Put the ticket under a legal hold: nothing of it is purged until it is released."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise Invalid("a legal hold needs its reason", {"reason": ["must not be blank"]})
-    # The ticket's lock orders a hold against a purge running now: one waits for the other.
-    _locked(session, ticket.id)
-    hold = LegalHold(
-        ticket_id=ticket.id,
-        reason=reason,
-        placed_by=actor.id,
-        placed_by_name=actor.name,
-        placed_at=clock.now(),
-    )
-    session.add(hold)
-    session.flush()
-    record_event(
-        session, ticket.id, "legal_hold_placed", actor, data={"hold": hold.id, "reason": reason}
-    )
-    return hold
-
-
-def release_hold(session: Session, ticket: Ticket, hold_id: int, actor: Actor) -> LegalHold:
-    """Release one hold of the ticket; the next run purges what is past its period."""
-    _locked(session, ticket.id)
-    hold = session.get(LegalHold, hold_id)
-    if hold is None or hold.ticket_id != ticket.id:
-        raise NotFound(f"ticket {ticket.number} has no legal hold {hold_id}")
-    if hold.released_at is not None:
-        raise Conflict(f"legal hold {hold_id} of {ticket.number} was released already")
-    hold.released_at = clock.now()
-    hold.released_by, hold.released_by_name = actor.id, actor.name
-    record_event(session, ticket.id, "legal_hold_released", actor, data={"hold": hold.id})
-    session.flush()
-    return hold
+def purge_recordings(
+    session: Session,
+    store: AttachmentStore,
+    ticket_id: int,
+    cutoff: datetime,
+    actor: Actor,
+    reason: str,
+) -> tuple[Outcome, list[int]]:
+    """Purge the call recordings of a ticket closed at or before `cutoff` that were made at
+    or before it (kept at least the profile's years from both), unless a legal hold is
+    active; one audit row per recording (hotline.attachments.purge). The ids purged."""
+    ticket = locked(session, ticket_id)
+    if ticket is None or not _closed_by(ticket, cutoff):
+        return Outcome.SKIPPED, []
+    due = session.scalars(
+        select(Attachment)
+        .where(Attachment.ticket_id == ticket.id, _recordings_due(cutoff))
+        .order_by(Attachment.id)
+    ).all()
+    if not due:
+        return Outcome.SKIPPED, []
+    if active_holds(session, ticket):
+        return Outcome.HELD, []
+    for recording in due:
+        attachments.purge(session, store, recording, actor, reason)
+    return Outcome.DONE, [r.id for r in due]
 
 
 # -- the run: every ticket past its period ---------------------------------------------------
@@ -264,12 +266,23 @@ class Report:
 
     dry_run: bool = False
     archived: list[str] = field(default_factory=list)
-    purged: list[str] = field(default_factory=list)
-    held: list[str] = field(default_factory=list)  # past the period, kept by a legal hold
+    recordings: list[str] = field(default_factory=list)  # one entry per recording purged
+    purged: list[str] = field(default_factory=list)  # personal data purged
+    held: list[str] = field(default_factory=list)  # past a period, kept by a legal hold
 
     def counts(self) -> dict[str, int]:
-        """How many tickets each step touched."""
-        return {"archived": len(self.archived), "purged": len(self.purged), "held": len(self.held)}
+        """How many tickets (recordings) each step touched."""
+        return {
+            "archived": len(self.archived),
+            "recordings": len(self.recordings),
+            "purged": len(self.purged),
+            "held": len(self.held),
+        }
+
+    def hold(self, number: str) -> None:
+        """Report `number` as held (once, whichever steps it was held from)."""
+        if number not in self.held:
+            self.held.append(number)
 
 
 def _due(session: Session, condition: ColumnElement[bool], after: int, limit: int) -> list[int]:
@@ -295,6 +308,7 @@ def _each(transaction: Transaction, condition: ColumnElement[bool], batch: int) 
 
 def run(
     transaction: Transaction,
+    store: AttachmentStore,
     profile: object,
     actor: Actor,
     *,
@@ -302,8 +316,9 @@ def run(
     dry_run: bool = False,
     batch: int = BATCH,
 ) -> Report:
-    """Archive and purge every ticket past its period under `profile`, each ticket in its own
-    transaction (`transaction()` opens one); `dry_run` only counts. Safe to repeat."""
+    """Archive, purge recordings and purge personal data of every ticket past its period
+    under `profile`, each ticket in its own transaction (`transaction()` opens one; files go
+    from `store`); `dry_run` only counts. Safe to repeat."""
     cut = Cutoffs.of(profile, now or clock.now())
     rules = retention_of(profile)
     report = Report(dry_run=dry_run)
@@ -314,6 +329,22 @@ def run(
                 report.archived.append(_number(session, ticket_id))
             elif (row := archive(session, ticket_id, cut.archive)) is not None:
                 report.archived.append(row.ticket_number)
+
+    reason = f"call recording kept {_rule(rules.recordings)} after closing"
+    has_due = exists().where(Attachment.ticket_id == Ticket.id, _recordings_due(cut.recordings))
+    for ticket_id in _each(transaction, and_(closed_by(cut.recordings), has_due), batch):
+        with transaction() as session:
+            number = _number(session, ticket_id)
+            if dry_run:
+                outcome, ids = _dry_recordings(session, ticket_id, cut.recordings)
+            else:
+                outcome, ids = purge_recordings(
+                    session, store, ticket_id, cut.recordings, actor, reason
+                )
+        report.recordings += [number] * len(ids)
+        if outcome is Outcome.HELD:
+            report.hold(number)
+
     reason = f"personal data kept {_rule(rules.personal_data)} after closing"
     purge_due = and_(closed_by(cut.personal_data), Ticket.purged_at.is_(None))
     for ticket_id in _each(transaction, purge_due, batch):
@@ -323,12 +354,24 @@ def run(
                 held = bool(active_holds(session, _ticket(session, ticket_id)))
                 outcome = Outcome.HELD if held else Outcome.DONE
             else:
-                outcome = purge(session, ticket_id, cut.personal_data, actor, reason)
+                outcome = purge(session, store, ticket_id, cut.personal_data, actor, reason)
         if outcome is Outcome.DONE:
             report.purged.append(number)
         elif outcome is Outcome.HELD:
-            report.held.append(number)
+            report.hold(number)
     return report
+
+
+def _dry_recordings(
+    session: Session, ticket_id: int, cutoff: datetime
+) -> tuple[Outcome, list[int]]:
+    """What `purge_recordings` would do, changing nothing."""
+    if active_holds(session, _ticket(session, ticket_id)):
+        return Outcome.HELD, []
+    due = session.scalars(
+        select(Attachment.id).where(Attachment.ticket_id == ticket_id, _recordings_due(cutoff))
+    ).all()
+    return Outcome.DONE, list(due)
 
 
 def _ticket(session: Session, ticket_id: int) -> Ticket:

@@ -1,5 +1,6 @@
-"""The daily retention job: archive closed tickets past the profile's days, purge personal
-data past its years (hotline.retention), on the first scheduler pass of each Shanghai day.
+"""The daily retention job: archive closed tickets past the profile's days, purge call
+recordings and personal data past their years (hotline.retention), on the first scheduler
+pass of each Shanghai day.
 
 Driven by the service clock, so a test moves the manual clock instead of sleeping. Safe with
 several schedulers on one database: each ticket is archived or purged under its row lock,
@@ -26,9 +27,13 @@ def run_retention(services: Host, now: datetime | None = None) -> retention.Repo
     """Archive and purge everything past its period as of `now` (service clock); the system
     acts, as the audit rows of its purges say."""
     report = retention.run(
-        services.transaction, active_profile(services.runtime.extras), SYSTEM, now=now
+        services.transaction,
+        services.attachment_store,
+        active_profile(services.runtime.extras),
+        SYSTEM,
+        now=now,
     )
-    if report.archived or report.purged or report.held:
+    if any(report.counts().values()):
         log.info("retention: %s", ", ".join(f"{k} {v}" for k, v in report.counts().items()))
     return report
 

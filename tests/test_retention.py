@@ -27,6 +27,7 @@ from tests.helpers.api import assert_error
 from tests.helpers.receivers import SmsReceiver
 from tests.helpers.retention import (
     MARKER,
+    audit_actions,
     auditor,
     closed,
     closed_at,
@@ -130,8 +131,14 @@ def test_a_purge_after_the_period_removes_the_personal_data_and_the_months_figur
             "fields": ["requester_name", "requester_phone", "address"],
             "messages": 1,
             "sms_replies": 1,
+            "files": 0,
         }
     ]
+    # Showing the marker is no read of personal data: the audit records none.
+    logged = audit_actions(h, number)
+    assert "read_requester" in logged  # the reads made while the phone was there
+    h.ticket(number)
+    assert audit_actions(h, number) == logged
     # November's figures and scores are what they were before the purge.
     assert figures(h) == november
     assert scores(h) == november_scores
@@ -153,7 +160,12 @@ def test_a_legal_hold_stops_the_purge_and_releasing_it_lets_the_next_run_purge(
     assert hold["reason"] == "行政复议案件在办，保留诉求人信息" and hold["placed_by"]
 
     five_years = years_after(closed_at(h, number), 5)
-    assert job(h, five_years) == {"archived": [number], "purged": [], "held": [number]}
+    assert job(h, five_years) == {
+        "archived": [number],
+        "recordings": [],
+        "purged": [],
+        "held": [number],
+    }
     assert h.ticket(number)["requester"] == {"name": "张三", "phone": "13800001234"}
     assert purge_rows(h, number) == []
     # The next day's run still skips it: the hold has no end date.
@@ -167,6 +179,7 @@ def test_a_legal_hold_stops_the_purge_and_releasing_it_lets_the_next_run_purge(
 
     assert job(h, five_years + timedelta(days=2)) == {
         "archived": [],
+        "recordings": [],
         "purged": [number],
         "held": [],
     }

@@ -89,7 +89,7 @@ def test_retention_by_hand_counts_holds_and_releases(
     dry = run("retention", "run", "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert dry.output == (
-        f"guangyuan: would be archived 2 ({kept}, {held}); purged 1 ({kept}); "
+        f"guangyuan: would be archived 2 ({kept}, {held}); recordings purged 0; purged 1 ({kept}); "
         f"held (legal hold, not purged) 1 ({held})\n"
     )
     assert not archived(h, kept)  # a dry run changes nothing
@@ -98,7 +98,7 @@ def test_retention_by_hand_counts_holds_and_releases(
     done = run("retention", "run")
     assert done.exit_code == 0, done.output
     assert done.output == (
-        f"guangyuan: archived 2 ({kept}, {held}); purged 1 ({kept}); "
+        f"guangyuan: archived 2 ({kept}, {held}); recordings purged 0; purged 1 ({kept}); "
         f"held (legal hold, not purged) 1 ({held})\n"
     )
     assert h.ticket(kept)["requester"] == {"name": MARKER, "phone": MARKER}
@@ -106,13 +106,15 @@ def test_retention_by_hand_counts_holds_and_releases(
     operator = f"hotline retention ({getpass.getuser()})"
     assert [(r["actor"], r["role"]) for r in purge_rows(h, kept)] == [(operator, "system")]
     again = run("retention", "run")
-    assert again.output.startswith("guangyuan: archived 0; purged 0; held (legal hold")
+    assert again.output.startswith("guangyuan: archived 0; recordings purged 0; purged 0; held")
 
     released = run("retention", "release", held)
     assert released.exit_code == 0 and released.output == f"released 1 legal hold(s) of {held}\n"
     nothing = run("retention", "release", held)
     assert nothing.exit_code == 1 and f"{held} has no active legal hold" in nothing.output
-    assert run("retention", "run").output.startswith(f"guangyuan: archived 0; purged 1 ({held})")
+    assert (
+        f"; purged 1 ({held}); held (legal hold, not purged) 0\n" in run("retention", "run").output
+    )
     assert h.ticket(held)["requester"]["phone"] == MARKER
 
 

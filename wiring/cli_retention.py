@@ -7,8 +7,8 @@ import os
 
 import click
 
+from hotline import legal_holds, tickets
 from hotline import retention as retention_rules
-from hotline import tickets
 from hotline.actors import Actor
 from hotline.config import ConfigError, load_settings
 from hotline.errors import DomainError
@@ -34,7 +34,9 @@ def _operator() -> Actor:
 
 
 def _numbers(label: str, numbers: list[str]) -> str:
-    return f"{label} {len(numbers)}" + (f" ({', '.join(numbers)})" if numbers else "")
+    """`purged 2 (GY…, GY…)`: how many, and the tickets (each named once)."""
+    named = ", ".join(dict.fromkeys(numbers))
+    return f"{label} {len(numbers)}" + (f" ({named})" if numbers else "")
 
 
 @click.group("retention")
@@ -45,12 +47,17 @@ def retention() -> None:
 @retention.command("run")
 @click.option("--dry-run", is_flag=True, help="count what is due; change nothing")
 def run(dry_run: bool) -> None:
-    """Archive and purge every closed ticket past its profile's period now, as the daily job
-    does; each ticket is its own transaction, and a second run finds nothing left to do."""
+    """Archive closed tickets, purge call recordings and personal data past their profile's
+    periods now, as the daily job does; each ticket is its own transaction, and a second run
+    finds nothing left to do."""
     services = _services()
     try:
         report = retention_rules.run(
-            services.transaction, services.runtime.profile, _operator(), dry_run=dry_run
+            services.transaction,
+            services.attachment_store,
+            services.runtime.profile,
+            _operator(),
+            dry_run=dry_run,
         )
     finally:
         services.dispose()
@@ -60,6 +67,7 @@ def run(dry_run: bool) -> None:
         + "; ".join(
             [
                 _numbers("archived", report.archived),
+                _numbers("recordings purged", report.recordings),
                 _numbers("purged", report.purged),
                 _numbers("held (legal hold, not purged)", report.held),
             ]
@@ -77,7 +85,7 @@ def hold(number: str, reason: str) -> None:
     try:
         with services.transaction() as session:
             ticket = tickets.get_ticket(session, operator, number)
-            row = retention_rules.place_hold(session, ticket, operator, reason)
+            row = legal_holds.place_hold(session, ticket, operator, reason)
             click.echo(f"legal hold {row.id} placed on {number}")
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
@@ -94,11 +102,11 @@ def release(number: str) -> None:
     try:
         with services.transaction() as session:
             ticket = tickets.get_ticket(session, operator, number)
-            held = retention_rules.active_holds(session, ticket)
+            held = legal_holds.active_holds(session, ticket)
             if not held:
                 raise click.ClickException(f"{number} has no active legal hold")
             for row in held:
-                retention_rules.release_hold(session, ticket, row.id, operator)
+                legal_holds.release_hold(session, ticket, row.id, operator)
             click.echo(f"released {len(held)} legal hold(s) of {number}")
     except DomainError as exc:
         raise click.ClickException(exc.message) from None

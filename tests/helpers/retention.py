@@ -39,7 +39,12 @@ def job(h: Hotline, when: datetime) -> dict[str, list[str]]:
     """Move the service clock to `when` (forward) and run the daily job as the scheduler does."""
     move_clock(h, when)
     report = run_retention(h.services)
-    return {"archived": report.archived, "purged": report.purged, "held": report.held}
+    return {
+        "archived": report.archived,
+        "recordings": report.recordings,
+        "purged": report.purged,
+        "held": report.held,
+    }
 
 
 def years_after(instant: datetime, years: int) -> datetime:
@@ -98,3 +103,15 @@ def exports(h: Hotline, number: str) -> list[tuple[str, str, dict[str, Any]]]:
             .order_by(AuditRecord.id)
         )
         return [(r.actor_name, r.endpoint or "", r.detail) for r in rows]
+
+
+def audit_actions(h: Hotline, number: str) -> list[str]:
+    """The actions of the access audit's rows about ticket `number`, oldest first."""
+    with h.services.transaction() as session:
+        return list(
+            session.scalars(
+                select(AuditRecord.action)
+                .where(AuditRecord.ticket_number == number)
+                .order_by(AuditRecord.id)
+            )
+        )
