@@ -16,8 +16,9 @@ figures of a period stay the same after a purge (guangyuan 第二十二条, guan
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -38,7 +39,6 @@ from hotline.models.attachments import Attachment
 from hotline.models.messages import InboundSms, OutboxMessage
 from hotline.models.retention import ArchiveRecord
 from hotline.policy.retention import (
-    Period,
     archive_after,
     personal_data_kept_years,
     recordings_kept_years,
@@ -49,6 +49,7 @@ from hotline.statuses import CLOSED_STATUSES
 MARKER = "（已清除）"  # what a purged name, phone or address reads
 BATCH = 100  # tickets selected per query; each is still its own transaction
 Transaction = Callable[[], AbstractContextManager[Session]]
+log = logging.getLogger(__name__)
 
 
 class Outcome(StrEnum):
@@ -107,18 +108,12 @@ def _closed_by(ticket: Ticket, cutoff: datetime) -> bool:
     )
 
 
-def _rule(period: Period) -> str:
-    """`3 years (第二十八条)`, `90 days (第二十八条, default)`: the rule a step followed."""
-    origin = period.origin
-    article = origin.source.split(" ", 1)[-1]
-    default = ", default" * origin.default_not_from_regulation
-    return f"{period.amount} {period.unit} ({article}{default})"
-
-
 # -- archive ---------------------------------------------------------------------------------
 
 
-def archive(session: Session, ticket_id: int, cutoff: datetime) -> ArchiveRecord | None:
+def archive(
+    session: Session, ticket_id: int, cutoff: datetime, actor: Actor = SYSTEM
+) -> ArchiveRecord | None:
     """Archive the ticket if it closed at or before `cutoff` and has no archive record yet:
     its JSON document, sha256 and PDF summary; `ticket.archived_at` is set. None: skipped."""
     ticket = locked(session, ticket_id)
@@ -137,7 +132,7 @@ def archive(session: Session, ticket_id: int, cutoff: datetime) -> ArchiveRecord
     )
     session.add(row)
     ticket.archived_at = now
-    record_event(session, ticket.id, "ticket_archived", SYSTEM, data={"sha256": sha256})
+    record_event(session, ticket.id, "ticket_archived", actor, data={"sha256": sha256})
     session.flush()
     return row
 
@@ -269,6 +264,7 @@ class Report:
     recordings: list[str] = field(default_factory=list)  # one entry per recording purged
     purged: list[str] = field(default_factory=list)  # personal data purged
     held: list[str] = field(default_factory=list)  # past a period, kept by a legal hold
+    failed: list[int] = field(default_factory=list)  # ticket ids whose step failed
 
     def counts(self) -> dict[str, int]:
         """How many tickets (recordings) each step touched."""
@@ -277,6 +273,7 @@ class Report:
             "recordings": len(self.recordings),
             "purged": len(self.purged),
             "held": len(self.held),
+            "failed": len(self.failed),
         }
 
     def hold(self, number: str) -> None:
@@ -318,48 +315,63 @@ def run(
 ) -> Report:
     """Archive, purge recordings and purge personal data of every ticket past its period
     under `profile`, each ticket in its own transaction (`transaction()` opens one; files go
-    from `store`); `dry_run` only counts. Safe to repeat."""
+    from `store`); `dry_run` only counts. Safe to repeat; a ticket that fails is logged and
+    reported, and the others go on."""
     cut = Cutoffs.of(profile, now or clock.now())
     rules = retention_of(profile)
     report = Report(dry_run=dry_run)
     archive_due = and_(closed_by(cut.archive), Ticket.archived_at.is_(None))
     for ticket_id in _each(transaction, archive_due, batch):
-        with transaction() as session:
-            if dry_run:
-                report.archived.append(_number(session, ticket_id))
-            elif (row := archive(session, ticket_id, cut.archive)) is not None:
-                report.archived.append(row.ticket_number)
+        with _guard(report, ticket_id):
+            with transaction() as session:
+                number = _number(session, ticket_id)
+                done = dry_run or archive(session, ticket_id, cut.archive, actor) is not None
+            if done:
+                report.archived.append(number)
 
-    reason = f"call recording kept {_rule(rules.recordings)} after closing"
+    reason = f"call recording kept {rules.recordings.cited()} after closing"
     has_due = exists().where(Attachment.ticket_id == Ticket.id, _recordings_due(cut.recordings))
     for ticket_id in _each(transaction, and_(closed_by(cut.recordings), has_due), batch):
-        with transaction() as session:
-            number = _number(session, ticket_id)
-            if dry_run:
-                outcome, ids = _dry_recordings(session, ticket_id, cut.recordings)
-            else:
-                outcome, ids = purge_recordings(
-                    session, store, ticket_id, cut.recordings, actor, reason
-                )
-        report.recordings += [number] * len(ids)
-        if outcome is Outcome.HELD:
-            report.hold(number)
+        with _guard(report, ticket_id):
+            with transaction() as session:
+                number = _number(session, ticket_id)
+                if dry_run:
+                    outcome, ids = _dry_recordings(session, ticket_id, cut.recordings)
+                else:
+                    outcome, ids = purge_recordings(
+                        session, store, ticket_id, cut.recordings, actor, reason
+                    )
+            report.recordings += [number] * len(ids)
+            if outcome is Outcome.HELD:
+                report.hold(number)
 
-    reason = f"personal data kept {_rule(rules.personal_data)} after closing"
+    reason = f"personal data kept {rules.personal_data.cited()} after closing"
     purge_due = and_(closed_by(cut.personal_data), Ticket.purged_at.is_(None))
     for ticket_id in _each(transaction, purge_due, batch):
-        with transaction() as session:
-            number = _number(session, ticket_id)
-            if dry_run:
-                held = bool(active_holds(session, _ticket(session, ticket_id)))
-                outcome = Outcome.HELD if held else Outcome.DONE
-            else:
-                outcome = purge(session, store, ticket_id, cut.personal_data, actor, reason)
-        if outcome is Outcome.DONE:
-            report.purged.append(number)
-        elif outcome is Outcome.HELD:
-            report.hold(number)
+        with _guard(report, ticket_id):
+            with transaction() as session:
+                number = _number(session, ticket_id)
+                if dry_run:
+                    held = bool(active_holds(session, _ticket(session, ticket_id)))
+                    outcome = Outcome.HELD if held else Outcome.DONE
+                else:
+                    outcome = purge(session, store, ticket_id, cut.personal_data, actor, reason)
+            if outcome is Outcome.DONE:
+                report.purged.append(number)
+            elif outcome is Outcome.HELD:
+                report.hold(number)
     return report
+
+
+@contextmanager
+def _guard(report: Report, ticket_id: int) -> Iterator[None]:
+    """One ticket's step: its failure (rolled back) is logged and reported, the run goes on;
+    the next run tries it again."""
+    try:
+        yield
+    except Exception:
+        log.exception("retention: ticket id %s failed; the next run tries it again", ticket_id)
+        report.failed.append(ticket_id)
 
 
 def _dry_recordings(

@@ -13,10 +13,11 @@ import getpass
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from click.testing import Result
 from sqlalchemy import func, select
 
-from hotline import clock
+from hotline import archive_pdf, clock
 from hotline.config import Settings
 from hotline.models.retention import ArchiveRecord
 from scheduler import TimerService
@@ -129,3 +130,31 @@ def test_retention_hold_refuses_unknown_tickets_and_missing_reasons(
     blank = run("retention", "hold", number, "--reason", "  ")
     assert blank.exit_code == 1 and "needs its reason" in blank.output
     assert hotline.center.get(f"/api/v1/tickets/{number}/legal-holds").json["items"] == []
+
+
+def test_a_ticket_that_fails_is_reported_and_the_others_go_on(
+    hotline: Hotline,
+    run: Callable[..., Result],
+    manual_clock: clock.ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    h = hotline
+    broken, fine = closed(h), closed(h)
+    manual_clock.set(closed_at(h, fine) + timedelta(days=90))
+    render = archive_pdf.render
+
+    def failing(document: dict, sha256: str) -> bytes:
+        if document["number"] == broken:
+            raise RuntimeError("the PDF could not be drawn")
+        return render(document, sha256)
+
+    monkeypatch.setattr(archive_pdf, "render", failing)
+    result = run("retention", "run")
+    assert result.exit_code == 1
+    assert f"archived 1 ({fine})" in result.output
+    assert "1 step(s) failed (ticket ids 1)" in result.output
+    assert not archived(h, broken) and archived(h, fine)  # nothing half-written
+
+    monkeypatch.setattr(archive_pdf, "render", render)
+    again = run("retention", "run")
+    assert again.exit_code == 0 and f"archived 1 ({broken})" in again.output

@@ -73,6 +73,12 @@ def run(dry_run: bool) -> None:
             ]
         )
     )
+    if report.failed:
+        ids = ", ".join(str(i) for i in report.failed)
+        raise click.ClickException(
+            f"{len(report.failed)} step(s) failed (ticket ids {ids}); the log says why, "
+            "and the next run tries them again"
+        )
 
 
 @retention.command("hold")

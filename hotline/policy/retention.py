@@ -42,6 +42,12 @@ class Period:
     unit: str  # "days" or "years"
     origin: b.Provenance
 
+    def cited(self) -> str:
+        """'2 years (第十四条)', '5 years (第二十二条, default)': the period with its article."""
+        article = self.origin.source.split(" ", 1)[-1]
+        default = ", default" * self.origin.default_not_from_regulation
+        return f"{self.amount} {self.unit} ({article}{default})"
+
     def describe(self) -> str:
         """'90 days (default, not from the regulation)' or '3 years'."""
         default = " (default, not from the regulation)" * self.origin.default_not_from_regulation
