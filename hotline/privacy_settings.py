@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from hotline.sealing import SealingError, parse_data_keys, parse_hash_key
+
 
 class PrivacyConfigError(ValueError):
     """A personal-data variable is malformed; the message names the variable."""
@@ -57,9 +59,18 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
 def load_privacy(env: Mapping[str, str], var_dir: Path) -> PrivacySettings:
     """The HOTLINE_* personal-data variables; raise PrivacyConfigError naming a bad one."""
     attachments = env.get("HOTLINE_ATTACHMENTS_DIR", "").strip()
+    data_keys = env.get("HOTLINE_DATA_KEYS", "").strip() or None
+    phone_hash_key = env.get("HOTLINE_PHONE_HASH_KEY", "").strip() or None
+    try:  # a malformed key stops start-up here, named (the keys are read again at install)
+        if data_keys:
+            parse_data_keys(data_keys)
+        if phone_hash_key:
+            parse_hash_key(phone_hash_key)
+    except SealingError as exc:
+        raise PrivacyConfigError(str(exc)) from None
     return PrivacySettings(
-        data_keys=env.get("HOTLINE_DATA_KEYS", "").strip() or None,
-        phone_hash_key=env.get("HOTLINE_PHONE_HASH_KEY", "").strip() or None,
+        data_keys=data_keys,
+        phone_hash_key=phone_hash_key,
         attachments_dir=Path(attachments) if attachments else var_dir / "attachments",
         attachment_max_bytes=_int(
             env, "HOTLINE_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, 1024, 2 * 1024**3

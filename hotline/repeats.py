@@ -1,6 +1,7 @@
 """Repeat demands: possible repeats flagged at intake, merges (并单) and terminations (终结办理).
 
-Detection narrows by indexed columns first (requester_phone; district + created_at) and
+Detection narrows by indexed columns first (the keyed phone hash + created_at, as the phone
+itself is sealed at rest; district + created_at) and
 caps the candidates before comparing texts in Python (hotline.similarity: words, matters,
 places and the address, so another caller's other words still match), so intake stays
 cheap however many tickets the hotline holds. Status changes are the handlers' job
@@ -82,10 +83,11 @@ def find_possible_repeats(session: Session, ticket: Ticket, rules: Repeats) -> l
         return score(mine, features(content or "", address, ticket.district))
 
     flags: dict[int, Flag] = {}
-    for other_id, created_at, content, address in session.execute(
-        base.where(Ticket.requester_phone == ticket.requester_phone)
-    ):
-        flags[other_id] = Flag(other_id, created_at, SAME_PHONE, round(alike(content, address), 3))
+    if ticket.requester_phone_hash:  # the same national number (hotline.sealing.phone_hash)
+        same_phone = base.where(Ticket.requester_phone_hash == ticket.requester_phone_hash)
+        for other_id, created_at, content, address in session.execute(same_phone):
+            value = round(alike(content, address), 3)
+            flags[other_id] = Flag(other_id, created_at, SAME_PHONE, value)
     if ticket.district:
         for other_id, created_at, content, address in session.execute(
             base.where(Ticket.district == ticket.district)

@@ -31,6 +31,7 @@ from hotline.messages.outbox import enqueue
 from hotline.messages.replies import rating_of
 from hotline.models import Ticket, TicketEvent, UserTask
 from hotline.models.messages import InboundSms, OutboxMessage
+from hotline.sealing import national_number, phone_hash
 from hotline.statuses import Role, UserTaskState
 from hotline.tickets import NEVER
 from hotline.workflows import WorkflowRuntime
@@ -67,15 +68,6 @@ class ReplyResult:
     replayed: bool = False
 
 
-def national_number(phone: str) -> str:
-    """Digits only, without a +86 / 0086 country code: 13800001234."""
-    digits = "".join(c for c in phone if c.isdigit())
-    for prefix in ("0086", "86"):
-        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
-            return digits[len(prefix) :]
-    return digits
-
-
 def stored_reply(session: Session, gateway_id: str) -> ReplyResult | None:
     """The first outcome of gateway message `gateway_id`, or None if it was never received."""
     row = session.scalars(select(InboundSms).where(InboundSms.gateway_id == gateway_id)).first()
@@ -86,8 +78,7 @@ def stored_reply(session: Session, gateway_id: str) -> ReplyResult | None:
 
 def open_callback(session: Session, phone: str) -> tuple[OutboxMessage, UserTask] | None:
     """The phone's latest callback text whose ticket waits at its callback task, with that task."""
-    number = national_number(phone)
-    if len(number) < 4:
+    if len(national_number(phone)) < 4:
         return None
     query = (
         select(OutboxMessage, UserTask)
@@ -95,17 +86,16 @@ def open_callback(session: Session, phone: str) -> tuple[OutboxMessage, UserTask
         .where(
             OutboxMessage.kind == CALLBACK_REQUEST,
             OutboxMessage.channel == "sms",  # a text only logged was never sent
-            # Narrowed in SQL by the last digits; the whole number is compared below.
-            OutboxMessage.address.like(f"%{number[-4:]}"),
+            # The address is sealed: the text is found by the national number's keyed hash.
+            OutboxMessage.address_hash == phone_hash(phone),
             UserTask.task_id == CALLBACK_TASK,
             UserTask.state == UserTaskState.READY,
         )
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(1)
     )
-    for message, task in session.execute(query).tuples():
-        if national_number(message.address) == number:
-            return message, task
-    return None
+    found = session.execute(query).tuples().first()
+    return (found[0], found[1]) if found is not None else None
 
 
 def receive_reply(
@@ -124,6 +114,7 @@ def receive_reply(
     row = InboundSms(
         gateway_id=gateway_id,
         phone=phone[:32],
+        phone_hash=phone_hash(phone),
         text=text[:500],
         received_at=received_at or clock.now(),
         outcome=ReplyOutcome.NO_CALLBACK,

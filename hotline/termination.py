@@ -9,12 +9,12 @@ The opinion must be written (详细书面意见); no article gives it a minimum 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hotline import sealing
 from hotline.models import Ticket
 from hotline.policy.model import Profile
 from hotline.policy.termination import Termination, termination_of
@@ -29,18 +29,20 @@ def _cite(rule: Termination) -> str:
     return f"{origin.source}{default}"
 
 
-def _digits(phone: str | None) -> str:
-    return re.sub(r"\D", "", phone or "")
+def _phone_hash(ticket: Ticket) -> str | None:
+    # A ticket from before sealing may have no hash yet (until `hotline keys rotate`).
+    return ticket.requester_phone_hash or sealing.phone_hash(ticket.requester_phone)
 
 
 def same_requester(a: Ticket, b: Ticket) -> bool:
-    """Same phone number (digits only): 同一诉求人 (guangyuan 第十四条(三)).
+    """Same phone number (the national number, by its keyed hash): 同一诉求人 (guangyuan
+    第十四条(三)).
 
     Not the name: two callers named 张三 (or two 王先生) are not one requester, and a unit
     must not close one person's demand as another's repeat.
     """
-    phone = _digits(a.requester_phone)
-    return bool(phone) and phone == _digits(b.requester_phone)
+    phone = _phone_hash(a)
+    return phone is not None and phone == _phone_hash(b)
 
 
 # Rule home: 000 第十四条(三); 001 第十条(三); 002 第二十一条(四).

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, and_, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline import access, clock, repeats
+from hotline import access, clock, repeats, sealing
 from hotline.actors import Actor
 from hotline.calendar import WorkingCalendar
 from hotline.deadlines import TicketDeadlines, compute_deadlines, dispatch_due
@@ -131,6 +131,8 @@ def create_ticket(
         urgency=data.get("urgency") or "normal",
         requester_name=requester["name"],
         requester_phone=requester["phone"],
+        # Sealed at rest: repeats and SMS replies find the phone by this keyed hash.
+        requester_phone_hash=sealing.phone_hash(requester["phone"]),
         confidential=bool(data.get("confidential")),
         content=data["content"],
         address=data.get("address"),

@@ -14,10 +14,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 import handlers
-from hotline import clock
+from hotline import clock, sealing
 from hotline.attachment_store import AttachmentStore
 from hotline.clock_shared import SharedManualClock
-from hotline.config import Settings, load_settings
+from hotline.config import ConfigError, Settings, load_settings
 from hotline.db import make_engine, make_session_factory, transaction
 from hotline.messages.context import session_info
 from hotline.policy import PROFILE_KEY, load_profile
@@ -56,6 +56,7 @@ def build_services(settings: Settings | None = None) -> Services:
     settings = settings or load_settings()
     handlers.load()
     profile = load_profile(settings.profile)  # a malformed profile stops start-up here
+    install_keyring(settings)
     engine = make_engine(settings.database_url, settings.db_timeouts)
     current = clock.get_clock()
     # A process-local ManualClock (tests, benchmarks) stays; otherwise the manual clock is
@@ -71,3 +72,13 @@ def build_services(settings: Settings | None = None) -> Services:
     sessions = make_session_factory(engine, session_info(profile, settings.messaging))
     store = AttachmentStore(settings.privacy.attachments_dir or settings.var_dir / "attachments")
     return Services(settings, engine, sessions, runtime, store)
+
+
+def install_keyring(settings: Settings) -> None:
+    """Seal requester data with the settings' keys (or the var dir's key files, made now)."""
+    privacy = settings.privacy
+    try:
+        keyring = sealing.load_keyring(privacy.data_keys, privacy.phone_hash_key, settings.var_dir)
+    except sealing.SealingError as exc:
+        raise ConfigError(str(exc)) from None
+    sealing.install(keyring)

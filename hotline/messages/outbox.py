@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from hotline import clock
 from hotline.messages.channels import Delivery
 from hotline.models.messages import MessageStatus, OutboxMessage
+from hotline.sealing import phone_hash
 
 _TABLE = cast(Table, OutboxMessage.__table__)  # Core updates by id, many at once
 
@@ -54,6 +55,8 @@ def enqueue(
         channel=channel,
         recipient=recipient,
         address=address,
+        # A requester's phone is sealed; an SMS reply finds its text by this keyed hash.
+        address_hash=phone_hash(address) if recipient == "requester" and channel == "sms" else None,
         recipient_name=recipient_name,
         contact_id=contact_id,
         user_id=user_id,

@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.models.base import Base, EventColumns, UTCDateTime
+from hotline.sealing import Sealed
 
 
 class Unit(Base):
@@ -66,12 +67,12 @@ class Ticket(Base):
     urgency: Mapped[str] = mapped_column(String(20))
     # Name, phone and address are sealed at rest (hotline.sealing); the phone is found by
     # `requester_phone_hash`, a keyed hash of the national number.
-    requester_name: Mapped[str] = mapped_column(Text)
-    requester_phone: Mapped[str] = mapped_column(Text)
+    requester_name: Mapped[str] = mapped_column(Sealed("tickets.requester_name"))
+    requester_phone: Mapped[str] = mapped_column(Sealed("tickets.requester_phone"))
     requester_phone_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
     content: Mapped[str] = mapped_column(Text)
-    address: Mapped[str | None] = mapped_column(Text, nullable=True)
+    address: Mapped[str | None] = mapped_column(Sealed("tickets.address"), nullable=True)
     district: Mapped[str | None] = mapped_column(String(100), nullable=True)
     status: Mapped[str] = mapped_column(String(30), index=True)  # hotline.statuses.TicketStatus
     current_unit: Mapped[str | None] = mapped_column(

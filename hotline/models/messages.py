@@ -14,6 +14,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.models.base import Base, UTCDateTime
+from hotline.sealing import Sealed
 
 
 class MessageStatus(StrEnum):
@@ -37,7 +38,8 @@ class OutboxMessage(Base):
     channel: Mapped[str] = mapped_column(String(20))  # sms | email | inapp | log
     # Who, as the profile's rule names it: unit, unit_leader, requester, government, ...
     recipient: Mapped[str] = mapped_column(String(20))
-    address: Mapped[str] = mapped_column(Text)  # phone, e-mail, user id (inapp), ""; sealed
+    # Phone, e-mail, user id (inapp) or "": sealed, as a requester's phone may be the address.
+    address: Mapped[str] = mapped_column(Sealed("outbox_messages.address"))
     # Keyed hash of a requester's national number: an SMS reply finds its callback text.
     address_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     recipient_name: Mapped[str] = mapped_column(String(200), default="")
@@ -110,7 +112,7 @@ class InboundSms(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # The gateway's own id: a gateway retrying the same reply is recognised.
     gateway_id: Mapped[str] = mapped_column(String(100), unique=True)
-    phone: Mapped[str] = mapped_column(Text)  # sealed
+    phone: Mapped[str] = mapped_column(Sealed("inbound_sms.phone"))
     phone_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     text: Mapped[str] = mapped_column(String(500))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)

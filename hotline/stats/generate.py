@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from hotline import sealing
 from hotline.calendar import WorkingCalendar
 from hotline.clock import SHANGHAI
 from hotline.deadlines import compute_deadlines
@@ -145,6 +146,7 @@ class _Writer:
                 "urgency": "normal",
                 "requester_name": "张三",
                 "requester_phone": phone,
+                "requester_phone_hash": sealing.phone_hash(phone),
                 "confidential": False,
                 "content": CONTENT[plan.category],
                 "address": f"{plan.district}滨河路{ticket_id % 97 + 1}号",
