@@ -26,7 +26,6 @@ from sqlalchemy import (
     not_,
     or_,
     select,
-    true,
     type_coerce,
     update,
 )
@@ -42,24 +41,34 @@ Transaction = Callable[[], AbstractContextManager[Session]]
 
 @dataclass(frozen=True)
 class HashedPhone:
-    """A phone column found by a keyed-hash column; `only` limits which rows carry one."""
+    """A phone column found by a keyed-hash column; `only`: the rows that carry one."""
 
     hash_column: str
     phone_column: str
-    only: Callable[[Table], ColumnElement[bool]] = lambda table: true()
+    only: Callable[[Table], ColumnElement[bool]]
+
+
+def _not_purged(table: Table) -> ColumnElement[bool]:
+    """Rows of tickets whose personal data was not purged (hotline.retention drops the hash
+    with the phone: the purged marker has none to find it by)."""
+    tickets = Ticket.__table__
+    purged = select(tickets.c.id).where(tickets.c.purged_at.is_not(None))
+    return or_(table.c.ticket_id.is_(None), table.c.ticket_id.not_in(purged))
 
 
 # Tables with sealed columns, and the phone hash each keeps. An outbox row carries a hash
 # only when it texts a requester (hotline.messages.outbox.enqueue); a logged requester
 # message holds a masked phone, whose "hash" would find nothing.
 HASHES: dict[str, HashedPhone] = {
-    "tickets": HashedPhone("requester_phone_hash", "requester_phone"),
+    "tickets": HashedPhone(
+        "requester_phone_hash", "requester_phone", lambda t: t.c.purged_at.is_(None)
+    ),
     "outbox_messages": HashedPhone(
         "address_hash",
         "address",
-        lambda t: and_(t.c.recipient == "requester", t.c.channel == "sms"),
+        lambda t: and_(t.c.recipient == "requester", t.c.channel == "sms", _not_purged(t)),
     ),
-    "inbound_sms": HashedPhone("phone_hash", "phone"),
+    "inbound_sms": HashedPhone("phone_hash", "phone", _not_purged),
 }
 TABLES: tuple[Table, ...] = tuple(
     m.__table__  # type: ignore[misc]

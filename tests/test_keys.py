@@ -31,6 +31,7 @@ from tests.helpers.keys import (
     with_keys,
 )
 from tests.helpers.receivers import SmsReceiver
+from tests.helpers.retention import MARKER, closed_at, job, years_after
 from tests.helpers.sms import at_callback, reply, with_gateway
 
 NAME, PHONE, ADDRESS = "欧阳秀兰", "13987654321", "青川县乔庄镇凤凰路88号"
@@ -206,3 +207,28 @@ def test_a_rotation_stopped_part_way_keeps_its_batches_and_carries_on(
     only = restarted(first, settings, KEY2)
     restarts.append(only)
     assert [only.ticket(n)["requester"]["name"] for n in numbers] == ["张三"] * 5
+
+
+def test_a_purged_ticket_leaves_nothing_for_rotation_to_hash(
+    settings: Settings, manual_clock, gateway: SmsReceiver, restarts: list[Hotline]
+) -> None:
+    """After the retention purge (guangxi: personal data kept 5 years) the ticket, its
+    texts and the requester's SMS answer hold the purged marker without a phone hash:
+    `keys status` counts no hash missing and a rotation finishes, the marker re-sealed."""
+    configured = with_keys(with_gateway(settings, gateway.url, gateway.secret, "guangxi"), KEY1)
+    h = make_hotline(started(configured))
+    restarts.append(h)
+    number = at_callback(h, requester={"name": NAME, "phone": PHONE})
+    dispatch_round(h.services.sessions)
+    assert reply(h, gateway.secret, PHONE, "1").json["outcome"] == "satisfied"
+    assert job(h, years_after(closed_at(h, number), 5))["purged"] == [number]
+
+    both = restarted(h, configured, f"{KEY2},{KEY1}")
+    restarts.append(both)
+    status = status_rows(keys_cli(settings, f"{KEY2},{KEY1}", "status"))
+    for column in ("tickets.requester_phone", "outbox_messages.address", "inbound_sms.phone"):
+        assert status[column][-1] == "0", status  # no hash missing
+    rotated = keys_cli(settings, f"{KEY2},{KEY1}", "rotate")
+    assert rotated.exit_code == 0, rotated.output
+    assert key_ids(both) == {"k2"}
+    assert both.ticket(number)["requester"] == {"name": MARKER, "phone": MARKER}
