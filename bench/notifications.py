@@ -44,7 +44,7 @@ except ModuleNotFoundError:
 
 from sqlalchemy import select  # noqa: E402
 
-from hotline import clock  # noqa: E402
+from hotline import clock, sealing  # noqa: E402
 from hotline.db import make_engine, make_session_factory, transaction  # noqa: E402
 from hotline.messages.dispatch import dispatch  # noqa: E402
 from hotline.messages.outbox import enqueue  # noqa: E402
@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("need --n >= 1 and --workers >= 1")
 
     tmpdir = Path(tempfile.mkdtemp(prefix="hotline-bench-messages-"))
+    # Outbox addresses are sealed at rest: a throwaway key file, as a fresh var dir has.
+    sealing.install(sealing.load_keyring(None, None, tmpdir))
     url = args.database_url
     if url is None:
         path = (args.db or tmpdir / "messages.sqlite3").resolve()

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hotline import sealing
 from hotline.actors import Actor
 from hotline.assessment import (
     cycle_ranking,
@@ -37,8 +39,10 @@ UNSAT = "unsatisfied"
 
 
 @pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
+def session(database_url: str, tmp_path: Path) -> Iterator[Session]:
     """A session on a fresh database holding the 15 demo units."""
+    # Requester columns are sealed: the keys a service would install (a key file here).
+    sealing.install(sealing.load_keyring(None, None, tmp_path / "var"))
     engine = make_engine(database_url)
     factory = make_session_factory(engine)
     with factory() as s:
