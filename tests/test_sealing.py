@@ -11,7 +11,7 @@ import stat
 from pathlib import Path
 
 from click.testing import CliRunner
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from hotline.config import Settings
 from tests.conftest import Hotline
@@ -128,3 +128,32 @@ def test_keys_new_prints_a_key_the_service_accepts(hotline: Hotline, settings: S
     assert line.startswith("k2:") and len(line) == len("k2:") + 44
     bad = hotline_cli(settings, "keys", "new", "k 2")
     assert bad.exit_code == 2 and "KEY_ID" in bad.output
+
+
+def test_repeat_detection_narrows_by_the_phone_hash_index(hotline: Hotline) -> None:
+    """The same-phone candidates of an intake are read through the (requester_phone_hash,
+    created_at) index, as they were through the phone's: intake cost does not grow with the
+    number of tickets. The statement the API ran is explained on its backend."""
+    hotline.new_ticket(requester=REQUESTER)
+    engine = hotline.services.engine
+    seen: list[tuple[str, object]] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany) -> None:
+        if "requester_phone_hash =" in statement and statement.lstrip().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        hotline.new_ticket(requester=REQUESTER)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    assert seen, "intake looked for no same-phone ticket"
+    statement, parameters = seen[0]
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET enable_seqscan = off")  # a tiny table: say what it could use
+            plan = conn.exec_driver_sql(f"EXPLAIN {statement}", parameters).scalars().all()
+        else:
+            rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+            plan = [row[-1] for row in rows]
+    assert any("ix_tickets_phone_hash_created_at" in line for line in plan), plan
