@@ -110,7 +110,7 @@ class Keyring:
             clear = cipher.decrypt(data[:NONCE_BYTES], data[NONCE_BYTES:], label.encode())
         except (InvalidTag, ValueError, binascii.Error):
             raise SealingError(
-                f"{label} holds a value key {kid!r} of {DATA_KEYS} does not open "
+                f"{label} holds a value that key {kid!r} of {DATA_KEYS} does not open "
                 f"(keys from {self.source}): a wrong key under that id, or altered data"
             ) from None
         return clear.decode()

@@ -157,3 +157,25 @@ def test_repeat_detection_narrows_by_the_phone_hash_index(hotline: Hotline) -> N
             rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
             plan = [row[-1] for row in rows]
     assert any("ix_tickets_phone_hash_created_at" in line for line in plan), plan
+
+
+def test_a_sealed_value_copied_into_another_column_does_not_open(
+    hotline: Hotline, settings: Settings
+) -> None:
+    """The column's name is sealed in with the value: someone with write access to the
+    database who copies a requester's sealed phone into the address column (to have it
+    shown where addresses are shown) gets a value no key opens, and rotation says where."""
+    number = hotline.new_ticket(requester=REQUESTER, address=ADDRESS)["number"]
+    with hotline.services.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE tickets SET address = requester_phone WHERE number = :n"), {"n": number}
+        )
+    file_key = (Path(settings.var_dir) / "keys" / "data-keys").read_text().strip()
+    new_key = "k2:" + "MjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjI="
+    result = hotline_cli(settings, "keys", "rotate", HOTLINE_DATA_KEYS=f"{new_key},{file_key}")
+    assert result.exit_code == 1, result.output
+    file_id = file_key.split(":")[0]
+    assert f"tickets.address holds a value that key '{file_id}' of HOTLINE_DATA_KEYS" in (
+        result.output
+    )
+    assert PHONE not in result.output
