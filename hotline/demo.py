@@ -48,6 +48,7 @@ DEMO_USERS = [
     ("demo-leader", Role.LEADER, None),
     ("demo-authority", Role.AUTHORITY, None),
     ("demo-admin", Role.ADMIN, None),
+    ("demo-auditor", Role.AUDITOR, None),
 ]
 
 
@@ -123,7 +124,12 @@ def load_demo(session: Session, token_days: int = 0) -> dict[str, str]:
         if user is None:
             reviewer = name in REVIEWERS
             tokens[name] = add_user(
-                session, name, role, unit, reviewer=reviewer, token_days=token_days
+                session,
+                name,
+                role,
+                unit,
+                reviewer=reviewer,
+                token_days=token_days,
             )
         else:
             tokens[name] = reissue_token(session, user, token_days)

@@ -170,6 +170,7 @@ def test_demo_prints_tokens_and_writes_env_file(cli: Cli) -> None:
         "OPERATOR_TOKEN", "CENTER_TOKEN", "UNIT_ZJJ_TOKEN", "UNIT_LZQ_TOKEN", "UNIT_HBJ_TOKEN",
         "REVIEWER_ZJJ_TOKEN",
         "SUPERVISOR_TOKEN", "LEADER_TOKEN", "AUTHORITY_TOKEN", "ADMIN_TOKEN",
+        "AUDITOR_TOKEN",
     }  # fmt: skip
     for name, token in pairs.items():
         assert token in result.stdout, name

@@ -130,7 +130,7 @@ def test_users_list_shows_each_user_and_never_a_token(hotline: Hotline, users: U
     assert header.split("\t") == [
         "id", "name", "role", "unit", "confidential", "expires", "last_used", "revoked"
     ]  # fmt: skip
-    assert len(lines) == 11 and result.stderr.strip() == "11 user(s)"
+    assert len(lines) == 12 and result.stderr.strip() == "12 user(s)"
     rows = listed(users)
     assert rows["周专员"] == {
         "id": rows["周专员"]["id"], "name": "周专员", "role": "unit", "unit": "HBJ",
