@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 from tests.conftest import REPO, Hotline
 
@@ -27,9 +26,7 @@ services.dispose()
 """
 
 
-def test_two_scheduler_processes_fire_each_acknowledge_timer_once(
-    hotline: Hotline, tmp_path: Path
-) -> None:
+def test_two_scheduler_processes_fire_each_acknowledge_timer_once(hotline: Hotline) -> None:
     """12 overdue acknowledgements, two `fire_due` processes at once: 12 urges, no more."""
     numbers = []
     for _ in range(12):
@@ -38,7 +35,8 @@ def test_two_scheduler_processes_fire_each_acknowledge_timer_once(
         numbers.append(number)
     settings = hotline.services.settings
     now = "2026-11-23T09:31:00+08:00"  # the 30-minute acknowledge limit has passed
-    args = [settings.database_url, now, str(settings.bpmn_dir), str(tmp_path)]
+    # The same var dir: the same sealing keys, as processes of one deployment share them.
+    args = [settings.database_url, now, str(settings.bpmn_dir), str(settings.var_dir)]
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", FIRE, *args],
