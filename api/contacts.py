@@ -22,7 +22,7 @@ from api.schemas.contacts import (
 )
 from hotline import access
 from hotline.errors import Forbidden, NotFound
-from hotline.messages import contacts
+from hotline.messages import contact_problems, contacts
 from hotline.messages.context import messaging_of
 from hotline.models.messages import Contact
 
@@ -138,8 +138,8 @@ def office_add(body: dict[str, Any]) -> Contact:
 @require(access.reads_contact_problems, message="only the center, supervisors and admins")
 @blp.response(200, ContactProblemSchema(many=True))
 @blp.doc(**secured({"403": "not the center, a supervisor or an admin"}))
-def problems() -> list[contacts.ContactProblem]:
+def problems() -> list[contact_problems.ContactProblem]:
     """Units (and offices) the channels routed to them reach nobody at: no active contact
     with a mobile for sms, an address for e-mail, a user for in-app."""
     with unit_of_work() as session:
-        return contacts.problems(session, messaging_of(session).routes)
+        return contact_problems.problems(session, messaging_of(session).routes)

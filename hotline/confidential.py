@@ -4,7 +4,7 @@
 Who sees and takes a confidential ticket is `hotline.access` (`sees_confidential`); a unit
 with none of its users named (`hotline users add --confidential`) leaves such a ticket in no
 one's inbox, so the center's list of contact problems names the unit
-(`hotline.messages.contacts.problems`).
+(`hotline.messages.contact_problems.problems`).
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from typing import Any
 
 from hotline.demo import DEMO_UNITS, demo_contacts
 from hotline.directory import add_unit
+from hotline.messages.contact_problems import problems as find_problems
 from hotline.messages.contacts import add_contact, contacts_for, update_contact
-from hotline.messages.contacts import problems as find_problems
 from hotline.messages.settings import parse_routes
 from tests.conftest import Hotline
 from tests.helpers.api import Caller, assert_error

@@ -6,6 +6,7 @@ import click
 
 from hotline.config import ConfigError
 from hotline.errors import DomainError
+from hotline.messages import contact_problems
 from hotline.messages import contacts as domain
 from hotline.messages.context import messaging_of
 from hotline.models.messages import Contact
@@ -140,7 +141,7 @@ def problems() -> None:
     services = _services()
     try:
         with services.transaction() as session:
-            found = domain.problems(session, messaging_of(session).routes)
+            found = contact_problems.problems(session, messaging_of(session).routes)
     finally:
         services.dispose()
     for problem in found:

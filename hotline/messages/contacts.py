@@ -3,26 +3,22 @@
 A unit's contacts carry its code (roles handler 经办人, leader 分管领导, duty 值班); a local
 government's (属地政府) carries its district; the government duty office (政府值班室) carries
 neither. `contacts_for` is how a message's recipient class becomes people with an address;
-`problems` lists the units (and offices) no channel of the current routes can reach.
+`hotline.messages.contact_problems` lists those no channel of the current routes can reach.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from hotline import clock, confidential
+from hotline import clock
 from hotline.errors import Invalid, NotFound
-from hotline.messages.settings import Routes
-from hotline.models import Unit, User
+from hotline.models import Unit
 from hotline.models.messages import Contact
 from hotline.paging import count_rows, paginate
-from hotline.statuses import Role
 
 HANDLER = "handler"  # 经办人: receives the unit's tickets, reminders and urges
 LEADER = "leader"  # 分管领导: ladder rungs (yellow/red card, summons) and government decisions
@@ -236,12 +232,13 @@ def deactivate_contact(session: Session, contact: Contact) -> Contact:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def _query(
+def contact_query(
     role: str | None = None,
     unit_code: str | None = None,
     district: str | None = None,
     include_inactive: bool = False,
 ) -> Select[tuple[Contact]]:
+    """Contacts by role, unit and district, active ones only unless asked, in a stable order."""
     query = select(Contact)
     if role:
         query = query.where(Contact.role == role)
@@ -260,7 +257,7 @@ def unit_contacts(
     """A unit's contacts (active only unless asked), by role; NotFound for an unknown unit."""
     if session.get(Unit, unit_code) is None:
         raise NotFound(f"unit {unit_code!r} does not exist")
-    query = _query(unit_code=unit_code, include_inactive=include_inactive)
+    query = contact_query(unit_code=unit_code, include_inactive=include_inactive)
     return list(session.scalars(query))
 
 
@@ -275,7 +272,7 @@ def list_contacts(
     per_page: int = 100,
 ) -> tuple[list[Contact], int]:
     """One page of contacts matching the filters, and how many match in all."""
-    query = _query(role, unit_code, district, include_inactive)
+    query = contact_query(role, unit_code, district, include_inactive)
     return list(session.scalars(paginate(query, page, per_page))), count_rows(session, query)
 
 
@@ -300,7 +297,7 @@ def contacts_for(
     if recipient == "government" and not district:
         return []
     for role in roles:
-        query = _query(
+        query = contact_query(
             role,
             unit_code if role in UNIT_ROLES else None,
             district if role == GOVERNMENT else None,
@@ -309,93 +306,3 @@ def contacts_for(
         if found:
             return found
     return []
-
-
-# -- problems: who messages cannot reach -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ContactProblem:
-    """A unit (or office) that no channel routed to `recipient` reaches, and why."""
-
-    recipient: str  # unit, unit_leader, government, duty_office
-    unit_code: str | None
-    unit_name: str | None
-    district: str | None
-    channels: tuple[str, ...]  # the channels the routes would use
-    message: str
-
-
-def routed_channels(routes: Routes, recipient: str) -> tuple[str, ...]:
-    """Every channel the routes may use for `recipient`, whatever the message kind."""
-    kinds = {""} | {
-        selector.partition(".")[2]
-        for selector, _ in routes.table
-        if selector.startswith(f"{recipient}.")
-    }
-    found: dict[str, None] = {}
-    for kind in sorted(kinds):
-        found.update(dict.fromkeys(routes.channels(recipient, kind)))
-    return tuple(found)
-
-
-def _reaches(contacts: Sequence[Contact], channel: str, has_users: bool) -> bool:
-    if channel == "inapp":
-        return has_users
-    if channel == "log":  # nothing leaves; a real channel switched on later would reach them
-        return bool(contacts)
-    return any(address_of(c, channel) for c in contacts)
-
-
-def _missing(recipient: str, channels: Iterable[str]) -> str:
-    roles = "、".join(f"{r} ({ROLES[r]})" for r in RECIPIENT_ROLES[recipient])
-    wanted = {
-        "sms": "a mobile phone",
-        "email": "an e-mail address",
-        "log": "a phone or e-mail",
-        "inapp": "a user account",
-    }
-    needs = " or ".join(f"{wanted[c]} for {c}" for c in channels)
-    return f"no active {roles} contact with {needs}" if needs else "no channel is routed"
-
-
-def problems(session: Session, routes: Routes) -> list[ContactProblem]:
-    """Active units whose `unit` or `unit_leader` messages reach nobody over the routed
-    channels, then districts of active units without a reachable local government, then a
-    missing duty office, then units holding confidential tickets with no named staff;
-    recipients routed to no channel at all are not problems."""
-    units = list(session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)))
-    contacts = list(session.scalars(_query()))
-    with_users = set(
-        session.scalars(
-            select(User.unit_code).where(User.active.is_(True), User.role == Role.UNIT).distinct()
-        )
-    )
-    found: list[ContactProblem] = []
-    for unit in units:
-        for recipient in ("unit", "unit_leader"):
-            channels = routed_channels(routes, recipient)
-            roles = RECIPIENT_ROLES[recipient]
-            mine = [c for c in contacts if c.unit_code == unit.code and c.role in roles]
-            if channels and not any(_reaches(mine, ch, unit.code in with_users) for ch in channels):
-                message = _missing(recipient, channels)
-                found.append(
-                    ContactProblem(
-                        recipient, unit.code, unit.name, unit.district, channels, message
-                    )
-                )
-    offices: list[tuple[str, str | None]] = [
-        (GOVERNMENT, d) for d in sorted({u.district for u in units})
-    ]
-    offices.append((DUTY_OFFICE, None))
-    for role, district in offices:
-        channels = routed_channels(routes, role)
-        mine = [c for c in contacts if c.role == role and c.district == district]
-        if channels and not any(_reaches(mine, ch, False) for ch in channels):
-            message = _missing(role, channels)
-            found.append(ContactProblem(role, None, None, district, channels, message))
-    for unit, count in confidential.unstaffed(session):  # meizhou 第二十一条: nobody to take them
-        message = confidential.unstaffed_message(count)
-        staff = confidential.CONFIDENTIAL_STAFF
-        found.append(ContactProblem(staff, unit.code, unit.name, unit.district, (), message))
-    return found
