@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint typecheck bpmnlint bench clean
+.PHONY: run test install vendor browser lint typecheck bpmnlint bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,9 +12,33 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The workplace's browser files (bpmn-js) from the npm registry, pinned by package-lock.json,
+# copied under web/static/vendor/ at install time: the running service fetches nothing.
+WEB_ASSETS_DIR := tools/web-assets
+WEB_MODULES := $(WEB_ASSETS_DIR)/node_modules
+VENDOR := web/static/vendor
+VENDOR_STAMP := $(VENDOR)/.installed-stamp
 
-run: $(STAMP)
+$(VENDOR_STAMP): $(WEB_ASSETS_DIR)/package.json $(WEB_ASSETS_DIR)/package-lock.json
+	cd $(WEB_ASSETS_DIR) && npm ci --silent --no-audit --no-fund
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bpmn-js
+	cp $(WEB_MODULES)/bpmn-js/dist/bpmn-navigated-viewer.production.min.js $(VENDOR)/bpmn-js/
+	cp $(WEB_MODULES)/bpmn-js/dist/assets/bpmn-js.css $(VENDOR)/bpmn-js/
+	cp $(WEB_MODULES)/bpmn-js/dist/assets/diagram-js.css $(VENDOR)/bpmn-js/
+	cp $(WEB_MODULES)/bpmn-js/LICENSE $(VENDOR)/bpmn-js/LICENSE.txt
+	touch $@
+
+vendor: $(VENDOR_STAMP)
+
+install: $(STAMP) $(VENDOR_STAMP)
+
+# The browser tests drive Debian's Chromium with Chinese fonts (Playwright downloads nothing).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser:
+	@dpkg -s chromium fonts-noto-cjk >/dev/null 2>&1 || \
+	  ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk)
+
+run: install
 	$(BIN)/hotline init
 	$(BIN)/hotline demo
 	$(BIN)/hotline serve --host 127.0.0.1 --port 8000
@@ -48,7 +72,7 @@ bpmnlint: $(BPMNLINT_STAMP)
 	cd $(BPMNLINT_DIR) && node roundtrip.mjs $(BPMNLINT_FILES) $(EXAMPLE_BPMN)
 	rm -f $(EXAMPLE_BPMN)
 
-test: lint typecheck bpmnlint
+test: install browser lint typecheck bpmnlint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -56,3 +80,4 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info $(BPMNLINT_DIR)/node_modules
+	rm -rf $(WEB_MODULES) $(VENDOR)

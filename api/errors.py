@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from flask_smorest import Api
 from marshmallow import Schema, fields
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -83,6 +83,9 @@ class JsonApi(Api):
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         """Turn webargs' 400/422 and every other HTTP error into the JSON error shape."""
+        page = _page_error(error)
+        if page is not None:
+            return page
         if isinstance(error, InternalServerError):
             return error_response(500, "internal_error", "an unexpected error occurred")
         data = getattr(error, "data", None) or {}
@@ -101,6 +104,15 @@ def _lost_race(exc: Exception) -> bool:
     return getattr(exc.orig, "sqlstate", None) in ("40P01", "40001")
 
 
+PAGE_ERRORS = "page_errors"  # app.extensions key: the web workplace's HTML error pages
+
+
+def _page_error(exc: Exception) -> Response | None:
+    # The workplace (web/) answers errors on its own pages in HTML; the API keeps JSON.
+    hook = current_app.extensions.get(PAGE_ERRORS)
+    return hook(exc) if hook is not None else None
+
+
 def install(app: Flask) -> None:
     """Map domain errors and surprises to JSON; refuse NUL characters before any query."""
 
@@ -117,10 +129,16 @@ def install(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError) -> Response:
+        page = _page_error(exc)
+        if page is not None:
+            return page
         return error_response(exc.status, exc.code, exc.message, exc.fields)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
+        page = _page_error(exc)
+        if page is not None:
+            return page
         if isinstance(exc, HTTPException):
             return error_response(exc.code or 500, _code(exc), exc.description or exc.name)
         if _lost_race(exc):

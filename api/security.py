@@ -76,7 +76,8 @@ def install(app: Flask) -> None:
     def security_headers(response: Response) -> Response:
         headers = response.headers
         headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "no-referrer"  # URLs may name tickets; never leak them
+        # URLs may name tickets; never leak them (pages send their own origin: web/session.py).
+        headers.setdefault("Referrer-Policy", "no-referrer")
         headers["X-Frame-Options"] = "DENY"
         if request.path.startswith(ASSETS_PATH + "/"):
             return response  # public, versioned files: cacheable

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from hotline.messages.contacts import DUTY_OFFICE, GOVERNMENT, HANDLER, LEADER, 
 from hotline.models import Ticket, Unit, User
 from hotline.models.bulletins import Bulletin
 from hotline.models.messages import Contact
+from hotline.passwords import hash_password
 from hotline.policy.bulletins import publication_period
 from hotline.policy.model import Profile
 from hotline.stats import generate_bulk
@@ -51,6 +53,9 @@ DEMO_USERS = [
     ("demo-auditor", Role.AUDITOR, None),
 ]
 
+
+# Every demo user signs in to the web workplace with this password (a demo, never a real one).
+DEMO_PASSWORD = "demo12345"
 
 REVIEWERS = ("demo-reviewer-zjj",)  # ZJJ's knowledge reviewer (审核人)
 
@@ -109,7 +114,8 @@ def load_demo_contacts(session: Session) -> int:
 
 def load_demo(session: Session, token_days: int = 0) -> dict[str, str]:
     """Create the demo units, their contacts and users (idempotent); return fresh tokens by
-    user name, working for `token_days` days (0: until revoked).
+    user name, working for `token_days` days (0: until revoked). Demo users without a
+    password get DEMO_PASSWORD for the web workplace.
 
     Re-running re-issues the demo users' tokens, since only hashes are stored.
     """
@@ -133,7 +139,16 @@ def load_demo(session: Session, token_days: int = 0) -> dict[str, str]:
             )
         else:
             tokens[name] = reissue_token(session, user, token_days)
+    for user in session.scalars(select(User).where(User.name.in_([n for n, _r, _u in DEMO_USERS]))):
+        if user.password_hash is None:
+            user.password_hash = demo_password_hash()
     return tokens
+
+
+@lru_cache(maxsize=1)
+def demo_password_hash() -> str:
+    """The hash of DEMO_PASSWORD, made once per process (scrypt is slow on purpose)."""
+    return hash_password(DEMO_PASSWORD)
 
 
 # Generated tickets per demo unit and month of the demo bulletin's period (seeded stories).

@@ -166,7 +166,7 @@ def check_token(session: Session, token: str) -> TokenCheck:
     last = user.token_last_used_at
     if last is None or now - last >= LAST_USED_EVERY:
         user.token_last_used_at = now
-    return TokenCheck(actor=_actor(user))
+    return TokenCheck(actor=actor_of(user))
 
 
 def actor_for_token(session: Session, token: str) -> Actor | None:
@@ -174,7 +174,8 @@ def actor_for_token(session: Session, token: str) -> Actor | None:
     return check_token(session, token).actor
 
 
-def _actor(user: User) -> Actor:
+def actor_of(user: User) -> Actor:
+    """The actor a user acts as (roles and unit as stored)."""
     return Actor(
         id=user.id,
         name=user.name,

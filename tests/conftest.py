@@ -220,8 +220,8 @@ def profile_hotline(settings: Settings, manual_clock: clock.ManualClock) -> Iter
 
 def make_hotline(services: Services) -> Hotline:
     """Demo city, users and an app over `services`."""
-    from api import create_app
     from hotline.demo import load_demo
+    from web import create_app
 
     with services.transaction() as session:
         tokens = load_demo(session)

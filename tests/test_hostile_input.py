@@ -172,7 +172,7 @@ def test_werkzeug_errors_are_the_json_envelope(hotline: Hotline) -> None:
     """404, 405, 413 (body too large) and malformed JSON (400) answer JSON, not HTML."""
     client = hotline.app.test_client()
     cases = [
-        (client.get("/no/such/page"), 404, "not_found"),
+        (client.get("/api/no/such/page"), 404, "not_found"),
         (client.delete("/api/health"), 405, "method_not_allowed"),
         (
             hotline.admin.post(
@@ -252,7 +252,7 @@ def test_live_server_answers_long_urls_and_headers_in_json(gunicorn: Gunicorn) -
     status, headers, body = gunicorn.request("GET", "/api/health", {"X-Note": "a" * 40_000})
     assert status == 431
     assert _json_error(status, headers, body)["code"] == "request_header_fields_too_large"
-    status, headers, body = gunicorn.request("GET", "/nowhere")
+    status, headers, body = gunicorn.request("GET", "/api/nowhere")
     assert status == 404
     assert _json_error(status, headers, body)["code"] == "not_found"
     with socket.create_connection(("127.0.0.1", gunicorn.port), timeout=10) as raw:

@@ -31,7 +31,7 @@ def answers(h: Hotline) -> dict[str, TestResponse]:
         "ticket list": h.operator.get("/api/v1/tickets"),
         "no token": anonymous.get("/api/v1/tickets"),
         "not found": h.center.get("/api/v1/tickets/NOPE"),
-        "no route": anonymous.get("/nowhere"),
+        "no route": anonymous.get("/api/nowhere"),
         "public search": anonymous.get("/public/knowledge/search?q=噪音"),
         "openapi": anonymous.get("/api/openapi.json"),
         "docs": anonymous.get("/api/docs"),
@@ -45,6 +45,17 @@ def test_every_response_has_nosniff_referrer_policy_and_no_store(hotline: Hotlin
         assert response.headers.get("Referrer-Policy") == "no-referrer", name
         assert response.headers.get("Cache-Control") == "no-store", name
         assert response.headers.get("Content-Security-Policy"), name
+
+
+def test_workplace_pages_send_their_origin_only_to_themselves(hotline: Hotline) -> None:
+    """Pages (web/) send Referrer-Policy: same-origin, so a form posted from a page carries
+    the Origin the CSRF check compares; no URL goes to another site; never cached."""
+    anonymous = hotline.app.test_client()
+    for path in ("/signin", "/nowhere"):
+        response = anonymous.get(path)
+        assert response.headers.get("Referrer-Policy") == "same-origin", path
+        assert response.headers.get("Cache-Control") == "no-store", path
+        assert "script-src 'self';" in response.headers["Content-Security-Policy"], path
 
 
 def test_docs_page_loads_swagger_ui_from_the_service_under_a_strict_csp(hotline: Hotline) -> None:

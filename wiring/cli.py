@@ -179,7 +179,7 @@ def units_add(code: str, name: str, district: str) -> None:
 @main.command()
 def demo() -> None:
     """Load the demo city and users; print their tokens and write var/demo-tokens.env."""
-    from hotline.demo import load_demo
+    from hotline.demo import DEMO_PASSWORD, load_demo
 
     services = _services()
     days = services.settings.privacy.token_days
@@ -195,6 +195,7 @@ def demo() -> None:
     for name, token in tokens.items():
         click.echo(f"  {name:<18} {token}")
     click.echo(f"Load them into your shell with:  set -a; . {env_file}; set +a")
+    click.echo(f"Web workplace: http://127.0.0.1:8000/ (demo users' password {DEMO_PASSWORD})")
     _demo_bulletin(services)
 
 

@@ -131,10 +131,10 @@ class _Gunicorn(BaseApplication):
         util.write_error = write_json_error
 
     def load(self) -> Any:
-        from api import create_app
         from hotline.search import warm_up
         from scheduler.outbox import OutboxDispatcher
         from scheduler.service import TimerService
+        from web import create_app
         from wiring.services import build_services
 
         services = build_services()

@@ -78,4 +78,6 @@ from hotline.access.tickets import requester_shown as requester_shown
 from hotline.access.tickets import sees_repeats as sees_repeats
 from hotline.access.tickets import task_scope as task_scope
 from hotline.access.tickets import ticket_scope as ticket_scope
+from hotline.access.workplace import menu as menu
+from hotline.access.workplace import opens_page as opens_page
 from hotline.statuses import ROLES as ROLES  # re-exported: every role, for callers of access

@@ -9,7 +9,8 @@ import hotline.models.bulletins
 import hotline.models.hotspots
 import hotline.models.messages
 import hotline.models.retention
-import hotline.models.stats  # noqa: F401
+import hotline.models.stats
+import hotline.models.web  # noqa: F401
 from hotline.models.base import NAMING, Base, UTCDateTime
 from hotline.models.clock import ManualClockRow
 from hotline.models.core import (

@@ -49,6 +49,9 @@ class User(Base):
     token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     token_last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     token_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Sign-in to the web workplace (hotline.passwords); None: this user has no password.
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Ticket(Base):
