@@ -19,6 +19,7 @@ from web import (
     dashboard,
     home,
     inbox,
+    intake,
     knowledge,
     pages,
     process_pages,
@@ -46,5 +47,5 @@ def install(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader(loaders)
     session.install(app)
     pages.install(app)
-    for module in (home, auth, inbox, tickets, center, dashboard, process_pages, knowledge):
+    for module in (home, auth, inbox, intake, tickets, center, dashboard, process_pages, knowledge):
         app.register_blueprint(module.bp)
