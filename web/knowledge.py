@@ -162,7 +162,9 @@ def _article_context(db: Any, actor: Any, found: Article) -> dict[str, Any]:
     draft = knowledge.pending_version(db, found.id)
     retiring = knowledge.retirement_running(db, found.id)
     writer = access.may_write_article(actor, found) and found.status != ArticleStatus.RETIRED
-    editable = writer and not retiring and (draft is None or draft.status != VersionStatus.IN_REVIEW)
+    editable = (
+        writer and not retiring and (draft is None or draft.status != VersionStatus.IN_REVIEW)
+    )
     versions = knowledge.versions_of(db, found.id)
     numbers = {v.id: v.version for v in versions}
     unit = db.get(Unit, found.unit_code)
@@ -172,7 +174,10 @@ def _article_context(db: Any, actor: Any, found: Article) -> dict[str, Any]:
         "published": published,
         "draft": draft,
         "versions": versions,
-        "events": [(e, numbers.get(e.version_id)) for e in knowledge.article_events(db, found.id)],
+        "events": [
+            (e, numbers.get(e.version_id) if e.version_id else None)
+            for e in knowledge.article_events(db, found.id)
+        ],
         "tasks": knowledge.open_tasks(db, found.id),
         "may_edit": editable,
         "may_submit": editable and draft is not None,

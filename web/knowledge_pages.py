@@ -21,11 +21,11 @@ from werkzeug.datastructures import MultiDict
 from api.schemas.knowledge import MAX_ANSWER, MAX_QUESTION
 from api.schemas.knowledge_search import Q_MAX
 from hotline import access, clock
+from hotline.actors import Actor
 from hotline.errors import Invalid
 from hotline.knowledge import PUBLISH_PROCESS, RETIRE_PROCESS, TYPES, parse_keywords
 from hotline.knowledge_questions import QUESTION_PROCESS
 from hotline.models import Article, ArticleVersion, Unit, UserTask
-from hotline.actors import Actor
 from hotline.paging import count_rows, paginate
 from hotline.statuses import UNPUBLISHED_VERSION_STATUSES, UserTaskState
 
@@ -164,9 +164,9 @@ def read_form(posted: MultiDict[str, str], *, with_unit: bool) -> tuple[ArticleF
             data[name] = date.fromisoformat(text) if text else None
         except ValueError:
             errors.setdefault(name, f"{FIELD_LABELS[name]}应为日期，如 2026-12-31")
-    if data.get("valid_from") and data.get("valid_until"):
-        if data["valid_until"] < data["valid_from"]:
-            errors.setdefault("valid_until", DOMAIN_MESSAGES["valid_until"])
+    start, end = data.get("valid_from"), data.get("valid_until")
+    if start and end and end < start:
+        errors.setdefault("valid_until", DOMAIN_MESSAGES["valid_until"])
     if with_unit and not values["unit"].strip():
         errors.setdefault("unit", "请选择所属单位")
     # The API keeps the text as sent; only blank optional fields become empty.
@@ -180,7 +180,9 @@ def read_form(posted: MultiDict[str, str], *, with_unit: bool) -> tuple[ArticleF
 def domain_errors(exc: Invalid) -> dict[str, str]:
     """The Chinese messages of an Invalid raised by hotline.knowledge, per field."""
     fields = exc.fields or {}
-    out = {name: DOMAIN_MESSAGES.get(name, f"{label(FIELD_LABELS, name)}填写有误") for name in fields}
+    out = {
+        name: DOMAIN_MESSAGES.get(name, f"{label(FIELD_LABELS, name)}填写有误") for name in fields
+    }
     return out or {"question": "内容填写有误"}
 
 
