@@ -16,6 +16,7 @@ from processes.host import Host
 from web import (
     auth,
     center,
+    center_panels,  # noqa: F401  registers the panels
     dashboard,
     home,
     inbox,

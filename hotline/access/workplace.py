@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hotline.access.knowledge import check_knowledge_reader
 from hotline.access.oversight import OVERSIGHT_READERS, may_read_processes
-from hotline.access.roles import AUDIT_READERS, INTAKE_ROLES
+from hotline.access.roles import AUDIT_READERS, CENTER_DESK_ROLES, INTAKE_ROLES
 from hotline.actors import Actor
 from hotline.errors import Forbidden
 
@@ -17,6 +17,7 @@ PAGES = (
     ("inbox", "待办"),
     ("new_ticket", "登记工单"),
     ("tickets", "工单"),
+    ("extensions", "延期审批"),
     ("dashboard", "督办看板"),
     ("processes", "流程管理"),
     ("knowledge", "知识库"),
@@ -31,6 +32,8 @@ def opens_page(actor: Actor, page: str) -> bool:
         return True
     if page == "new_ticket":
         return actor.role in INTAKE_ROLES
+    if page == "extensions":
+        return actor.role in CENTER_DESK_ROLES
     if page == "dashboard":
         return actor.role in OVERSIGHT_READERS
     if page == "processes":

@@ -1,0 +1,200 @@
+"""The center's work in the workplace: unit pick-lists on the triage, joint and leader forms,
+possible repeats beside triage, the unit's request beside the approval forms, and the
+approvals page (/center/extensions)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from werkzeug.test import TestResponse
+
+from hotline.actors import Actor
+from hotline.demo import DEMO_PASSWORD
+from hotline.directory import actor_of
+from hotline.models import Ticket, Unit, User, UserTask
+from hotline.statuses import UserTaskState
+from tests.conftest import Hotline
+from tests.helpers.tickets import ACK, RETURN_TO_LZQ, dispatched, joint_ticket
+from web import task_panels
+from web.task_panels import TaskView
+
+EXTENSION = {
+    "outcome": "extension",
+    "extension_reason": "需委托第三方现场检测噪音",
+    "requester_told": True,
+}
+
+
+class Browser:
+    """A person signed in to the workplace through the sign-in form (cookies in `client`)."""
+
+    def __init__(self, h: Hotline, name: str) -> None:
+        self.client: FlaskClient = h.app.test_client()
+        form = self.client.get("/signin").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+        assert token is not None
+        data = {"csrf_token": token.group(1), "username": name, "password": DEMO_PASSWORD}
+        signed = self.client.post("/signin", data=data)
+        assert signed.status_code == 302 and "/signin" not in signed.headers["Location"]
+
+    def get(self, path: str) -> TestResponse:
+        """GET a page."""
+        return self.client.get(path)
+
+    def text(self, path: str) -> str:
+        """A page's HTML, asserting it answered 200."""
+        page = self.get(path)
+        assert page.status_code == 200, page.get_data(as_text=True)[:800]
+        return page.get_data(as_text=True)
+
+
+def view_of(h: Hotline, user: str, number: str, key: str) -> tuple[Any, TaskView]:
+    """The ready task `key` of ticket `number` as `user` would open it on the task page."""
+    session_cm = h.services.transaction()
+    session = session_cm.__enter__()
+    ticket = session.scalars(select(Ticket).where(Ticket.number == number)).one()
+    task = session.scalars(
+        select(UserTask).where(
+            UserTask.ticket_id == ticket.id,
+            UserTask.task_id == key,
+            UserTask.state == UserTaskState.READY,
+        )
+    ).one()
+    who: Actor = actor_of(session.scalars(select(User).where(User.name == user)).one())
+    return session_cm, TaskView(session, who, task, task.process_id, ticket)
+
+
+def panels(h: Hotline, user: str, number: str, key: str) -> str:
+    """The panels the task page shows beside the form of `key`, as one HTML text."""
+    cm, view = view_of(h, user, number, key)
+    try:
+        with h.app.test_request_context("/tasks/x"):
+            return "".join(task_panels.panels_for(view))
+    finally:
+        cm.__exit__(None, None, None)
+
+
+def choices(h: Hotline, user: str, number: str, key: str, field: str) -> list[tuple[str, str]]:
+    """The pick-list the task page offers for `field`."""
+    cm, view = view_of(h, user, number, key)
+    try:
+        found = task_panels.choices_for(view, field)
+        assert found is not None, f"{field} has no pick-list"
+        return found
+    finally:
+        cm.__exit__(None, None, None)
+
+
+# -- unit pick-lists --------------------------------------------------------------------------
+
+
+def test_triage_offers_active_units_with_the_tickets_district_first(hotline: Hotline) -> None:
+    with hotline.services.transaction() as session:
+        session.get(Unit, "QCX").active = False  # type: ignore[union-attr]
+    number = hotline.new_ticket(district="利州区")["number"]
+    offered = choices(hotline, "demo-center", number, "triage", "unit")
+    codes = [code for code, _label in offered]
+    assert codes[0] == "LZQ"  # 属地管理: the ticket's district first
+    assert ("ZJJ", "示范市住房和城乡建设局（ZJJ）") in offered
+    assert "QCX" not in codes  # inactive units are not offered
+    assert choices(hotline, "demo-center", number, "triage", "lead_unit") == offered
+    assert choices(hotline, "demo-center", number, "triage", "units") == offered
+    assert "units" in task_panels.MULTIPLE
+
+
+# -- possible repeats beside triage -----------------------------------------------------------
+
+
+def test_a_second_call_from_the_same_phone_shows_the_first_ticket_beside_it(
+    hotline: Hotline,
+) -> None:
+    first = dispatched(hotline)
+    second = hotline.new_ticket(content="夜里施工噪音又来了，十一点后还在打桩")["number"]
+    shown = panels(hotline, "demo-center", second, "triage")
+    assert "可能重复的工单（1）" in shown
+    assert f'href="/tickets/{first}"' in shown
+    assert "同一来电号码" in shown
+    assert "示范市住房和城乡建设局（ZJJ）" in shown  # the first ticket's handling unit
+    assert "小区夜间施工噪音扰民" in shown  # its content beside the new one
+    assert "夜里施工噪音又来了" in shown
+    assert "已派单待签收" in shown
+
+
+def test_a_unit_never_sees_possible_repeats(hotline: Hotline) -> None:
+    dispatched(hotline)
+    second = hotline.new_ticket()["number"]
+    assert "可能重复的工单" in panels(hotline, "demo-center", second, "triage")
+    # Whatever page a unit user might reach, the repeats panel shows it nothing.
+    assert "可能重复的工单" not in panels(hotline, "demo-unit-zjj", second, "triage")
+
+
+# -- the unit's request beside the approval forms ---------------------------------------------
+
+
+def test_the_extension_request_is_shown_beside_the_approval_form(hotline: Hotline) -> None:
+    number = dispatched(hotline)
+    hotline.unit.complete(number, "acknowledge", ACK)
+    hotline.unit.complete(number, "handle", EXTENSION)
+    shown = panels(hotline, "demo-center", number, "approve_extension")
+    assert "延期申请" in shown
+    assert "需委托第三方现场检测噪音" in shown
+    assert "示范市住房和城乡建设局（ZJJ）" in shown
+    assert "已告知诉求人" in shown and "规则延期时长" in shown
+    assert "示范市住房和城乡建设局经办人" in shown  # whom to call before deciding
+
+
+def test_a_returned_ticket_shows_the_return_at_triage(hotline: Hotline) -> None:
+    number = dispatched(hotline)
+    hotline.unit.complete(number, "acknowledge", ACK)
+    hotline.unit.complete(number, "handle", RETURN_TO_LZQ)
+    shown = panels(hotline, "demo-center", number, "triage")
+    assert "退单申请" in shown and "非本单位职责" in shown
+    assert "利州区人民政府（LZQ）" in shown  # the suggested unit, by name
+    assert "三定方案" in shown
+
+
+def test_a_joint_ticket_shows_its_parts_on_the_center_forms(hotline: Hotline) -> None:
+    number = joint_ticket(hotline, units="ZJJ,HBJ")
+    hotline.unit.complete(number, "acknowledge_part", ACK)
+    hotline.third_unit.complete(number, "acknowledge_part", ACK)
+    parts = {"outcome": "done", "findings": "已核查", "opinion": "同意主办意见"}
+    hotline.third_unit.complete(number, "handle_part", parts)
+    shown = panels(hotline, "demo-unit-zjj", number, "handle_part")
+    assert shown == ""  # the part's own form has no center panel
+    hotline.unit.complete(number, "handle_part", {**parts, "opinion": "主办意见"})
+    merged = panels(hotline, "demo-unit-zjj", number, "merge")
+    assert "各单位分办结果" in merged and "示范市生态环境局（HBJ）" in merged
+    assert "已核查" in merged and "协办" in merged and "主办" in merged
+
+
+# -- the approvals page -----------------------------------------------------------------------
+
+
+def test_the_approvals_page_lists_an_extension_request_with_its_reason(hotline: Hotline) -> None:
+    number = dispatched(hotline)
+    hotline.unit.complete(number, "acknowledge", ACK)
+    hotline.unit.complete(number, "handle", EXTENSION)
+    returned = dispatched(hotline)
+    hotline.unit.complete(returned, "acknowledge", ACK)
+    hotline.unit.complete(returned, "handle", RETURN_TO_LZQ)
+    center = Browser(hotline, "demo-center")
+    page = center.text("/center/extensions")
+    assert "<h1>延期审批</h1>" in page
+    assert number in page and "需委托第三方现场检测噪音" in page
+    assert returned in page and "非本单位职责" in page
+    task = hotline.center.task_for(number, "approve_extension")
+    assert f'href="/tasks/{task["id"]}"' in page
+    only = center.text("/center/extensions?kind=extension")
+    assert number in only and returned not in only
+    assert '<option value="extension" selected>' in only
+    assert re.search(r'href="/center/extensions"\s+aria-current="page"', page)
+
+
+def test_units_do_not_open_the_approvals_page(hotline: Hotline) -> None:
+    assert Browser(hotline, "demo-unit-zjj").get("/center/extensions").status_code == 404
+    assert "/center/extensions" not in Browser(hotline, "demo-unit-zjj").text("/inbox")
+    assert Browser(hotline, "demo-operator").get("/center/extensions").status_code == 404
+    assert hotline.app.test_client().get("/center/extensions").status_code == 302
