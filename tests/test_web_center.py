@@ -7,17 +7,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask.testing import FlaskClient
 from sqlalchemy import select
-from werkzeug.test import TestResponse
 
 from hotline.actors import Actor
-from hotline.demo import DEMO_PASSWORD
 from hotline.directory import actor_of
 from hotline.models import Ticket, Unit, User, UserTask
 from hotline.statuses import UserTaskState
 from tests.conftest import Hotline
 from tests.helpers.tickets import ACK, RETURN_TO_LZQ, dispatched, joint_ticket
+from tests.helpers.web import anonymous, web_user
 from web import task_panels
 from web.task_panels import TaskView
 
@@ -26,29 +24,6 @@ EXTENSION = {
     "extension_reason": "需委托第三方现场检测噪音",
     "requester_told": True,
 }
-
-
-class Browser:
-    """A person signed in to the workplace through the sign-in form (cookies in `client`)."""
-
-    def __init__(self, h: Hotline, name: str) -> None:
-        self.client: FlaskClient = h.app.test_client()
-        form = self.client.get("/signin").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', form)
-        assert token is not None
-        data = {"csrf_token": token.group(1), "username": name, "password": DEMO_PASSWORD}
-        signed = self.client.post("/signin", data=data)
-        assert signed.status_code == 302 and "/signin" not in signed.headers["Location"]
-
-    def get(self, path: str) -> TestResponse:
-        """GET a page."""
-        return self.client.get(path)
-
-    def text(self, path: str) -> str:
-        """A page's HTML, asserting it answered 200."""
-        page = self.get(path)
-        assert page.status_code == 200, page.get_data(as_text=True)[:800]
-        return page.get_data(as_text=True)
 
 
 def view_of(h: Hotline, user: str, number: str, key: str) -> tuple[Any, TaskView]:
@@ -180,21 +155,22 @@ def test_the_approvals_page_lists_an_extension_request_with_its_reason(hotline: 
     returned = dispatched(hotline)
     hotline.unit.complete(returned, "acknowledge", ACK)
     hotline.unit.complete(returned, "handle", RETURN_TO_LZQ)
-    center = Browser(hotline, "demo-center")
-    page = center.text("/center/extensions")
+    center = web_user(hotline.app, "demo-center")
+    page = center.get("/center/extensions").text
     assert "<h1>延期审批</h1>" in page
     assert number in page and "需委托第三方现场检测噪音" in page
     assert returned in page and "非本单位职责" in page
     task = hotline.center.task_for(number, "approve_extension")
     assert f'href="/tasks/{task["id"]}"' in page
-    only = center.text("/center/extensions?kind=extension")
+    only = center.get("/center/extensions?kind=extension").text
     assert number in only and returned not in only
     assert '<option value="extension" selected>' in only
     assert re.search(r'href="/center/extensions"\s+aria-current="page"', page)
 
 
 def test_units_do_not_open_the_approvals_page(hotline: Hotline) -> None:
-    assert Browser(hotline, "demo-unit-zjj").get("/center/extensions").status_code == 404
-    assert "/center/extensions" not in Browser(hotline, "demo-unit-zjj").text("/inbox")
-    assert Browser(hotline, "demo-operator").get("/center/extensions").status_code == 404
-    assert hotline.app.test_client().get("/center/extensions").status_code == 302
+    unit = web_user(hotline.app, "demo-unit-zjj")
+    assert unit.get("/center/extensions").status_code == 404
+    assert "/center/extensions" not in unit.get("/inbox").text
+    assert web_user(hotline.app, "demo-operator").get("/center/extensions").status_code == 404
+    assert anonymous(hotline.app).get("/center/extensions").status_code == 302
