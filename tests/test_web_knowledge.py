@@ -11,7 +11,7 @@ import re
 
 from sqlalchemy import func, select
 
-from hotline.models import Article, UserTask
+from hotline.models import Article, KnowledgeQuestion, UserTask
 from hotline.statuses import UserTaskState
 from tests.conftest import Hotline
 from tests.helpers.knowledge import publish
@@ -179,3 +179,74 @@ def test_the_review_panel_shows_what_a_new_version_changes(hotline: Hotline) -> 
     assert "到街道<ins>住房保障</ins>窗口申请。" in html
     assert "公租房&lt;b&gt;怎么&lt;/b&gt;申请？" in html  # unchanged, escaped
     assert "与发布中的第 1 版相比" in html
+
+
+def _panels(h: Hotline, article_or_instance: int, user: str, *, question: bool = False) -> list:
+    """The panels (and the article_id choices) of the ready knowledge task, as `user`."""
+    from hotline.directory import actor_of, find_user
+    from web.task_panels import choices_for
+
+    column = UserTask.instance_id if question else UserTask.article_id
+    with h.services.transaction() as session:
+        task = session.scalars(
+            select(UserTask).where(
+                column == article_or_instance, UserTask.state == UserTaskState.READY
+            )
+        ).one()
+        view = TaskView(session, actor_of(find_user(session, user)), task, task.process_id, None)
+        with h.app.test_request_context(f"/tasks/{task.id}"):
+            return [str(p) for p in panels_for(view)] + [choices_for(view, "article_id")]
+
+
+def test_an_article_in_review_is_not_edited_and_another_units_reads_its_public_text(
+    hotline: Hotline,
+) -> None:
+    editor = web_user(hotline.app, "demo-unit-zjj")
+    article_id = _created_id(editor.post("/knowledge/new", DRAFT))
+    editor.post(f"/knowledge/{article_id}/submit")
+    refused = editor.get(f"/knowledge/{article_id}/edit")
+    assert refused.status_code == 409
+    assert "审核结束前不能修改" in refused.get_data(as_text=True)
+    again = editor.post(f"/knowledge/{article_id}/submit")
+    assert again.status_code == 409 and "已在审核中" in again.get_data(as_text=True)
+    live = publish(hotline.services, "ZJJ", "faq", "住房公积金怎么提取？", "到公积金中心办理。")
+    other = web_user(hotline.app, "demo-unit-lzq")
+    page = other.get(f"/knowledge/{live}").get_data(as_text=True)
+    assert "住房公积金怎么提取？" in page
+    assert 'id="kb-history"' not in page and f"/knowledge/{live}/edit" not in page
+
+
+def test_a_retirement_is_asked_with_a_reason_and_reviewed_with_it(hotline: Hotline) -> None:
+    article_id = publish(hotline.services, "ZJJ", "faq", "旧政策怎么办？", "按旧政策办理。")
+    editor = web_user(hotline.app, "demo-unit-zjj")
+    assert "申请下架" in editor.get(f"/knowledge/{article_id}").get_data(as_text=True)
+    empty = editor.post(f"/knowledge/{article_id}/retire", {"reason": " "})
+    assert empty.status_code == 422 and "请填写下架原因" in empty.get_data(as_text=True)
+    asked = editor.post(f"/knowledge/{article_id}/retire", {"reason": "政策已废止"})
+    assert asked.headers["Location"] == f"/knowledge/{article_id}?done=retire"
+    page = editor.get(f"/knowledge/{article_id}?done=retire").get_data(as_text=True)
+    assert "下架申请审核中" in page and "申请下架</a>" not in page
+    shown = _panels(hotline, article_id, "demo-reviewer-zjj")
+    assert "申请下架的条目" in shown[0] and "政策已废止" in shown[0] and "按旧政策办理" in shown[0]
+    reviews = web_user(hotline.app, "demo-reviewer-zjj").get("/knowledge/reviews")
+    assert "旧政策怎么办？" in reviews.get_data(as_text=True)
+
+
+def test_a_knowledge_question_shows_the_question_and_offers_the_units_articles(
+    hotline: Hotline,
+) -> None:
+    asked = hotline.center.post(
+        "/api/v1/knowledge/questions", json={"unit": "ZJJ", "question": "电梯加装<补贴>标准？"}
+    )
+    assert asked.status_code == 201, asked.json
+    live = publish(hotline.services, "ZJJ", "policy", "电梯加装补贴标准", "每台补贴若干元。")
+    publish(hotline.services, "LZQ", "policy", "别的单位的条目", "无关。")
+    draft = _created_id(web_user(hotline.app, "demo-unit-zjj").post("/knowledge/new", DRAFT))
+    with hotline.services.transaction() as session:
+        instance = session.get(KnowledgeQuestion, asked.json["id"]).instance_id
+    panel, offered = _panels(hotline, instance, "demo-unit-zjj", question=True)
+    assert "电梯加装&lt;补贴&gt;标准？" in panel and "答复期限" in panel
+    assert offered == [(str(live), f"{live} · 电梯加装补贴标准（已发布）")]
+    assert str(draft) not in dict(offered)  # a draft answers nothing until submitted
+    listed = web_user(hotline.app, "demo-unit-zjj").get("/knowledge/reviews")
+    assert "补充知识条目" in listed.get_data(as_text=True)

@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from flask import render_template
 from markupsafe import Markup
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import aliased
 
 from hotline import access, knowledge
 from hotline.knowledge import PUBLISH_PROCESS, RETIRE_PROCESS
-from hotline.models import Article, ArticleVersion, Unit
-from web.knowledge_pages import FIELD_LABELS, TYPE_LABELS, VERSION_STATUS_LABELS, text_diff
-from web.task_panels import TaskView, panel
+from hotline.knowledge_questions import QUESTION_PROCESS
+from hotline.models import Article, ArticleVersion, KnowledgeQuestion, Unit
+from hotline.statuses import ArticleStatus, VersionStatus
+from web.knowledge_pages import (
+    FIELD_LABELS,
+    TYPE_LABELS,
+    VERSION_STATUS_LABELS,
+    local_time,
+    text_diff,
+)
+from web.task_panels import TaskView, choices, panel
 
 # Fields besides question and answer whose change a reviewer is told of.
 OTHER_FIELDS = ("type", "keywords", "region", "valid_from", "valid_until", "review_at")
@@ -86,6 +96,64 @@ def live_version(view: TaskView) -> Markup | None:
         reason = asked[-1].data.get("reason") if asked else None
     heading = "申请下架的条目" if view.process_id == RETIRE_PROCESS else "待复核条目"
     return _render(view, article, version, reason=reason, heading=heading)
+
+
+def _question(view: TaskView) -> KnowledgeQuestion | None:
+    return view.session.scalars(
+        select(KnowledgeQuestion).where(KnowledgeQuestion.instance_id == view.task.instance_id)
+    ).first()
+
+
+@panel(QUESTION_PROCESS, "answer_question")
+def asked_question(view: TaskView) -> Markup | None:
+    """The center's question, its due time, and where to write the answering article."""
+    question = _question(view)
+    if question is None:
+        return None
+    return Markup(
+        render_template(
+            "knowledge/question_panel.html",
+            question=question,
+            due=local_time(question.due_at),
+        )
+    )
+
+
+CHOICES_LIMIT = 200  # newest first: a unit answers with a recent article
+
+
+@choices("article_id")
+def answering_articles(view: TaskView) -> list[tuple[str, str]]:
+    """The articles that may answer the question (hotline.knowledge_questions.answer_refusal:
+    the unit's own, not retired, published or submitted), newest first."""
+    question = _question(view)
+    if question is None:
+        return []
+    other = aliased(ArticleVersion)
+    in_review = exists().where(
+        other.article_id == Article.id, other.status == VersionStatus.IN_REVIEW
+    )
+    shown = ArticleVersion.id == Article.published_version_id
+    rows = view.session.execute(
+        select(Article.id, Article.status, ArticleVersion.question)
+        .join(ArticleVersion, ArticleVersion.article_id == Article.id)
+        .where(Article.unit_code == question.unit_code)
+        .where(Article.status != ArticleStatus.RETIRED)
+        .where(
+            or_(
+                Article.status == ArticleStatus.PUBLISHED,
+                in_review,
+            )
+        )
+        .where(or_(shown, ArticleVersion.status == VersionStatus.IN_REVIEW))
+        .order_by(Article.updated_at.desc(), Article.id.desc(), ArticleVersion.version.desc())
+        .limit(CHOICES_LIMIT * 2)
+    ).all()
+    out: dict[str, str] = {}
+    for article_id, status, text in rows:
+        state = "已发布" if status == ArticleStatus.PUBLISHED else "审核中"
+        out.setdefault(str(article_id), f"{article_id} · {text[:40]}（{state}）")
+    return list(out.items())[:CHOICES_LIMIT]
 
 
 def _render(view: TaskView, article: Article, version: ArticleVersion, **context: object) -> Markup:
