@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from hotline import access
+from hotline import access, clock
 from hotline.actors import Actor
 from hotline.errors import NotFound
 from hotline.models import Ticket, UserTask
-from hotline.paging import count_rows, paginate
+from hotline.paging import count_rows, paginate, where_given
 from hotline.statuses import UserTaskState
 
 OfferedRows = Select[tuple[UserTask, str | None]]
@@ -27,10 +27,24 @@ def _offered_to(actor: Actor) -> OfferedRows:
 
 
 def inbox(
-    session: Session, actor: Actor, *, page: int = 1, per_page: int = 50
+    session: Session,
+    actor: Actor,
+    *,
+    page: int = 1,
+    per_page: int = 50,
+    key: str | None = None,
+    ticket: str | None = None,
+    urgency: str | None = None,
+    overdue: bool | None = None,
 ) -> tuple[list[tuple[UserTask, str | None]], int]:
-    """Ready tasks offered to the actor's role or unit, oldest first, and their count."""
+    """Ready tasks offered to the actor's role or unit, oldest first, and their count;
+    narrowed to a task key, a ticket number, an urgency, or overdue (or not) when given."""
     query = _offered_to(actor).where(UserTask.state == UserTaskState.READY)
+    query = where_given(query, (UserTask.task_id, key), (Ticket.number, ticket))
+    query = where_given(query, (Ticket.urgency, urgency))
+    if overdue is not None:
+        late = UserTask.due_at < clock.now()
+        query = query.where(late if overdue else or_(UserTask.due_at.is_(None), ~late))
     # The total rides along as a window count: one round trip instead of two.
     counted = query.add_columns(func.count().over().label("total"))
     rows = session.execute(
@@ -49,3 +63,14 @@ def get_task(session: Session, actor: Actor, task_id: str) -> tuple[UserTask, st
     if row is None:
         raise NotFound(f"task {task_id} not found")
     return row[0], row[1]
+
+
+def task_kinds(session: Session, actor: Actor) -> list[tuple[str, str | None]]:
+    """The (task key, name) pairs of the ready tasks offered to the actor: an inbox filter."""
+    query = (
+        select(UserTask.task_id, func.min(UserTask.name))
+        .where(UserTask.state == UserTaskState.READY, access.task_scope(actor))
+        .group_by(UserTask.task_id)
+        .order_by(UserTask.task_id)
+    )
+    return [(key, name) for key, name in session.execute(query).all()]

@@ -25,6 +25,7 @@ from web import (
     pages,
     process_pages,
     session,
+    tasks,
     tickets,
 )
 
@@ -48,5 +49,16 @@ def install(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader(loaders)
     session.install(app)
     pages.install(app)
-    for module in (home, auth, inbox, intake, tickets, center, dashboard, process_pages, knowledge):
+    for module in (
+        home,
+        auth,
+        inbox,
+        tasks,
+        intake,
+        tickets,
+        center,
+        dashboard,
+        process_pages,
+        knowledge,
+    ):
         app.register_blueprint(module.bp)

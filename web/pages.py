@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from flask import Flask, Response, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -16,6 +16,7 @@ from hotline.errors import DomainError
 from web import session
 
 View = TypeVar("View", bound=Callable[..., Any])
+NOTICE_COOKIE = "hotline_notice"  # a one-time notice for the next page (redirect_with_notice)
 
 # Chinese titles of the HTTP errors a page may answer.
 ERROR_TITLES = {
@@ -43,8 +44,12 @@ def signed_in_actor() -> Actor:
 
 
 def render(template: str, status: int = 200, **context: Any) -> Response:
-    """A page from `template` with the menu, the user and the CSRF token in its context."""
+    """A page from `template` with the menu, the user and the CSRF token in its context;
+    a notice left by `redirect_with_notice` is shown once (as `notice`)."""
     who = session.actor()
+    left = request.cookies.get(NOTICE_COOKIE)
+    if left and not context.get("notice"):
+        context["notice"] = unquote(left)[:300]
     body = render_template(
         template,
         me=who,
@@ -52,7 +57,26 @@ def render(template: str, status: int = 200, **context: Any) -> Response:
         csrf_token=session.csrf_token(),
         **context,
     )
-    return Response(body, status=status, mimetype="text/html")
+    response = Response(body, status=status, mimetype="text/html")
+    if left:
+        response.delete_cookie(NOTICE_COOKIE, path="/")
+    return response
+
+
+def redirect_with_notice(target: str, notice: str) -> Response:
+    """Redirect to `target` (a path on this site), whose page then says `notice` once
+    (e.g. 已登记工单 …): the text rides in a short-lived cookie, not in the URL."""
+    response = redirect(target)
+    response.set_cookie(
+        NOTICE_COOKIE,
+        quote(notice[:300]),
+        max_age=60,
+        httponly=True,
+        samesite="Lax",
+        secure=session.secure_cookies(),
+        path="/",
+    )
+    return response  # type: ignore[return-value]
 
 
 def to_sign_in() -> Response:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields
+from marshmallow import RAISE, Schema, fields, validate
 
 from api.schemas.common import PageQuerySchema, PageSchema, RowSchema
+from api.schemas.tickets import StrictQueryBoolean
+from hotline.fields import Text
+from hotline.policy import URGENCIES
 from hotline.statuses import UserTaskState, values
 
 
@@ -68,7 +71,12 @@ class TaskPageSchema(PageSchema):
 
 
 class InboxQuerySchema(PageQuerySchema):
-    """Paging of the inbox."""
+    """Paging and filters of the inbox."""
+
+    key = Text(validate=validate.Length(max=200), metadata={"description": "task key, e.g. handle"})
+    ticket = Text(validate=validate.Length(max=64), metadata={"description": "ticket number"})
+    urgency = Text(validate=validate.OneOf(URGENCIES))
+    overdue = StrictQueryBoolean(metadata={"description": "true: past due only; false: not"})
 
 
 class CompleteSchema(Schema):
