@@ -1,22 +1,19 @@
 """The workplace's pages with 10,000 open tickets: server time per page against 300 ms.
 
-Seeds a SQLite file (or reuses one, `--db`) with the demo city and N open tickets registered
-and moved on by the service itself (create_ticket, Runtime.complete_task, as the API does):
-a fifth wait for the center's triage, the rest are dispatched (a third of them to ZJJ) and
-half of those signed for, so the center's and the units' inboxes, the ticket list and the
-dashboard all carry real weight. Tickets are registered over the last 20 days, so many are
-overdue by now. Then each demo user signs in through the sign-in form and requests each of
-their pages `--n` times through the app (the test client, in process); the table gives the
-server time the page reports (Server-Timing: app), p50/p95/max, and the SQL statements one
-request ran, with PASS/FAIL against `--budget` ms.
+Seeds a SQLite file (or reuses one, `--db`) with the demo city and `--tickets` open tickets
+(web_pages_seed.py): `--engine` of them registered and moved on by the service itself, the
+rest copies of those, so the center's and the units' inboxes, the ticket list and the
+dashboard all carry real weight. Then each demo user signs in through the sign-in form and
+requests each of their pages `--n` times through the app (the test client, in process); the
+table gives the server time the page reports (Server-Timing: app), p50/p95/max, and the SQL
+statements one request ran, with PASS/FAIL against `--budget` ms (p95).
 
-    python bench/web_pages.py                      # --tickets 10000 --n 20 --db FILE
+    python bench/web_pages.py          # --tickets 10000 --engine 500 --n 20 --db FILE
 """
 
 from __future__ import annotations
 
 import argparse
-import random
 import re
 import statistics
 import sys
@@ -25,35 +22,17 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from lifecycle_common import REPO_ROOT  # puts the repo on sys.path outside the venv
 from sqlalchemy import event, func, select
+from web_pages_seed import actors, multiply, open_services, seed  # puts the repo on sys.path
 
-from hotline import clock
-from hotline.actors import Actor
-from hotline.config import Settings
-from hotline.demo import DEMO_PASSWORD, DEMO_UNITS, load_demo
-from hotline.directory import actor_of
+from hotline.demo import DEMO_PASSWORD
 from hotline.inbox import inbox
-from hotline.models import Ticket, User, UserTask
-from hotline.schema import upgrade
-from hotline.tickets import create_ticket
-from processes.registry import deploy_directory
-from wiring.services import Services, build_services
+from hotline.models import Ticket, UserTask
+from wiring.services import Services
 
-SIGNED_FOR_BY = {"ZJJ": "demo-unit-zjj", "LZQ": "demo-unit-lzq", "HBJ": "demo-unit-hbj"}
-PLACES = ("利州区", "昭化区", "朝天区", "旺苍县", "青川县")
-TOPICS = (
-    "小区夜间施工噪音扰民，晚上十一点后仍在作业",
-    "道路井盖缺失，夜间行人车辆通行存在安全隐患",
-    "小区供暖温度不达标，室内不足十六度",
-    "农贸市场周边占道经营，早高峰交通拥堵",
-    "自来水水质发黄，烧开后有沉淀",
-    "公交站台顶棚损坏，雨天无法候车",
-)
 # (who, page): {number} is a ticket in ZJJ's inbox; {task} a task link found on the inbox.
 PAGES = (
     ("demo-unit-zjj", "/inbox"),
@@ -61,89 +40,17 @@ PAGES = (
     ("demo-unit-zjj", "/tickets"),
     ("demo-unit-zjj", "/tickets/{number}"),
     ("demo-unit-zjj", "/knowledge?q=噪音"),
+    ("demo-reviewer-zjj", "/knowledge/reviews"),
     ("demo-center", "/inbox"),
     ("demo-center", "/tickets"),
     ("demo-center", "/tickets/{number}"),
+    ("demo-center", "/center/extensions"),
     ("demo-operator", "/tickets/new"),
     ("demo-supervisor", "/dashboard"),
     ("demo-admin", "/processes"),
 )
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TASK_LINK = re.compile(r'href="(/tasks/[^"?#]+)"')
-
-
-def open_services(db: Path) -> Services:
-    """Services over the SQLite file `db`, schema upgraded, bpmn/ deployed, demo city in."""
-    settings = Settings(
-        database_url=f"sqlite:///{db}",
-        profile="guangyuan",
-        clock="system",
-        bpmn_dir=REPO_ROOT / "bpmn",
-        var_dir=db.parent,
-    )
-    services = build_services(settings)
-    upgrade(services.engine)
-    with services.transaction() as session:
-        deploy_directory(session, settings.bpmn_dir)
-        load_demo(session)
-    return services
-
-
-def _actors(services: Services) -> dict[str, Actor]:
-    with services.transaction() as session:
-        return {user.name: actor_of(user) for user in session.scalars(select(User))}
-
-
-def _ready_task(session: Any, ticket_id: int) -> str:
-    return session.scalars(
-        select(UserTask.id).where(UserTask.ticket_id == ticket_id, UserTask.state == "ready")
-    ).one()
-
-
-def seed(services: Services, tickets: int, batch: int = 50, seed: int = 16) -> None:
-    """Register `tickets` open tickets through the service, spread over the last 20 days."""
-    rng = random.Random(seed)
-    actors = _actors(services)
-    units = [code for code, _name, _district in DEMO_UNITS]
-    weights = [10 if code == "ZJJ" else 3 if code in SIGNED_FOR_BY else 1 for code in units]
-    started = datetime.now(UTC) - timedelta(days=20)
-    step = timedelta(days=20) / max(tickets, 1)
-    manual = clock.ManualClock(started)
-    clock.set_clock(manual)  # registered in the past, so deadlines have passed by now
-    runtime = services.runtime
-    try:
-        for first in range(0, tickets, batch):
-            with services.transaction() as session:
-                for i in range(first, min(first + batch, tickets)):
-                    manual.advance(step)
-                    _one_ticket(session, runtime, actors, rng, i, rng.choices(units, weights)[0])
-            if (first // batch) % 20 == 0:
-                print(f"  {first + batch:6d} tickets", file=sys.stderr)
-    finally:
-        clock.set_clock(clock.Clock())
-
-
-def _one_ticket(
-    session: Any, runtime: Any, actors: dict[str, Actor], rng: random.Random, i: int, unit: str
-) -> None:
-    data = {
-        "channel": rng.choice(("phone", "wechat", "web", "app")),
-        "category": rng.choice(("complaint", "help", "consultation", "suggestion")),
-        "urgency": "normal",
-        "requester": {"name": f"诉求人{i}", "phone": f"139{rng.randrange(10**8):08d}"},
-        "content": f"{rng.choice(TOPICS)}（第{i}件）",
-        "address": f"{rng.choice(PLACES)}某街道{i % 300}号",
-        "district": rng.choice(PLACES),
-    }
-    ticket = create_ticket(session, runtime, actors["demo-operator"], data, prefix="GY").ticket
-    if rng.random() < 0.2:
-        return  # waits for the center's triage
-    dispatch = {"disposition": "dispatch", "unit": unit}
-    runtime.complete_task(session, _ready_task(session, ticket.id), dispatch, actors["demo-center"])
-    signer = SIGNED_FOR_BY.get(unit)
-    if signer is not None and rng.random() < 0.5:
-        acknowledge = {"contacted": True, "note": "已签收"}
-        runtime.complete_task(session, _ready_task(session, ticket.id), acknowledge, actors[signer])
 
 
 @contextmanager
@@ -228,7 +135,7 @@ def measure(services: Services, n: int) -> list[PageTimes]:
 def _links(services: Services, app: Any, clients: dict[str, Any]) -> dict[str, str]:
     """A ticket in ZJJ's inbox, and the first task link ZJJ's inbox page shows."""
     with services.transaction() as session:
-        rows, _total = inbox(session, _actors(services)["demo-unit-zjj"], per_page=1)
+        rows, _total = inbox(session, actors(services)["demo-unit-zjj"], per_page=1)
     number = rows[0][1] if rows else None
     clients["demo-unit-zjj"] = signed_in(app, "demo-unit-zjj")
     page = clients["demo-unit-zjj"].get("/inbox").get_data(as_text=True)
@@ -240,6 +147,7 @@ def main() -> None:
     """Seed (unless --db already holds the tickets), measure, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=10_000, help="open tickets to seed")
+    parser.add_argument("--engine", type=int, default=500, help="of them through the service")
     parser.add_argument("--n", type=int, default=20, help="requests per page")
     parser.add_argument("--budget", type=float, default=300.0, help="ms of server time, p95")
     parser.add_argument("--db", type=Path, help="SQLite file; reused if it holds the tickets")
@@ -248,10 +156,11 @@ def main() -> None:
     services = open_services(db)
     with services.transaction() as session:
         have = session.scalar(select(func.count()).select_from(Ticket)) or 0
-    if have < args.tickets:
-        print(f"seeding {args.tickets - have} open tickets into {db} …", file=sys.stderr)
-        started = time.perf_counter()
-        seed(services, args.tickets - have, seed=16 + have)
+    started = time.perf_counter()
+    if have < min(args.engine, args.tickets):
+        print(f"registering {args.engine - have} tickets in {db} …", file=sys.stderr)
+        seed(services, min(args.engine, args.tickets) - have, seed=16 + have)
+    if multiply(services, args.tickets):
         print(f"  seeded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     with services.transaction() as session:
         tickets = session.scalar(select(func.count()).select_from(Ticket))

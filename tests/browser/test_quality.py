@@ -41,9 +41,12 @@ MAIN_PAGES = (
     MainPage("intake", "demo-operator", "/tickets/new"),
     MainPage("tickets", "demo-center", "/tickets"),
     MainPage("ticket", "demo-center", "/tickets/{number}"),
+    MainPage("extensions", "demo-center", "/center/extensions"),
     MainPage("dashboard", "demo-supervisor", "/dashboard"),
     MainPage("processes", "demo-admin", "/processes"),
     MainPage("knowledge", "demo-unit-zjj", "/knowledge?q=噪音"),
+    MainPage("knowledge-editor", "demo-unit-zjj", "/knowledge/new"),
+    MainPage("knowledge-reviews", "demo-reviewer-zjj", "/knowledge/reviews"),
     MainPage("password", "demo-unit-zjj", "/account/password"),
     MainPage("error", "demo-unit-zjj", "/no-such-page"),
 )
