@@ -64,7 +64,8 @@ CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 NO_PAGE_SCROLL = "() => document.scrollingElement.scrollWidth <= window.innerWidth"
 WIDEST = """() => [...document.body.querySelectorAll('*')]
   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
-  .filter(e => !e.closest('.table-wrap'))
+  .filter(e => !e.parentElement.closest('.table-wrap')
+    || ['absolute', 'fixed'].includes(getComputedStyle(e).position))
   .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
     + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '')
     + ' right=' + Math.round(e.getBoundingClientRect().right))"""
