@@ -266,3 +266,31 @@ CATEGORY_LABELS = {
     "praise": "表扬",
     "appeal": "申诉",
 }
+
+# The Chinese name of each ticket status (工单状态) as the workplace shows it.
+TICKET_STATUS_LABELS: dict[str, str] = {
+    TicketStatus.NEW: "待分类处置",
+    TicketStatus.DISPATCHED: "已派单待签收",
+    TicketStatus.HANDLING: "办理中",
+    TicketStatus.RETURNED: "已退单",
+    TicketStatus.EXTENSION_REQUESTED: "延期申请中",
+    TicketStatus.IN_REVIEW: "待审核",
+    TicketStatus.CALLBACK: "待回访",
+    TicketStatus.CLOSED: "已办结",
+    TicketStatus.CLOSED_WITH_NOTE: "备注办结",
+    TicketStatus.DECLINED: "不予受理",
+    TicketStatus.MERGED: "已并单",
+    TicketStatus.TERMINATED: "终结办理",
+    TicketStatus.OBJECTION_RAISED: "派单异议中",
+}
+# A joint part's status and role (会签分办) in Chinese.
+PART_STATUS_LABELS: dict[str, str] = {
+    PartStatus.DISPATCHED: "已派发",
+    PartStatus.HANDLING: "办理中",
+    PartStatus.DONE: "已完成",
+    PartStatus.RETURNED: "已退回",
+    PartStatus.REASSIGNED: "已改派",
+    PartStatus.DROPPED: "已撤销",
+    PartStatus.CANCELLED: "已取消",
+}
+PART_ROLE_LABELS: dict[str, str] = {PartRole.LEAD: "主办", PartRole.ASSISTING: "协办"}

@@ -119,7 +119,8 @@ def install(app: Flask) -> None:
     def page_headers(response: Response) -> Response:
         if not is_page(request.path):
             return response
-        response.headers["Content-Security-Policy"] = PAGE_CSP
+        # A download streamed on a page path keeps its own, stricter policy (sandbox).
+        response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
         # Forms must carry their Origin (checked above); no URL leaves for another site.
         response.headers["Referrer-Policy"] = "same-origin"
         started = g.get("page_started")
