@@ -153,7 +153,7 @@ def repeats_panel(view: TaskView) -> Markup | None:
         )
     return _render(
         "panel_repeats.html",
-        this=_ticket_facts(ticket, names) | {"content": _short(ticket.content, 2000)},
+        this=_ticket_facts(ticket, names),
         rows=rows,
         articles=_articles(view, ticket),
     )
