@@ -66,6 +66,13 @@ STATUS_LABELS = {
 }
 # The details a row of the approvals page shows under the reason (the task page shows all).
 BRIEF = ("延期类型", "建议承办单位", "分办角色", "处理阶段")
+# The profiles' extension kinds ([[extensions.kind]] kind) in Chinese; others show as named.
+EXTENSION_KIND_LABELS = {
+    "standard": "一般延期",
+    "complex": "复杂事项延期",
+    "leader_sign_off": "单位领导批办延期",
+    "statutory": "法定时限延期",
+}
 LIMIT_UNIT_WORDS = {"minutes": "分钟", "hours": "小时", "working_days": "个工作日"}
 
 
@@ -97,7 +104,10 @@ def shown_left(left: timedelta) -> str:
     seconds = int(abs(left.total_seconds()))
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
-    text = f"{days}个工作日{hours}小时" if days else f"{hours}小时{rest // 60}分"
+    if days:
+        text = f"{days}个工作日" + (f"{hours}小时" if hours else "")
+    else:
+        text = f"{hours}小时{rest // 60}分" if hours else f"{rest // 60}分钟"
     return f"已超期 {text}" if left.total_seconds() <= 0 else f"剩余 {text}"
 
 
@@ -150,7 +160,8 @@ def _yes_no(value: Any) -> str:
 def _extension_details(data: dict[str, Any], profile: Profile | None) -> list[tuple[str, str]]:
     kind = data.get("extension_kind")
     told = _yes_no(data.get("requester_told"))
-    details = [("延期类型", kind or "（默认）"), ("已告知诉求人", told)]
+    shown = EXTENSION_KIND_LABELS.get(kind, kind) if kind else "（默认）"
+    details = [("延期类型", shown), ("已告知诉求人", told)]
     if data.get("extension_statement"):
         details.append(("书面说明", str(data["extension_statement"])))
     rule = profile.extension_kind(kind) if profile is not None else None

@@ -42,6 +42,7 @@ UNIT_FIELDS = ("unit", "lead_unit", "suggested_unit")
 MULTI_UNIT_FIELDS = ("units",)
 
 REPEAT_REASONS = {repeats.SAME_PHONE: "同一来电号码", repeats.SIMILAR_CONTENT: "内容相似"}
+REPEATS_OPEN = 5  # shown at once; the others behind 其余 N 件
 CONTENT_SHOWN = 300  # characters of another ticket's content beside the new one
 ARTICLES_SHOWN = 5
 SEARCH_CHARS = 500  # as the knowledge search API takes at most (api.schemas.knowledge_search)
@@ -129,6 +130,8 @@ def repeats_panel(view: TaskView) -> Markup | None:
         return None
     found = repeats.possible_repeats(view.session, ticket)
     found = audit.shown_repeats(view.session, ticket, view.actor, found, source())
+    # The same caller again is the likeliest repeat: those first, each group by similarity.
+    found = sorted(found, key=lambda r: r["reason"] != repeats.SAME_PHONE)
     others = {
         t.number: t
         for t in view.session.scalars(
@@ -154,7 +157,8 @@ def repeats_panel(view: TaskView) -> Markup | None:
     return _render(
         "panel_repeats.html",
         this=_ticket_facts(ticket, names),
-        rows=rows,
+        rows=rows[:REPEATS_OPEN],
+        more=rows[REPEATS_OPEN:],
         articles=_articles(view, ticket),
     )
 
