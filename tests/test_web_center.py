@@ -173,3 +173,41 @@ def test_units_do_not_open_the_approvals_page(hotline: Hotline) -> None:
     assert "/center/extensions" not in unit.get("/inbox").text
     assert web_user(hotline.app, "demo-operator").get("/center/extensions").status_code == 404
     assert anonymous(hotline.app).get("/center/extensions").status_code == 302
+
+
+# -- through the task page --------------------------------------------------------------------
+
+
+def test_the_triage_page_offers_units_and_shows_repeats_to_the_center_only(
+    hotline: Hotline,
+) -> None:
+    with hotline.services.transaction() as session:
+        session.get(Unit, "QCX").active = False  # type: ignore[union-attr]
+    first = dispatched(hotline)
+    second = hotline.new_ticket(content="夜里施工噪音又来了，十一点后还在打桩")["number"]
+    triage = hotline.center.task_for(second, "triage")
+    page = web_user(hotline.app, "demo-center").get(f"/tasks/{triage['id']}").text
+    assert '<option value="ZJJ">示范市住房和城乡建设局（ZJJ）</option>' in page
+    assert 'value="QCX"' not in page
+    assert "夜里施工噪音又来了" in page and "小区夜间施工噪音扰民" in page  # side by side
+    assert f'href="/tickets/{first}"' in page
+    unit = web_user(hotline.app, "demo-unit-zjj")
+    assert unit.get(f"/tasks/{triage['id']}").status_code == 404
+    own = hotline.unit.task_for(first, "acknowledge")
+    assert "可能重复" not in unit.get(f"/tasks/{own['id']}").text
+
+
+def test_approving_on_the_task_page_moves_the_ticket_on(hotline: Hotline) -> None:
+    number = dispatched(hotline)
+    hotline.unit.complete(number, "acknowledge", ACK)
+    hotline.unit.complete(number, "handle", EXTENSION)
+    center = web_user(hotline.app, "demo-center")
+    task = hotline.center.task_for(number, "approve_extension")
+    assert f'href="/tasks/{task["id"]}"' in center.get("/center/extensions").text
+    form = center.get(f"/tasks/{task['id']}").text
+    assert "需委托第三方现场检测噪音" in form  # the request beside the form
+    done = center.post(f"/tasks/{task['id']}", {"approved": "true", "comment": "同意延期"})
+    assert done.status_code == 302, done.text[:2000]
+    assert hotline.ticket(number)["status"] == "handling"
+    assert hotline.ticket(number)["extension_count"] == 1
+    assert number not in center.get("/center/extensions").text

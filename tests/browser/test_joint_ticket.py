@@ -79,8 +79,7 @@ def test_a_joint_ticket_from_intake_to_closed_through_the_pages(
     url = workplace.url
     earlier = register_by_api(workplace, "滨河路工地晚上施工太吵，十一点以后还在打桩")
 
-    # TODO(i16-c): register through 登记工单 (register_on_the_page) once it has landed.
-    number = register_by_api(workplace, CONTENT)
+    number = register_on_the_page(open_page("demo-operator"), url)
 
     center = open_page("demo-center", bypass_csp=True)
     open_task(center, url, number, "分类处置")
