@@ -23,6 +23,7 @@ from web.knowledge_pages import (
     ARTICLE_STATUS_LABELS,
     EVENT_LABELS,
     FIELD_LABELS,
+    TASK_LABELS,
     TYPE_LABELS,
     VERSION_STATUS_LABELS,
     ArticleForm,
@@ -30,6 +31,7 @@ from web.knowledge_pages import (
     check_query,
     domain_errors,
     form_values,
+    group_label,
     label,
     local_time,
     marked,
@@ -48,6 +50,7 @@ LABELS = {
     "version_statuses": VERSION_STATUS_LABELS,
     "events_labels": EVENT_LABELS,
     "fields": FIELD_LABELS,
+    "task_labels": TASK_LABELS,
 }
 # What a page says after an action it redirected from (?done=…).
 DONE = {
@@ -64,7 +67,7 @@ def _page_number() -> int:
 
 
 def _render(template: str, status: int = 200, **context: Any) -> Response:
-    helpers = {"label": label, "local_time": local_time}
+    helpers = {"label": label, "local_time": local_time, "group_label": group_label}
     return pages.render(template, status=status, active="knowledge", **helpers, **LABELS, **context)
 
 
@@ -178,7 +181,10 @@ def _article_context(db: Any, actor: Any, found: Article) -> dict[str, Any]:
             (e, numbers.get(e.version_id) if e.version_id else None)
             for e in knowledge.article_events(db, found.id)
         ],
-        "tasks": knowledge.open_tasks(db, found.id),
+        "tasks": [
+            (task, access.may_claim(actor, task.candidate_group))
+            for task in knowledge.open_tasks(db, found.id)
+        ],
         "may_edit": editable,
         "may_submit": editable and draft is not None,
         "may_retire": editable

@@ -81,6 +81,20 @@ FIELD_LABELS = {
     "review_at": "复核日期",
     "unit": "所属单位",
 }
+TASK_LABELS = {
+    "unit_review": "单位审核",
+    "center_review": "中心审核",
+    "revise": "修改条目",
+    "review_article": "复核条目",
+    "answer_question": "补充知识条目",
+    "publish": "发布",
+    "reject": "审核退回",
+    "resubmit": "重新提交",
+    "withdraw": "撤回",
+    "retire": "下架",
+    "remind_review": "复核提醒",
+    "record_review": "记录复核",
+}
 KNOWLEDGE_PROCESSES = (PUBLISH_PROCESS, RETIRE_PROCESS, QUESTION_PROCESS)
 MAX_REGION = 100
 DATE_FIELDS = ("valid_from", "valid_until", "review_at")
@@ -95,6 +109,22 @@ DOMAIN_MESSAGES = {
 def label(table: dict[str, str], key: str | None) -> str:
     """The Chinese label of `key`, or the key itself when there is none."""
     return table.get(key or "", key or "")
+
+
+def group_label(candidate_group: str | None) -> str:
+    """Who a task is offered to, in Chinese: "unit_reviewer:ZJJ" is ZJJ 审核人."""
+    names = []
+    for group in (candidate_group or "").replace(" ", "").split(","):
+        kind, _, unit = group.partition(":")
+        if kind == "unit_reviewer":
+            names.append(f"{unit} 审核人")
+        elif kind == "unit":
+            names.append(unit)
+        elif kind == "center":
+            names.append("热线中心")
+        elif group:
+            names.append(group)
+    return "、".join(names)
 
 
 # -- the article form --------------------------------------------------------------------------
