@@ -2,7 +2,8 @@
 
 Publishing tasks show the version submitted and, when the article is already published,
 what it changes in the live text; retirement and periodic reviews show the live text and
-the reason given. Registered with web.task_panels; imported by web.knowledge.
+the reason given; a knowledge question shows the center's question and the unit's articles
+that may answer it. Registered with web.task_panels; imported by web.knowledge.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from web.knowledge_pages import (
     local_time,
     text_diff,
 )
-from web.task_panels import TaskView, choices, panel
+from web.task_panels import TaskView, panel
 
 # Fields besides question and answer whose change a reviewer is told of.
 OTHER_FIELDS = ("type", "keywords", "region", "valid_from", "valid_until", "review_at")
@@ -115,20 +116,18 @@ def asked_question(view: TaskView) -> Markup | None:
             "knowledge/question_panel.html",
             question=question,
             due=local_time(question.due_at),
+            articles=answering_articles(view, question),
         )
     )
 
 
-CHOICES_LIMIT = 200  # newest first: a unit answers with a recent article
+ANSWERING_LIMIT = 50  # newest first: a unit answers with a recent article
 
 
-@choices("article_id")
-def answering_articles(view: TaskView) -> list[tuple[str, str]]:
-    """The articles that may answer the question (hotline.knowledge_questions.answer_refusal:
-    the unit's own, not retired, published or submitted), newest first."""
-    question = _question(view)
-    if question is None:
-        return []
+def answering_articles(view: TaskView, question: KnowledgeQuestion) -> list[tuple[int, str, str]]:
+    """(id, question, state) of the articles that may answer the question
+    (hotline.knowledge_questions.answer_refusal: the unit's own, not retired, published or
+    submitted), newest first."""
     other = aliased(ArticleVersion)
     in_review = exists().where(
         other.article_id == Article.id, other.status == VersionStatus.IN_REVIEW
@@ -147,13 +146,13 @@ def answering_articles(view: TaskView) -> list[tuple[str, str]]:
         )
         .where(or_(shown, ArticleVersion.status == VersionStatus.IN_REVIEW))
         .order_by(Article.updated_at.desc(), Article.id.desc(), ArticleVersion.version.desc())
-        .limit(CHOICES_LIMIT * 2)
+        .limit(ANSWERING_LIMIT * 2)
     ).all()
-    out: dict[str, str] = {}
+    out: dict[int, tuple[int, str, str]] = {}
     for article_id, status, text in rows:
         state = "已发布" if status == ArticleStatus.PUBLISHED else "审核中"
-        out.setdefault(str(article_id), f"{article_id} · {text[:40]}（{state}）")
-    return list(out.items())[:CHOICES_LIMIT]
+        out.setdefault(article_id, (article_id, text, state))
+    return list(out.values())[:ANSWERING_LIMIT]
 
 
 def _render(view: TaskView, article: Article, version: ArticleVersion, **context: object) -> Markup:
