@@ -19,6 +19,7 @@ from tests.helpers.web import anonymous, web_user
 from web import task_panels
 from web.task_panels import TaskView
 
+OBJECTION = {"outcome": "objection", "objection_reason": "该路段属利州区管辖，不属我局职责"}
 EXTENSION = {
     "outcome": "extension",
     "extension_reason": "需委托第三方现场检测噪音",
@@ -142,6 +143,48 @@ def test_a_joint_ticket_shows_its_parts_on_the_center_forms(hotline: Hotline) ->
     merged = panels(hotline, "demo-unit-zjj", number, "merge")
     assert "各单位分办结果" in merged and "示范市生态环境局（HBJ）" in merged
     assert "已核查" in merged and "协办" in merged and "主办" in merged
+
+
+def test_an_objection_is_shown_to_the_center_then_to_the_authority(hotline: Hotline) -> None:
+    number = dispatched(hotline)
+    hotline.unit.complete(number, "acknowledge", ACK)
+    hotline.unit.complete(number, "handle", OBJECTION)
+    shown = panels(hotline, "demo-center", number, "coordinate_objection")
+    assert "派单异议" in shown and "该路段属利州区管辖" in shown and "中心协调" in shown
+    listed = web_user(hotline.app, "demo-center").get("/center/extensions?kind=objection").text
+    assert number in listed and "该路段属利州区管辖" in listed
+    hotline.center.complete(
+        number, "coordinate_objection", {"decision": "uphold", "comment": "属住建局职责"}
+    )
+    hotline.unit.complete(number, "handle", {**OBJECTION, "objection_reason": "仍认为不属我局"})
+    shown = panels(hotline, "demo-authority", number, "designate_unit")
+    assert "仍认为不属我局" in shown and "报管理机构明确" in shown
+    assert "派单经过" in shown and "属住建局职责" in shown  # the center's coordination
+
+
+def test_the_leader_sees_where_the_ticket_went_and_why_it_came_back(hotline: Hotline) -> None:
+    number = dispatched(hotline)
+    hotline.unit.complete(number, "acknowledge", ACK)
+    hotline.unit.complete(number, "handle", RETURN_TO_LZQ)
+    hotline.center.complete(number, "triage", {"disposition": "leader"})
+    shown = panels(hotline, "demo-leader", number, "leader_instruction")
+    assert "派单经过" in shown and "非本单位职责" in shown
+    assert "示范市住房和城乡建设局（ZJJ）" in shown and "已退单 1 次" in shown
+    offered = choices(hotline, "demo-leader", number, "leader_instruction", "lead_unit")
+    assert offered[0][0] == "LZQ"
+
+
+def test_a_returned_joint_part_is_shown_to_the_center_for_reassignment(profile_hotline) -> None:
+    h = profile_hotline("meizhou")  # meizhou 第十六条: a joint part may be returned
+    number = joint_ticket(h, units="ZJJ,HBJ")
+    h.third_unit.complete(number, "acknowledge_part", ACK)
+    back = {"outcome": "return", "return_reason": "扬尘不属我局职责"}
+    h.third_unit.complete(number, "handle_part", back)
+    shown = panels(h, "demo-center", number, "reassign_part")
+    assert "示范市生态环境局（HBJ）（协办）退回了分办：扬尘不属我局职责" in shown
+    assert "已退回" in shown and "主办" in shown
+    listed = web_user(h.app, "demo-center").get("/center/extensions?kind=part_return").text
+    assert number in listed and "扬尘不属我局职责" in listed and "会签分办退回" in listed
 
 
 # -- the approvals page -----------------------------------------------------------------------

@@ -49,21 +49,6 @@ KIND_LABELS = {
 }
 REQUEST_KINDS = {event: kind for kind, (_p, _t, event) in KINDS.items()}
 
-STATUS_LABELS = {
-    "new": "待分类",
-    "dispatched": "已派单待签收",
-    "handling": "办理中",
-    "returned": "已退单",
-    "extension_requested": "延期审批中",
-    "in_review": "待审核",
-    "callback": "待回访",
-    "closed": "已办结",
-    "closed_with_note": "备注办结",
-    "declined": "不予受理",
-    "merged": "已并单",
-    "terminated": "终结办理",
-    "objection_raised": "派单异议中",
-}
 # The details a row of the approvals page shows under the reason (the task page shows all).
 BRIEF = ("延期类型", "建议承办单位", "分办角色", "处理阶段")
 # The profiles' extension kinds ([[extensions.kind]] kind) in Chinese; others show as named.

@@ -21,11 +21,17 @@ from hotline import access, audit, clock, joint, repeats, search
 from hotline.errors import Forbidden
 from hotline.messages.contacts import HANDLER, contact_query
 from hotline.models import JointPart, Ticket, TicketEvent, Unit
-from hotline.statuses import CATEGORY_LABELS, PartRole, TicketStatus
+from hotline.statuses import (
+    CATEGORY_LABELS,
+    PART_ROLE_LABELS,
+    PART_STATUS_LABELS,
+    TICKET_STATUS_LABELS,
+    PartStatus,
+    TicketStatus,
+)
 from web import session as web_session
 from web.center import (
     NONE,
-    STATUS_LABELS,
     UnitRequest,
     latest_requests,
     request_codes,
@@ -46,15 +52,6 @@ REPEATS_OPEN = 5  # shown at once; the others behind 其余 N 件
 CONTENT_SHOWN = 300  # characters of another ticket's content beside the new one
 ARTICLES_SHOWN = 5
 SEARCH_CHARS = 500  # as the knowledge search API takes at most (api.schemas.knowledge_search)
-PART_STATUS_LABELS = {
-    "dispatched": "待签收",
-    "handling": "办理中",
-    "done": "已完成",
-    "returned": "已退回",
-    "reassigned": "已改派",
-    "dropped": "已撤销",
-    "cancelled": "已取消",
-}
 
 
 # -- unit pick-lists ------------------------------------------------------------------------
@@ -99,7 +96,7 @@ def _short(text: str | None, limit: int = CONTENT_SHOWN) -> str:
 def _ticket_facts(ticket: Ticket, names: dict[str, str]) -> dict[str, Any]:
     return {
         "number": ticket.number,
-        "status": STATUS_LABELS.get(ticket.status, ticket.status),
+        "status": TICKET_STATUS_LABELS.get(ticket.status, ticket.status),
         "category": CATEGORY_LABELS.get(ticket.category, ticket.category),
         "created": shown_time(ticket.created_at),
         "unit": unit_label(ticket.current_unit, names),
@@ -332,9 +329,9 @@ def _part_row(part: JointPart, names: dict[str, str], now: Any) -> dict[str, Any
     said = result.get("findings") or result.get("opinion") or result.get("return_reason")
     return {
         "unit": unit_label(part.unit_code, names),
-        "role": "主办" if part.role == PartRole.LEAD else "协办",
+        "role": PART_ROLE_LABELS.get(part.role, part.role),
         "status": PART_STATUS_LABELS.get(part.status, part.status),
-        "returned": part.status == "returned",
+        "returned": part.status == PartStatus.RETURNED,
         "due": shown_time(part.due_at),
         "overdue": joint.is_part_overdue(part, now),
         "done": shown_time(part.completed_at) if part.completed_at else None,
