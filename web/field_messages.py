@@ -43,6 +43,22 @@ _FIELD_NAMES = {
     "ticket": "工单",
     "Idempotency-Key": "表单",
 }
+# Ticket statuses as the refusals name them (hotline.statuses.TicketStatus).
+_TICKET_STATUSES = {
+    "new": "待分类",
+    "dispatched": "已派单待签收",
+    "handling": "办理中",
+    "returned": "已退单",
+    "extension_requested": "延期审批中",
+    "in_review": "待审核",
+    "callback": "待回访",
+    "closed": "已办结",
+    "closed_with_note": "备注办结",
+    "declined": "不予受理",
+    "merged": "已并单",
+    "terminated": "终结办理",
+    "objection_raised": "派单异议中",
+}
 _VALUE_NAMES = {"true": "是", "false": "否", "True": "是", "False": "否", "None": "未填写"}
 _UNIT_KINDS = {"working days": "个工作日", "hours": "小时", "working hours": "个工作小时"}
 
@@ -56,6 +72,79 @@ def _one_of(m: re.Match[str], n: Names) -> str:
     choices = [c.strip() for c in m.group(1).split(",") if c.strip()]
     names = "、".join(n.choice(n.field, c) for c in choices)
     return f"请从以下选项中选择：{names}" if names else "请从列表中选择"
+
+
+# English words the profile's rule texts carry into messages (hotline.policy describe()).
+_PLAIN = (
+    (" working day(s)", " 个工作日"),
+    (" working days", " 个工作日"),
+    (" min", " 分钟"),
+    (" h", " 小时"),
+    ("× the original limit", " 倍原办理时限"),
+    (" (default, not from the regulation)", "（默认值，非法规规定）"),
+    (", a default not from the regulation", "，默认值，非法规规定"),
+    ("in principle ", "原则上"),
+    (" in all", "（累计）"),
+    (", ", "、"),
+)
+_CATEGORIES = {
+    "consultation": "咨询",
+    "help": "求助",
+    "complaint": "投诉",
+    "report": "举报",
+    "suggestion": "建议",
+    "praise": "表扬",
+    "appeal": "申诉",
+}
+_HOLDINGS = {
+    "joint": "会签（牵办）工单",
+    "leader": "领导批办指定承办单位的工单",
+    "authority": "管理机构在派单异议后指定承办单位的工单",
+    "government": "政府指定承办单位的工单",
+}
+
+
+def _plain(text: str) -> str:
+    """Rule text (limits, categories) with its English words in Chinese."""
+    for english, chinese in _PLAIN:
+        text = text.replace(english, chinese)
+    text = re.sub(r" \((.*)\)$", r"（\1）", text)
+    return re.sub(r"\b[a-z]+\b", lambda w: _CATEGORIES.get(w.group(0), w.group(0)), text)
+
+
+def _inner(text: str, names: Names) -> str:
+    """A message inside a message (a refusal quoted by another), in Chinese when known."""
+    return translate(text, names) or _plain(text)
+
+
+def _holding(text: str) -> str:
+    found = [chinese for word, chinese in _HOLDINGS.items() if word in text]
+    return found[0] if found else "本工单"
+
+
+def _codes(text: str) -> str:
+    return "、".join(c.strip().strip("'\"") for c in text.split(","))
+
+
+def _who(text: str) -> str:
+    return "热线中心（分类处置时）" if text.startswith("the center") else "承办单位"
+
+
+def _status(status: str) -> str:
+    return f"状态为「{_TICKET_STATUSES.get(status, status)}」"
+
+
+def _not_original(m: re.Match[str], n: Names) -> str:
+    number, status, which, source = m.groups()
+    kinds = "在办或已办结" if "open" in which else "已办结"
+    return f"工单 {number} 当前{_status(status)}：只能终结{kinds}工单的重复诉求（{source}）"
+
+
+def _extended(m: re.Match[str], n: Names) -> str:
+    count, soft, most, may, source = m.groups()
+    cap = "原则上" if soft else ""
+    more = "；审批人可说明理由后准予" if may else ""
+    return f"已延期 {count} 次，{cap}最多 {most} 次{more}（{source}）"
 
 
 def _between(low: str, high: str, unit: str) -> str:
@@ -138,7 +227,16 @@ RULES: list[tuple[str, str | Rule]] = [
         r"at most (\d+) (working days|hours|working hours)",
         lambda m, n: f"最多 {m.group(1)} {_UNIT_KINDS[m.group(2)]}",
     ),
-    (r"(\w+) has no extension kind '?([^']*)'?", lambda m, n: f"没有“{m.group(2)}”这种延期类型"),
+    (
+        r"(\w+) has no extension kind '?([^']*?)'?( \(kinds: (.*)\))?",
+        lambda m, n: (
+            f"没有“{m.group(2)}”这种延期类型" + (f"（可选：{m.group(4)}）" if m.group(4) else "")
+        ),
+    ),
+    (
+        r"(\w+) provides no extension(: .*)? \((.*)\)",
+        lambda m, n: f"本地规定不设延期办理（{m.group(3)}）",
+    ),
     (
         r"tell the requester of the extension first \((.*)\)",
         lambda m, n: f"须先向诉求人说明延期情况（{m.group(1)}）",
@@ -149,7 +247,7 @@ RULES: list[tuple[str, str | Rule]] = [
     ),
     (
         r"extensions are for (.*) only, not (\w+) \((.*)\)",
-        lambda m, n: f"只有{m.group(1)}类工单可以申请延期（{m.group(3)}）",
+        lambda m, n: f"只有{_plain(m.group(1))}类工单可以申请延期（{m.group(3)}）",
     ),
     (
         r"the limit ended at (.*); ask for extensions before due \((.*)\)",
@@ -157,22 +255,21 @@ RULES: list[tuple[str, str | Rule]] = [
     ),
     (
         r"an extension must be asked at least (.*) before due, by (.*) \((.*)\)",
-        lambda m, n: f"延期须在到期前至少 {m.group(1)} 申请，即 {m.group(2)} 之前（{m.group(3)}）",
+        lambda m, n: (
+            f"延期须在到期前至少 {_plain(m.group(1))} 申请，即 {m.group(2)} 之前（{m.group(3)}）"
+        ),
     ),
-    (
-        r"already extended (\d+) time\(s\): (.*)",
-        lambda m, n: f"已延期 {m.group(1)} 次（{m.group(2)}）",
-    ),
-    (r"required to grant (.*)", lambda m, n: f"超出上限批准时必须填写（{m.group(1)}）"),
-    (r"required: (.*)", lambda m, n: f"必须填写（{m.group(1)}）"),
+    (r"already extended (\d+) time\(s\): (in principle )?at most (\d+)(; .*)? \((.*)\)", _extended),
+    (r"required to grant (.*)", lambda m, n: f"批准时长{_inner(m.group(1), n)}，须写明书面理由"),
+    (r"required: (.*)", lambda m, n: f"必须填写：{_inner(m.group(1), n)}"),
     (
         r"the law gives the length: state it in working days \((.*)\)",
         lambda m, n: f"时长由法律规定：请按工作日填写（{m.group(1)}）",
     ),
-    (r"beyond (.*)", lambda m, n: f"超出上限（{m.group(1)}）"),
+    (r"beyond (.*)", lambda m, n: f"超出上限 {_plain(m.group(1))}"),
     (
-        r"the unit of (.*) may not return it or object to it under (.*)",
-        lambda m, n: f"本工单不能退单或提出派单异议（{m.group(2)}）",
+        r"the unit of (.*) may not return it or object to it under \w+ \((.*)\)",
+        lambda m, n: f"{_holding(m.group(1))}不能退单或提出派单异议（{_plain(m.group(2))}）",
     ),
     (r"an appeal is accepted on checked evidence", "受理申诉须先核实证据"),
     (r"who filed the appeal does not decide it", "申诉人不能审核自己的申诉"),
@@ -195,6 +292,72 @@ RULES: list[tuple[str, str | Rule]] = [
         lambda m, n: f"工单 {m.group(1)} 当前状态不能由政府决定改派",
     ),
     (r"reused with a different body", "此表单已提交过，请重新填写后提交"),
+    (r"joint handling needs a lead unit and assisting units", "会签需要主办单位和协办单位"),
+    (r"required for joint handling: the lead unit \(主办单位\) code", "会签时必须填写主办单位代码"),
+    (
+        r"unknown or inactive unit\(s\): (.*)",
+        lambda m, n: f"单位代码不存在或已停用：{_codes(m.group(1))}",
+    ),
+    (r"name at least one assisting unit.*", "除主办单位外，至少填写一个协办单位，如“HBJ,LZQ”"),
+    # hotline.termination and hotline.repeats: 终结办理 and 并单
+    (
+        r"under (\w+) a repeat is terminated by (.*), not by (.*) \((.*)\)",
+        lambda m, n: (
+            f"按规定，重复诉求由{_who(m.group(2))}终结，不由{_who(m.group(3))}终结（{m.group(4)}）"
+        ),
+    ),
+    (r"required when terminating", "终结办理时必须填写"),
+    (
+        r"(\S+) handled no ticket '?([^']*)'?: a unit terminates only.*\((.*)\)",
+        lambda m, n: (
+            f"{m.group(1)} 没有办理过工单 {m.group(2)}："
+            f"单位只能终结本单位依法办理过的诉求的重复诉求（{m.group(3)}）"
+        ),
+    ),
+    (r"ticket '?([^' ]+?)'? does not exist", lambda m, n: f"工单 {m.group(1)} 不存在"),
+    (r"a ticket cannot repeat itself", "工单不能是自身的重复诉求"),
+    (r"a ticket cannot be merged into itself", "工单不能并入自身"),
+    (
+        r"ticket (\S+) is newer: terminate against an earlier ticket",
+        lambda m, n: f"工单 {m.group(1)} 晚于本工单登记：请填写更早的原工单",
+    ),
+    (
+        r"ticket (\S+) is (\w+): terminate only repeats of (an open or |a )handled"
+        r".*? ticket \((.*)\)",
+        _not_original,
+    ),
+    (
+        r"ticket (\S+) came from another requester.*\((.*)\)",
+        lambda m, n: (
+            f"工单 {m.group(1)} 的诉求人不是同一人：只能终结同一诉求人的重复诉求（{m.group(2)}）"
+        ),
+    ),
+    (
+        r"a written opinion is required \((.*)\)",
+        lambda m, n: f"必须填写详细书面意见（{m.group(1)}）",
+    ),
+    (
+        r"ticket (\S+) is (\w+): merge only into an open ticket",
+        lambda m, n: f"工单 {m.group(1)} 当前{_status(m.group(2))}：只能并入未办结的工单",
+    ),
+    # hotline.knowledge_questions: articles a direct answer cites, or a question's answer
+    (r"article (\S+) does not exist", lambda m, n: f"知识条目 {m.group(1)} 不存在"),
+    (
+        r"article (\S+) belongs to (\S+), not to (\S+)",
+        lambda m, n: f"知识条目 {m.group(1)} 属于 {m.group(2)}，不是 {m.group(3)} 的",
+    ),
+    (r"article (\S+) is retired", lambda m, n: f"知识条目 {m.group(1)} 已下架"),
+    (
+        r"article (\S+) is (\w+): submit it for review first",
+        lambda m, n: f"知识条目 {m.group(1)} 尚未提交审核：请先提交审核",
+    ),
+    (r"article (\S+) is (\w+), not published", lambda m, n: f"知识条目 {m.group(1)} 尚未发布"),
+    (r"article (\S+) is not valid today", lambda m, n: f"知识条目 {m.group(1)} 今天不在有效期内"),
+    (
+        r"at most (\d+) articles, got (\d+)",
+        lambda m, n: f"最多引用 {m.group(1)} 个知识条目，填了 {m.group(2)} 个",
+    ),
+    (r"'?(.*?)'? is not an article id", lambda m, n: f"“{m.group(1)}”不是知识条目编号"),
 ]
 _COMPILED = [(re.compile(pattern, re.DOTALL), chinese) for pattern, chinese in RULES]
 

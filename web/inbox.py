@@ -34,6 +34,7 @@ bp = Blueprint("web_inbox", __name__)
 URGENCY_LABELS = {"normal": "一般", "special": "特殊事项", "urgent": "紧急", "epidemic": "疫情"}
 # Less working time than this left: the row is marked 即将到期.
 SOON = timedelta(hours=4)
+ONE_DAY = timedelta(days=1)
 PAGE_SIZES = (20, 50, 100)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -81,10 +82,15 @@ def _span(span: timedelta) -> str:
 
 
 def time_left(calendar: WorkingCalendar, now: datetime, due_at: datetime | None) -> TimeLeft:
-    """The working time left until `due_at` (working days count whole, as the deadlines do)."""
+    """The working time left until `due_at` (working days count whole, as the deadlines do);
+    within a day of the due time, the clock time: short limits (30 minutes to acknowledge,
+    hours for urgent tickets) run in clock hours, weekends included."""
     if due_at is None:
         return TimeLeft("无时限", "none", None)
+    clock_left = due_at - now
     left = remaining_working_time(calendar, now, due_at)
+    if abs(clock_left) < ONE_DAY:
+        left = clock_left
     if due_at <= now:
         return TimeLeft(f"已超期 {_span(-left)}" if left else "已超期", "overdue", due_at)
     state = "soon" if left < SOON else "ok"
