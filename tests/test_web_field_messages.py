@@ -92,9 +92,9 @@ def _candidates(node: ast.AST) -> list[ast.expr]:
         name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
         if name in MESSAGE_CALLS or name == "append":
             return list(node.args[:1])
-    if isinstance(node, ast.Assign):
-        if any(getattr(t, "id", None) in MESSAGE_NAMES for t in node.targets):
-            return [node.value]
+    names = [getattr(t, "id", None) for t in getattr(node, "targets", [])]
+    if isinstance(node, ast.Assign) and any(name in MESSAGE_NAMES for name in names):
+        return [node.value]
     return []
 
 
