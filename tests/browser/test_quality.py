@@ -44,6 +44,7 @@ MAIN_PAGES = (
     MainPage("extensions", "demo-center", "/center/extensions"),
     MainPage("dashboard", "demo-supervisor", "/dashboard"),
     MainPage("processes", "demo-admin", "/processes"),
+    MainPage("process-version", "demo-admin", "/processes/ticket/versions/1"),
     MainPage("knowledge", "demo-unit-zjj", "/knowledge?q=噪音"),
     MainPage("knowledge-editor", "demo-unit-zjj", "/knowledge/new"),
     MainPage("knowledge-reviews", "demo-reviewer-zjj", "/knowledge/reviews"),
