@@ -1,4 +1,5 @@
-"""Personal-data settings: sealing keys, attachments, tokens and authentication limits.
+"""Personal-data settings: sealing keys, attachments, tokens, authentication limits and the
+workplace's sessions.
 
 Read from the environment by hotline.config.load_settings; every name is a contract with
 deployments (README "Personal data").
@@ -41,6 +42,14 @@ class PrivacySettings:
     # token) per HOTLINE_PUBLIC_WINDOW seconds; the progress lookup keeps its own limits.
     public_requests: int = 600
     public_window_seconds: int = 600
+    # HOTLINE_SECURE_COOKIES: 1 = the workplace's cookies always carry Secure (and the
+    # __Host- prefix), 0 = never; unset (default): Secure when the request came over HTTPS.
+    secure_cookies: bool | None = None
+    # HOTLINE_SESSION_IDLE_MINUTES: a workplace session unused this long ends (default 480,
+    # one working day).
+    session_idle_minutes: int = 480
+    # HOTLINE_SESSION_HOURS: every workplace session ends this long after sign-in (default 12).
+    session_hours: int = 12
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -54,6 +63,17 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     if not low <= value <= high:
         raise PrivacyConfigError(f"{name}={raw!r} must be between {low} and {high}")
     return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool | None:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "auto"):
+        return None
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise PrivacyConfigError(f"{name}={raw!r} must be 1, 0 or auto")
 
 
 def load_privacy(env: Mapping[str, str], var_dir: Path) -> PrivacySettings:
@@ -80,4 +100,7 @@ def load_privacy(env: Mapping[str, str], var_dir: Path) -> PrivacySettings:
         auth_window_seconds=_int(env, "HOTLINE_AUTH_WINDOW", 600, 1, 86_400),
         public_requests=_int(env, "HOTLINE_PUBLIC_REQUESTS", 600, 1, 1_000_000),
         public_window_seconds=_int(env, "HOTLINE_PUBLIC_WINDOW", 600, 1, 86_400),
+        secure_cookies=_flag(env, "HOTLINE_SECURE_COOKIES"),
+        session_idle_minutes=_int(env, "HOTLINE_SESSION_IDLE_MINUTES", 480, 1, 7 * 24 * 60),
+        session_hours=_int(env, "HOTLINE_SESSION_HOURS", 12, 1, 24 * 30),
     )

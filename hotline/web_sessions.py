@@ -4,8 +4,10 @@ cookie, sign out, password change.
 The cookie holds a random secret; only its SHA-256 is stored (`web_sessions`), so a
 database dump signs nobody in. Every request looks the session up afresh: signing out, a
 password change or a deactivated user ends it in every worker from the next request on.
-Failed sign-ins count per client under the same limit as refused API tokens
-(hotline.sign_in, HOTLINE_AUTH_FAILURES per HOTLINE_AUTH_WINDOW).
+Failed sign-ins (and wrong old passwords on the change form) count per client under the
+same limit as refused API tokens (hotline.sign_in, HOTLINE_AUTH_FAILURES per
+HOTLINE_AUTH_WINDOW). A session ends after HOTLINE_SESSION_IDLE_MINUTES unused and
+HOTLINE_SESSION_HOURS after sign-in, whichever comes first (hotline.privacy_settings).
 """
 
 from __future__ import annotations
@@ -27,10 +29,20 @@ from hotline.passwords import DUMMY_HASH, hash_password, verify_password
 from hotline.privacy_settings import PrivacySettings
 from hotline.sign_in import failure_limit
 
-IDLE = timedelta(hours=8)  # a session unused this long ends (default: one working day)
-LONGEST = timedelta(hours=12)  # and every session ends this long after sign-in (default)
 SEEN_EVERY = timedelta(minutes=1)  # last_seen_at is written at most this often
 REFUSED = "用户名或密码错误"
+WRONG_OLD = "原密码不正确"
+DEFAULTS = PrivacySettings()  # the limits when a caller passes no settings
+
+
+def idle_limit(privacy: PrivacySettings) -> timedelta:
+    """How long an unused session lives (HOTLINE_SESSION_IDLE_MINUTES)."""
+    return timedelta(minutes=privacy.session_idle_minutes)
+
+
+def longest(privacy: PrivacySettings) -> timedelta:
+    """How long any session lives after sign-in (HOTLINE_SESSION_HOURS)."""
+    return timedelta(hours=privacy.session_hours)
 
 
 @dataclass(frozen=True)
@@ -91,11 +103,14 @@ def sign_in(
     if not verify_password(stored or DUMMY_HASH, password) or user is None or stored is None:
         throttle.hit(session, key, limit, now)
         return SignInResult(refused=REFUSED)
-    return SignInResult(started=start(session, user, client))
+    return SignInResult(started=start(session, user, client, privacy))
 
 
-def start(session: Session, user: User, client: str | None = None) -> Started:
-    """A new session for `user` (after checking its password)."""
+def start(
+    session: Session, user: User, client: str | None = None, privacy: PrivacySettings = DEFAULTS
+) -> Started:
+    """A new session for `user` (after checking its password), ending at the latest
+    HOTLINE_SESSION_HOURS from now."""
     now = clock.now()
     secret, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     session.add(
@@ -105,7 +120,7 @@ def start(session: Session, user: User, client: str | None = None) -> Started:
             csrf_token=csrf,
             created_at=now,
             last_seen_at=now,
-            expires_at=now + LONGEST,
+            expires_at=now + longest(privacy),
             ended_at=None,
             client=(client or "")[:64] or None,
         )
@@ -113,9 +128,11 @@ def start(session: Session, user: User, client: str | None = None) -> Started:
     return Started(secret=secret, csrf_token=csrf, actor=actor_of(user))
 
 
-def current(session: Session, secret: str | None) -> Current | None:
+def current(
+    session: Session, secret: str | None, privacy: PrivacySettings = DEFAULTS
+) -> Current | None:
     """The signed-in user behind a cookie's `secret`, or None (no, ended, idle or expired
-    session, or a deactivated user)."""
+    session, or a deactivated user or one whose password was removed)."""
     if not secret:
         return None
     found = session.execute(
@@ -127,7 +144,8 @@ def current(session: Session, secret: str | None) -> Current | None:
         return None
     row, user = found
     now = clock.now()
-    if row.ended_at is not None or now >= row.expires_at or now - row.last_seen_at >= IDLE:
+    idle = now - row.last_seen_at >= idle_limit(privacy)
+    if row.ended_at is not None or now >= row.expires_at or idle:
         return None
     if not user.active or user.password_hash is None:
         return None
@@ -146,28 +164,52 @@ def end(session: Session, secret: str | None) -> None:
         )
 
 
-def end_all(session: Session, user_id: int) -> None:
-    """End every session of a user (password set or changed, user deactivated)."""
-    session.execute(
+def end_all(session: Session, user_id: int) -> int:
+    """End every session of a user (password set, changed or removed); how many were open."""
+    now = clock.now()
+    ended = session.execute(
         update(WebSession)
-        .where(WebSession.user_id == user_id, WebSession.ended_at.is_(None))
-        .values(ended_at=clock.now())
+        .where(
+            WebSession.user_id == user_id,
+            WebSession.ended_at.is_(None),
+            WebSession.expires_at > now,
+        )
+        .values(ended_at=now)
     )
+    return int(getattr(ended, "rowcount", 0) or 0)
 
 
-def set_password(session: Session, user: User, password: str) -> None:
-    """Give `user` a new password (PasswordRefused when it breaks the rules); every
-    session it had ends."""
-    user.password_hash = hash_password(password)
+def set_password(session: Session, user: User, password: str | None) -> int:
+    """Give `user` a new password (PasswordRefused when it breaks the rules), or none
+    (None: the user can no longer sign in); every session it had ends (how many)."""
+    user.password_hash = hash_password(password) if password is not None else None
     user.password_changed_at = clock.now()
-    end_all(session, user.id)
+    return end_all(session, user.id)
 
 
-def change_password(session: Session, user_id: int, old: str, new: str) -> bool:
-    """A signed-in user's own change: False when `old` is wrong; otherwise the password is
-    new and every other session of the user ends (the caller starts a fresh one)."""
+def change_password(
+    session: Session,
+    user_id: int,
+    old: str,
+    new: str,
+    client: str | None = None,
+    privacy: PrivacySettings = DEFAULTS,
+) -> SignInResult:
+    """A signed-in user's own change, from `client`: refused (WRONG_OLD) when `old` is wrong,
+    which counts as a failed sign-in; otherwise the password is `new` (PasswordRefused when
+    it breaks the rules), every session of the user ends and a fresh one starts for the
+    browser that asked (`started`).
+
+    Call it in a transaction that commits whatever it answers but PasswordRefused.
+    """
+    now = clock.now()
+    key, limit = f"auth:{client or 'unknown'}", failure_limit(privacy)
+    wait = throttle.waiting(session, key, limit, now)
+    if wait is not None:
+        return SignInResult(retry_after=wait)
     user = session.get(User, user_id)
-    if user is None or not verify_password(user.password_hash, old):
-        return False
+    if user is None or not user.active or not verify_password(user.password_hash, old):
+        throttle.hit(session, key, limit, now)
+        return SignInResult(refused=WRONG_OLD)
     set_password(session, user, new)
-    return True
+    return SignInResult(started=start(session, user, client, privacy))

@@ -128,13 +128,15 @@ def test_users_list_shows_each_user_and_never_a_token(hotline: Hotline, users: U
     result = users.ok("list")
     header, *lines = result.stdout.splitlines()
     assert header.split("\t") == [
-        "id", "name", "role", "unit", "confidential", "expires", "last_used", "revoked"
+        "id", "name", "role", "unit", "confidential", "expires", "last_used", "revoked",
+        "password",
     ]  # fmt: skip
     assert len(lines) == 12 and result.stderr.strip() == "12 user(s)"
     rows = listed(users)
     assert rows["周专员"] == {
         "id": rows["周专员"]["id"], "name": "周专员", "role": "unit", "unit": "HBJ",
         "confidential": "yes", "expires": "2027-02-21 09:00", "last_used": "-", "revoked": "-",
+        "password": "no",
     }  # fmt: skip
     assert rows["demo-unit-zjj"]["confidential"] == "no" and rows["demo-admin"]["unit"] == "-"
     secrets = [token, *(c.token for c in callers(hotline))]

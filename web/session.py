@@ -24,6 +24,7 @@ COOKIE = "hotline_session"
 CSRF_COOKIE = "hotline_csrf"  # before sign-in: the sign-in form's double-submit token
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
+SIGN_OUT = "/signout"
 API_PREFIXES = ("/api/", "/public/")
 ASSETS = "/assets/"
 
@@ -62,28 +63,55 @@ def csrf_token() -> str:
     """The token every form of this request's page sends back."""
     token = g.get("csrf_token")
     if token is None:  # not signed in: the sign-in form's double-submit token
-        token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+        sent = request.cookies.get(csrf_cookie_name())
+        token = sent or secrets.token_urlsafe(32)
         g.csrf_token = token
-        g.set_csrf_cookie = token != request.cookies.get(CSRF_COOKIE)
+        g.set_csrf_cookie = token != sent
     return str(token)
 
 
 def secure_cookies() -> bool:
-    """Whether cookies carry Secure: over HTTPS, or when HOTLINE_SECURE_COOKIES says so."""
-    forced = current_app.config.get("HOTLINE_SECURE_COOKIES")
-    return bool(forced) if forced is not None else request.is_secure
+    """Whether cookies carry Secure: as HOTLINE_SECURE_COOKIES says (1/0), else when the
+    request came over HTTPS (behind a proxy: gunicorn trusts X-Forwarded-Proto from the
+    addresses in FORWARDED_ALLOW_IPS, 127.0.0.1 by default)."""
+    forced = services().settings.privacy.secure_cookies
+    return forced if forced is not None else request.is_secure
+
+
+def _named(name: str) -> str:
+    # A Secure cookie is named __Host-…: the browser then refuses one set by another host,
+    # over plain HTTP or for another path, so nobody can plant a session on this site.
+    return f"__Host-{name}" if secure_cookies() else name
+
+
+def cookie_name() -> str:
+    """The session cookie's name for this request (__Host-hotline_session when Secure)."""
+    return _named(COOKIE)
+
+
+def csrf_cookie_name() -> str:
+    """The sign-in form's CSRF cookie's name for this request."""
+    return _named(CSRF_COOKIE)
+
+
+def session_secret() -> str | None:
+    """The session secret this browser sent, or None."""
+    return request.cookies.get(cookie_name()) or None
 
 
 def set_session_cookie(response: Response, secret: str) -> None:
-    """The session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS, gone with the browser."""
+    """The session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS, gone with the browser
+    (the server ends it anyway after HOTLINE_SESSION_IDLE_MINUTES or HOTLINE_SESSION_HOURS)."""
     response.set_cookie(
-        COOKIE, secret, httponly=True, samesite="Lax", secure=secure_cookies(), path="/"
+        cookie_name(), secret, httponly=True, samesite="Lax", secure=secure_cookies(), path="/"
     )
 
 
 def clear_session_cookie(response: Response) -> None:
     """Remove the session cookie from the browser."""
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="Lax")
+    response.delete_cookie(
+        cookie_name(), path="/", httponly=True, samesite="Lax", secure=secure_cookies()
+    )
 
 
 def _same_origin() -> bool:
@@ -103,17 +131,22 @@ def install(app: Flask) -> None:
         if not is_page(request.path):
             return
         g.page_started = time.perf_counter()
-        secret = request.cookies.get(COOKIE)
+        secret = session_secret()
         if secret:
             with services().transaction() as session:
-                found = web_sessions.current(session, secret)
+                found = web_sessions.current(session, secret, services().settings.privacy)
             if found is not None:
                 g.actor, g.csrf_token = found.actor, found.csrf_token
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            sent = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
-            expected = g.get("csrf_token") or request.cookies.get(CSRF_COOKIE) or ""
-            if not _same_origin() or not expected or not hmac.compare_digest(sent, expected):
-                raise FormExpired("表单已失效，请刷新页面后重试")
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        if request.path == SIGN_OUT and g.get("actor") is None:
+            return  # signing out of a session already over: nothing to forge
+        sent = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
+        expected = g.get("csrf_token") or request.cookies.get(csrf_cookie_name()) or ""
+        # Bytes: compare_digest refuses non-ASCII text, and a form may send anything.
+        same = hmac.compare_digest(sent.encode(errors="replace"), expected.encode())
+        if not _same_origin() or not expected or not same:
+            raise FormExpired("表单已失效，请刷新页面后重试")
 
     @app.after_request
     def page_headers(response: Response) -> Response:
@@ -130,6 +163,11 @@ def install(app: Flask) -> None:
         token = g.get("csrf_token")
         if g.get("set_csrf_cookie") and token:
             response.set_cookie(
-                CSRF_COOKIE, token, httponly=True, samesite="Strict", secure=secure_cookies()
+                csrf_cookie_name(),
+                token,
+                httponly=True,
+                samesite="Strict",
+                secure=secure_cookies(),
+                path="/",
             )
         return response

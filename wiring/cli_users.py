@@ -1,11 +1,16 @@
-"""`hotline users`: API users, their tokens and the confidential-staff flag.
+"""`hotline users`: API users, their tokens, their workplace passwords and the
+confidential-staff flag.
 
 A token is printed once, alone on stdout (scripts capture it with `$(…)`); what a person
-reads (its expiry, what happened) goes to stderr. No command prints a token's hash.
+reads (its expiry, what happened) goes to stderr. No command prints a token's or a
+password's hash. A password is typed twice at a hidden prompt, or read as one line from
+stdin (`--password-stdin`, for scripts); never from the command line, where `ps` and the
+shell's history would show it.
 """
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 
 import click
@@ -14,6 +19,7 @@ from hotline.clock import SHANGHAI
 from hotline.config import ConfigError, load_settings
 from hotline.errors import DomainError
 from hotline.models import User
+from hotline.passwords import PasswordRefused, check_new
 from hotline.policy import PolicyError
 from wiring.services import Services, build_services
 
@@ -36,9 +42,26 @@ def _expiry_note(user: User) -> str:
     return f"the token expires {_when(user.token_expires_at)} (Asia/Shanghai)"
 
 
+def read_password(from_stdin: bool) -> str:
+    """A new password: one line of stdin, or typed twice at a hidden prompt; checked against
+    the rules (hotline.passwords.check_new) before anything is stored."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        password = line.removesuffix("\n").removesuffix("\r")
+    else:
+        password = click.prompt(
+            "Password", hide_input=True, confirmation_prompt="Repeat the password", err=True
+        )
+    try:
+        check_new(password)
+    except PasswordRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    return password
+
+
 @click.group("users")
 def users() -> None:
-    """API users and their tokens."""
+    """Users: their API tokens and workplace passwords."""
 
 
 @users.command("add")
@@ -54,13 +77,28 @@ def users() -> None:
     is_flag=True,
     help="a unit user named for the unit's confidential tickets (meizhou 第二十一条)",
 )
+@click.option(
+    "--password", "with_password", is_flag=True, help="ask for a workplace password (twice, hidden)"
+)
+@click.option(
+    "--password-stdin", is_flag=True, help="read the workplace password as one line from stdin"
+)
 @click.argument("name")
 def users_add(
-    role: str, unit_code: str | None, reviewer: bool, confidential: bool, name: str
+    role: str,
+    unit_code: str | None,
+    reviewer: bool,
+    confidential: bool,
+    with_password: bool,
+    password_stdin: bool,
+    name: str,
 ) -> None:
-    """Add a user and print its API token (alone, on stdout; its expiry on stderr)."""
+    """Add a user and print its API token (alone, on stdout; its expiry on stderr); with
+    --password or --password-stdin the person can also sign in to the workplace."""
     from hotline.directory import add_user, user_for_token
+    from hotline.web_sessions import set_password
 
+    password = read_password(password_stdin) if with_password or password_stdin else None
     services = _services()
     days = services.settings.privacy.token_days
     try:
@@ -73,6 +111,9 @@ def users_add(
             if user is None:  # cannot happen: it was just added
                 raise click.ClickException("the new user was not stored")
             note = f"user #{user.id} {user.name} added; {_expiry_note(user)}"
+            if password is not None:
+                set_password(session, user, password)
+                note += "; it signs in to the workplace with the password given"
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     finally:
@@ -127,13 +168,45 @@ def users_revoke(user_ref: str) -> None:
     click.echo(note, err=True)
 
 
-COLUMNS = ("id", "name", "role", "unit", "confidential", "expires", "last_used", "revoked")
+@users.command("password")
+@click.option("--password-stdin", is_flag=True, help="read the new password as one line from stdin")
+@click.option("--remove", is_flag=True, help="take the password away: USER can no longer sign in")
+@click.argument("user_ref", metavar="USER")
+def users_password(password_stdin: bool, remove: bool, user_ref: str) -> None:
+    """Set or reset the workplace password of USER (id or name), asked twice at a hidden
+    prompt; every session USER had in a browser ends. --remove: no password at all."""
+    from hotline.directory import find_user
+    from hotline.web_sessions import set_password
+
+    if remove and password_stdin:
+        raise click.ClickException("give either --remove or --password-stdin")
+    password = None if remove else read_password(password_stdin)
+    services = _services()
+    try:
+        with services.transaction() as session:
+            user = find_user(session, user_ref)
+            if not user.active:
+                raise click.ClickException(f"user #{user.id} {user.name} is deactivated")
+            ended = set_password(session, user, password)
+            what = "password removed" if password is None else "password set"
+            note = f"user #{user.id} {user.name}: {what}; {ended} browser session(s) ended"
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        services.dispose()
+    click.echo(note, err=True)
+
+
+COLUMNS = (
+    "id", "name", "role", "unit", "confidential", "expires", "last_used", "revoked", "password"
+)  # fmt: skip
 
 
 @users.command("list")
 def users_list() -> None:
     """Every user, tab-separated under a header: id, name, role, unit, confidential,
-    token expiry, last use and revocation (Shanghai time; never a token or its hash)."""
+    token expiry, last use and revocation (Shanghai time), whether it has a workplace
+    password (never a token, a password or a hash)."""
     from hotline.directory import all_users
 
     services = _services()
@@ -149,6 +222,7 @@ def users_list() -> None:
                     _when(u.token_expires_at, "never"),
                     _when(u.token_last_used_at),
                     _when(u.token_revoked_at),
+                    "yes" if u.password_hash else "no",
                 )
                 for u in all_users(session)
             ]

@@ -75,11 +75,13 @@ class Workplace:
                 raise AssertionError(f"hotline serve did not start: {self.log.read_text()}")
             time.sleep(0.2)
 
-    def cli(self, *args: str) -> str:
-        """Run `hotline ARGS` against this workplace's database; its stdout."""
+    def cli(self, *args: str, input: str | None = None) -> str:
+        """Run `hotline ARGS` against this workplace's database (`input` on its stdin); its
+        stdout."""
         done = subprocess.run(
-            [HOTLINE, *args], env=self.env, capture_output=True, text=True, timeout=300
-        )
+            [HOTLINE, *args], env=self.env, capture_output=True, text=True, timeout=300,
+            input=input,
+        )  # fmt: skip
         assert done.returncode == 0, done.stderr
         return done.stdout
 
