@@ -48,11 +48,17 @@ def test_an_overdue_ticket_of_zjj_is_counted_under_zjj(
     manual_clock.set(due - timedelta(hours=2))
     row = unit_row(dashboard(hotline).text, "deadlines", "ZJJ")
     assert "1 件临期" in row and "已超期" not in row
+    soon = re.search(r'<a class="soon" href="([^"]+)">', row)
+    assert soon is not None and "overdue=false" in soon.group(1)
+    listed = web_user(hotline.app, "demo-supervisor").get(soon.group(1).replace("&amp;", "&"))
+    assert number in listed.text
     manual_clock.set(due + timedelta(minutes=1))
     page = dashboard(hotline)
     row = unit_row(page.text, "deadlines", "ZJJ")
-    assert 'href="/tickets?unit=ZJJ&amp;overdue=1"' in row
-    assert "1 件已超期" in row
+    link = re.search(r'<a class="overdue" href="([^"]+)">1 件已超期</a>', row)
+    assert link is not None and link.group(1).startswith("/tickets?unit=ZJJ&amp;overdue=true&amp;")
+    listed = web_user(hotline.app, "demo-supervisor").get(link.group(1).replace("&amp;", "&"))
+    assert listed.status_code == 200 and number in listed.text
     assert "Server-Timing" in page.headers
 
 

@@ -152,8 +152,9 @@ def unit_deadlines(
             count,
             int(overdue or 0),
             int(due_soon or 0),
-            _tickets_link(unit, overdue="1"),
-            _tickets_link(unit, overdue="0", due_before=due_before),
+            # due_before also keeps the list to open tickets (hotline.tickets.list_tickets).
+            _tickets_link(unit, overdue="true", due_before=due_before),
+            _tickets_link(unit, overdue="false", due_before=due_before),
         )
         for unit, count, overdue, due_soon in session.execute(query).tuples()
     ]

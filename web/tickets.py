@@ -8,6 +8,7 @@ under the same scope (hotline.access.ticket_scope): a ticket the user may not se
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -57,7 +58,18 @@ def list_filters(args: Any) -> dict[str, Any]:
     overdue = args.get("overdue", "")
     if overdue in ("true", "false"):
         found["overdue"] = overdue == "true"
+    due_before = _aware(args.get("due_before", ""))
+    if due_before is not None:  # the dashboard's 临期 links: open tickets due before then
+        found["due_before"] = due_before
     return found
+
+
+def _aware(text: str) -> datetime | None:
+    try:
+        when = datetime.fromisoformat(text[:40]) if text else None
+    except ValueError:
+        return None
+    return when if when is not None and when.tzinfo is not None else None
 
 
 def _page_number(args: Any) -> int:
@@ -87,7 +99,8 @@ def index() -> Response:
         units = {u.code: u.name for u in session.scalars(select(Unit).order_by(Unit.code))}
         items = [_row(ticket, calendar, units) for ticket in rows]
     pages_total = max(1, -(-total // PER_PAGE))
-    query = {k: request.args.get(k, "") for k in ("status", "category", "unit", "overdue")}
+    kept = ("status", "category", "unit", "overdue", "due_before")
+    query = {k: request.args.get(k, "") for k in kept}
 
     def pager_query(to: int) -> str:
         return urlencode({**{k: v for k, v in query.items() if v}, "page": to})
