@@ -163,3 +163,31 @@ def test_pages_need_a_signed_in_user(hotline: Hotline) -> None:
     for path in ("/tickets", f"/tickets/{number}", f"/tickets/{number}/diagram.json"):
         answer = client.get(path)
         assert answer.status_code == 302 and "/signin" in answer.headers["Location"]
+
+
+def test_attachments_download_from_the_page_and_are_audited(hotline: Hotline) -> None:
+    from tests.helpers.attachments import PDF, audit_rows, upload
+
+    h = hotline
+    number = dispatched(h, "ZJJ")
+    other = dispatched(h, "ZJJ")
+    answer = upload(h.center, number, PDF, "现场照片说明.pdf", kind="document")
+    assert answer.status_code == 201, answer.json
+    attachment_id = answer.json["id"]
+    unit = signed_in(h, "demo-unit-zjj")
+    page = unit.get(f"/tickets/{number}").get_data(as_text=True)
+    link = f"/tickets/{number}/attachments/{attachment_id}"
+    assert f'href="{link}"' in page and "现场照片说明.pdf" in page
+    before = len(audit_rows(h, "download_attachment"))
+    download = unit.get(link)
+    assert download.status_code == 200
+    assert download.data == PDF
+    assert "attachment;" in download.headers["Content-Disposition"]
+    assert "sandbox" in download.headers["Content-Security-Policy"]
+    rows = audit_rows(h, "download_attachment")
+    assert len(rows) == before + 1 and rows[-1].ticket_number == number
+    assert rows[-1].actor_name == "demo-unit-zjj"
+    # Not through another ticket's address, nor for another unit.
+    assert unit.get(f"/tickets/{other}/attachments/{attachment_id}").status_code == 404
+    assert signed_in(h, "demo-unit-lzq").get(link).status_code == 404
+    assert len(audit_rows(h, "download_attachment")) == before + 1
