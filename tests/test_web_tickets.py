@@ -191,3 +191,19 @@ def test_attachments_download_from_the_page_and_are_audited(hotline: Hotline) ->
     assert unit.get(f"/tickets/{other}/attachments/{attachment_id}").status_code == 404
     assert signed_in(h, "demo-unit-lzq").get(link).status_code == 404
     assert len(audit_rows(h, "download_attachment")) == before + 1
+
+
+def test_possible_repeats_show_to_the_center_only_and_are_audited(hotline: Hotline) -> None:
+    h = hotline
+    first = h.new_ticket()["number"]
+    second = h.new_ticket()["number"]  # the same phone: a possible repeat of the first
+    center = signed_in(h, "demo-center")
+    before = len(reads(h, first, "demo-center"))
+    text = center.get(f"/tickets/{second}").get_data(as_text=True)
+    repeats = text.split('id="h-repeats"')[1].split("</section>")[0]
+    assert first in repeats and "同一来电号码" in repeats
+    # Its phone is told by the flag: a read of the first ticket's requester, as the API does.
+    assert len(reads(h, first, "demo-center")) == before + 1
+    h.center.complete(second, "triage", {"disposition": "dispatch", "unit": "ZJJ"})
+    unit = signed_in(h, "demo-unit-zjj").get(f"/tickets/{second}").get_data(as_text=True)
+    assert 'id="h-repeats"' not in unit and first not in unit

@@ -9,14 +9,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.context import audited, source
-from hotline import access, attachments, audit, clock, joint, milestones, tickets
+from hotline import access, attachments, audit, clock, joint, milestones, repeats, tickets
 from hotline.actors import Actor
 from hotline.audit import AuditAction
 from hotline.calendar import WorkingCalendar
 from hotline.errors import Forbidden, NotFound
 from hotline.escalations import visible_escalations
+from hotline.messages.templates import KIND_TITLES
+from hotline.messages.ticket_view import sees_messages, ticket_messages
 from hotline.models import Escalation, Ticket, Unit
-from hotline.statuses import UNHANDLED_STATUSES, PartStatus, TicketStatus
+from hotline.statuses import PartStatus, TicketStatus
 from processes.runtime import Runtime
 from web import diagram
 from web.ticket_view import (
@@ -31,12 +33,36 @@ from web.ticket_view import (
     URGENCY_LABELS,
     diagram_labels,
     group_label,
+    handling_due,
     local_time,
     time_left,
     timeline,
 )
 
 RUNNING_PARTS = (PartStatus.DISPATCHED, PartStatus.HANDLING)
+LINK_LABELS = {
+    ("merged_into", "outgoing"): "已并入",
+    ("merged_into", "incoming"): "并入本单的工单",
+    ("terminated_as_repeat_of", "outgoing"): "作为重复诉求终结，原工单",
+    ("terminated_as_repeat_of", "incoming"): "重复本单而终结的工单",
+}
+REPEAT_REASONS = {"same_phone": "同一来电号码", "similar_content": "内容相似"}
+MESSAGE_CHANNELS = {"sms": "短信", "email": "电子邮件", "inapp": "站内消息", "log": "日志"}
+RECIPIENTS = {
+    "unit": "承办单位",
+    "unit_leader": "承办单位负责人",
+    "requester": "诉求人",
+    "government": "本级人民政府",
+    "duty_office": "值班室",
+    "leader": "领导",
+    "center": "热线中心",
+}
+MESSAGE_STATUSES = {
+    "pending": "待发送",
+    "sending": "发送中",
+    "sent": "已发送",
+    "failed": "发送失败",
+}
 
 
 def ticket_context(
@@ -67,6 +93,7 @@ def ticket_context(
         "escalations": _escalations(session, who, ticket, units),
         "attachments": attachments.ticket_attachments(session, ticket),
         "tasks": _tasks(session, who, ticket, labels.tasks, units),
+        **_related(session, who, ticket),
         "timeline": timeline(tickets.ticket_events(session, ticket), labels, units),
         "instances": rows,
         "shown": shown,
@@ -109,8 +136,6 @@ def _facts(ticket: Ticket, units: dict[str, str]) -> list[tuple[str, str]]:
 def _deadlines(session: Session, ticket: Ticket, calendar: WorkingCalendar) -> list[Any]:
     """Each running or past deadline of the ticket with its working time left."""
     closed = ticket.closed_at is not None
-    now = clock.now()
-    handling = ticket.status in UNHANDLED_STATUSES  # the unit's deadlines run
     found = [
         (
             "签收时限",
@@ -121,16 +146,7 @@ def _deadlines(session: Session, ticket: Ticket, calendar: WorkingCalendar) -> l
                 done_text="已停止计时",
             ),
         ),
-        (
-            "办理时限",
-            time_left(
-                calendar,
-                ticket.due_at,
-                done=not handling,
-                late=tickets.is_overdue(ticket, now),
-                done_text="已停止计时",
-            ),
-        ),
+        ("办理时限", handling_due(calendar, ticket)),
         ("上级平台时限", time_left(calendar, ticket.upper_deadline, done=closed)),
     ]
     for item in milestones.ticket_milestones(session, ticket):
@@ -203,3 +219,51 @@ def _tasks(
         }
         for task in tickets.open_tasks(session, ticket)
     ]
+
+
+def _related(session: Session, who: Actor, ticket: Ticket) -> dict[str, Any]:
+    """Merges and terminations, possible repeats and messages, as the API shows them: repeats
+    to those who judge them (audited when they tell a phone), messages to their readers."""
+    links = [
+        {
+            "kind": LINK_LABELS.get((link["kind"], link["direction"]), link["kind"]),
+            "number": link["number"],
+            "status": TICKET_STATUS_LABELS.get(link["status"], link["status"]),
+            "at": local_time(link["created_at"]),
+        }
+        for link in repeats.ticket_links(session, ticket)
+    ]
+    seen: dict[str, Any] = {"links": links, "repeats": None, "messages": None}
+    if access.sees_repeats(who):
+        found = repeats.possible_repeats(session, ticket)
+        shown = audit.shown_repeats(session, ticket, who, found, source())
+        seen["repeats"] = [
+            {
+                "number": item["number"],
+                "status": TICKET_STATUS_LABELS.get(item["status"], item["status"]),
+                "reason": REPEAT_REASONS.get(item["reason"], item["reason"]),
+                "score": f"{item['score']:.0%}" if item["score"] is not None else "—",
+            }
+            for item in shown
+        ]
+    if sees_messages(who):
+        seen["messages"] = [
+            {
+                "kind": KIND_TITLES.get(m.kind, m.kind),
+                "to": _recipient(m.recipient, m.recipient_name, m.unit_code),
+                "channel": MESSAGE_CHANNELS.get(m.channel, m.channel),
+                "status": MESSAGE_STATUSES.get(m.status, m.status),
+                "at": local_time(m.sent_at or m.created_at),
+                "late": m.on_time is False,
+            }
+            for m in ticket_messages(session, ticket)
+        ]
+    return seen
+
+
+def _recipient(kind: str, name: str | None, unit_code: str | None) -> str:
+    """Who a message went to: its name when the outbox has one, else the kind in words."""
+    if name and name != kind:
+        return name
+    shown = RECIPIENTS.get(kind, kind)
+    return f"{shown}（{unit_code}）" if unit_code else shown

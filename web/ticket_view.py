@@ -13,17 +13,19 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hotline import clock
+from hotline import clock, tickets
 from hotline.archive_pdf import CHANNEL_LABELS, SATISFACTION_LABELS
 from hotline.calendar import WorkingCalendar
 from hotline.deadlines import remaining_working_time
 from hotline.messages.templates import LEVEL_LABELS, URGENCY_LABELS
-from hotline.models import TicketEvent
+from hotline.models import Ticket, TicketEvent
 from hotline.statuses import (
     CATEGORY_LABELS,
+    DELIVERED_STATUSES,
     PART_ROLE_LABELS,
     PART_STATUS_LABELS,
     TICKET_STATUS_LABELS,
+    UNHANDLED_STATUSES,
 )
 from processes.forms import FormFieldInfo
 from processes.runtime import Runtime
@@ -231,7 +233,26 @@ def time_left(
     if left <= timedelta(0):  # a limit in clock hours running over a day off
         return TimeLeft(local_time(due_at), f"剩余{span(due_at - now)}", False, True)
     soon = left <= timedelta(hours=4)
-    return TimeLeft(local_time(due_at), f"剩余{span(left)}（工作时间）", False, soon)
+    words = span(left) if left >= timedelta(days=1) else f"工作时间{span(left)}"
+    return TimeLeft(local_time(due_at), f"剩余{words}", False, soon)
+
+
+def handling_due(calendar: WorkingCalendar, ticket: Ticket) -> TimeLeft | None:
+    """The handling deadline as the list and the page show it: running while the unit has
+    the ticket (`UNHANDLED_STATUSES`), overdue exactly when `tickets.is_overdue` says so."""
+    if ticket.closed_at is not None:
+        done_text = "已办结"
+    elif ticket.status in DELIVERED_STATUSES:
+        done_text = "已办理"
+    else:
+        done_text = "已停止计时"
+    return time_left(
+        calendar,
+        ticket.due_at,
+        done=ticket.status not in UNHANDLED_STATUSES,
+        late=tickets.is_overdue(ticket, clock.now()),
+        done_text=done_text,
+    )
 
 
 # -- the timeline ------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import select
 
 from api.attachments import download as api_download
-from hotline import clock, tickets
+from hotline import tickets
 from hotline.calendar import WorkingCalendar
 from hotline.errors import NotFound
 from hotline.models import Ticket, Unit
@@ -29,8 +29,8 @@ from web.ticket_page import ticket_context
 from web.ticket_view import (
     CATEGORY_LABELS,
     TICKET_STATUS_LABELS,
+    handling_due,
     local_time,
-    time_left,
 )
 
 bp = Blueprint("web_tickets", __name__)
@@ -123,7 +123,6 @@ def index() -> Response:
 
 
 def _row(ticket: Ticket, calendar: WorkingCalendar, units: dict[str, str]) -> dict[str, Any]:
-    overdue = tickets.is_overdue(ticket, clock.now())
     return {
         "number": ticket.number,
         "status": TICKET_STATUS_LABELS.get(ticket.status, ticket.status),
@@ -131,7 +130,7 @@ def _row(ticket: Ticket, calendar: WorkingCalendar, units: dict[str, str]) -> di
         "unit": units.get(ticket.current_unit or "", ticket.current_unit or "—"),
         "created_at": local_time(ticket.created_at),
         "content": ticket.content[:60] + ("…" if len(ticket.content) > 60 else ""),
-        "due": time_left(calendar, ticket.due_at, done=ticket.closed_at is not None, late=overdue),
+        "due": handling_due(calendar, ticket),
         "joint": ticket.joint,
     }
 
