@@ -160,6 +160,9 @@ def test_an_objection_is_shown_to_the_center_then_to_the_authority(hotline: Hotl
     shown = panels(hotline, "demo-authority", number, "designate_unit")
     assert "仍认为不属我局" in shown and "报管理机构明确" in shown
     assert "派单经过" in shown and "属住建局职责" in shown  # the center's coordination
+    listed = web_user(hotline.app, "demo-authority").get("/center/extensions").text
+    assert number in listed and "明确承办单位" in listed and "仍认为不属我局" in listed
+    assert number not in web_user(hotline.app, "demo-center").get("/center/extensions").text
 
 
 def test_the_leader_sees_where_the_ticket_went_and_why_it_came_back(hotline: Hotline) -> None:

@@ -40,14 +40,22 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "return": ("ticket", "triage", "ticket_returned"),
     "objection": ("ticket", "coordinate_objection", "dispatch_objected"),
     "part_return": ("joint", "reassign_part", "part_returned"),
+    "designation": ("ticket", "designate_unit", "dispatch_objected"),
 }
 KIND_LABELS = {
     "extension": "延期申请",
     "return": "退单",
     "objection": "派单异议",
     "part_return": "会签分办退回",
+    "designation": "明确承办单位",
 }
-REQUEST_KINDS = {event: kind for kind, (_p, _t, event) in KINDS.items()}
+# Which request each history event is (a designation answers an objection too).
+REQUEST_EVENTS = {
+    "extension_requested": "extension",
+    "ticket_returned": "return",
+    "dispatch_objected": "objection",
+    "part_returned": "part_return",
+}
 
 # The details a row of the approvals page shows under the reason (the task page shows all).
 BRIEF = ("延期类型", "建议承办单位", "分办角色", "处理阶段")
@@ -65,7 +73,7 @@ LIMIT_UNIT_WORDS = {"minutes": "分钟", "hours": "小时", "working_days": "个
 class UnitRequest:
     """What a unit asked the center for (延期, 退单, 派单异议), as its history recorded it."""
 
-    kind: str  # a key of KINDS
+    kind: str  # a value of REQUEST_EVENTS
     unit: str | None
     unit_name: str | None
     at: datetime
@@ -127,15 +135,16 @@ def unit_label(code: str | None, names: dict[str, str]) -> str:
 
 
 def latest_requests(session: Session, ticket_ids: list[int]) -> dict[tuple[int, str], TicketEvent]:
-    """The newest request event of each kind (KINDS) of each ticket, by (ticket id, kind)."""
+    """The newest request event of each kind (REQUEST_EVENTS) of each ticket, by (ticket id,
+    event kind)."""
     if not ticket_ids:
         return {}
     rows = session.scalars(
         select(TicketEvent)
-        .where(TicketEvent.ticket_id.in_(ticket_ids), TicketEvent.kind.in_(list(REQUEST_KINDS)))
+        .where(TicketEvent.ticket_id.in_(ticket_ids), TicketEvent.kind.in_(list(REQUEST_EVENTS)))
         .order_by(TicketEvent.at, TicketEvent.id)
     )
-    return {(e.ticket_id, REQUEST_KINDS[e.kind]): e for e in rows}  # newest wins
+    return {(e.ticket_id, e.kind): e for e in rows}  # newest wins
 
 
 def _yes_no(value: Any) -> str:
@@ -196,7 +205,7 @@ def unit_request(
     event: TicketEvent, names: dict[str, str], profile: Profile | None = None
 ) -> UnitRequest:
     """The request an event recorded, ready to show (`names`: unit names, see unit_names)."""
-    kind = REQUEST_KINDS[event.kind]
+    kind = REQUEST_EVENTS[event.kind]
     data = event.data or {}
     unit = data.get("unit")
     if kind == "extension":
@@ -278,7 +287,7 @@ def approval_rows(
     shown = []
     for task, ticket in rows:
         kind = kind_of(task)
-        event = events.get((ticket.id, kind))
+        event = events.get((ticket.id, KINDS[kind][2]))
         found = unit_request(event, names, profile) if event is not None else None
         left = None
         if ticket.due_at is not None and ticket.closed_at is None:

@@ -31,6 +31,7 @@ from hotline.statuses import (
 )
 from web import session as web_session
 from web.center import (
+    KINDS,
     NONE,
     UnitRequest,
     latest_requests,
@@ -188,7 +189,7 @@ def _request_panel(
     session: Session, view: TaskView, ticket: Ticket, kind: str, heading: str
 ) -> Markup | None:
     events = latest_requests(session, [ticket.id])
-    event = events.get((ticket.id, kind))
+    event = events.get((ticket.id, KINDS[kind][2]))
     if event is None:
         return None
     names = unit_names(session, request_codes([event]))

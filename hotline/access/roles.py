@@ -46,8 +46,10 @@ CLAIMS_UNOFFERED = (Role.CENTER,)
 # Who reads a confidential ticket's requester besides the unit's named staff: the center that
 # took the call (meizhou 第二十条: 话务员…予以保密). Admins run the service, not its cases.
 CONFIDENTIAL_REQUESTER_READERS = (Role.OPERATOR, Role.CENTER)
-# Who works the center's approvals page (延期审批, 退单, 派单异议) of the web workplace.
-CENTER_DESK_ROLES = (Role.CENTER, Role.ADMIN)
+# Who opens the approvals page (延期审批, 退单, 派单异议) of the web workplace: the center, and
+# the authority, which approves extensions where the profile says so (meizhou 第十五条) and
+# designates the unit after a second objection.
+CENTER_DESK_ROLES = (Role.CENTER, Role.AUTHORITY, Role.ADMIN)
 
 
 # -- roles and units -------------------------------------------------------------------------
