@@ -6,7 +6,7 @@ import http.client
 from collections.abc import Callable
 from typing import Any
 
-from tests.helpers.browser import Workplace, sign_in
+from tests.helpers.browser import Workplace, axe_violations, screenshot, sign_in
 
 
 def test_a_demo_user_signs_in_and_lands_on_the_inbox(
@@ -41,7 +41,7 @@ def test_a_person_added_with_a_password_signs_out_changes_it_and_signs_in_with_t
         "users", "add", "--role", "center", "--password-stdin", "浏览器-李中心",
         input="初始密码-2026\n",
     )  # fmt: skip
-    page = open_page(None)
+    page = open_page(None, bypass_csp=True)  # for axe-core
     sign_in(page, workplace.url, "浏览器-李中心", "初始密码-2026")
     assert page.url.endswith("/inbox")
     # The session cookie is out of the page's scripts' reach (HttpOnly).
@@ -53,6 +53,8 @@ def test_a_person_added_with_a_password_signs_out_changes_it_and_signs_in_with_t
     page.get_by_role("button", name="修改密码").click()
     assert page.locator("#new_password-error").inner_text() == "密码至少 8 个字符"
     assert page.get_by_label("新密码", exact=True).get_attribute("aria-invalid") == "true"
+    assert axe_violations(page) == []
+    screenshot(page, "password-errors")
     page.get_by_label("原密码").fill("初始密码-2026")
     page.get_by_label("新密码", exact=True).fill("更新密码-2026")
     page.get_by_label("再次输入新密码").fill("更新密码-2026")
