@@ -77,7 +77,7 @@ def test_filters_and_paging(hotline: Hotline) -> None:
     assert [r[1] for r in rows(doc)] == [numbers[1]]
     doc = page(center.get("/inbox?urgency=urgent"))
     assert [r[1] for r in rows(doc)] == [urgent]
-    assert text(doc, "tbody .badge.urgent") == "紧急"
+    assert text(doc, "tbody .badge.urgent") == "特殊紧急事项"
     assert api_ids(hotline.center, "&urgency=urgent") == page_ids(doc)
     first = page(center.get("/inbox?per_page=20&page=1&key=triage"))
     assert "第 1 / 1 页" in text(first, "nav.pager")

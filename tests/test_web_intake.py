@@ -37,7 +37,7 @@ def test_the_form_has_the_apis_fields_in_chinese(hotline: Hotline) -> None:
     assert text(doc, 'label[for="f-channel"]') == "受理渠道（必填）"
     channels = [o.text_content() for o in css(doc, "select#f-channel option")]
     assert channels[:3] == ["请选择", "电话", "微信"]
-    assert "上级平台派单" in channels
+    assert "上级平台转来" in channels
     categories = [o.get("value") for o in css(doc, "select#f-category option")]
     assert categories[1:] == [
         "consultation", "help", "complaint", "report", "suggestion", "praise", "appeal",
@@ -111,3 +111,18 @@ def test_only_intake_roles_open_the_page(hotline: Hotline) -> None:
     assert unit.get("/tickets/new").status_code == 404
     assert unit.post("/tickets/new", FORM).status_code == 404
     assert web_user(hotline.app, "demo-center").get("/tickets/new").status_code == 200
+
+
+def test_an_upper_platform_deadline_is_beijing_time(hotline: Hotline) -> None:
+    operator = web_user(hotline.app, "demo-operator")
+    _doc, key = fresh_form(operator)
+    form = {**FORM, "channel": "upper_platform", "upper_deadline": "2026-11-27T18:00"}
+    response = operator.post("/tickets/new", {**form, "idempotency_key": key})
+    assert response.status_code == 302
+    ticket = hotline.ticket(response.headers["Location"].removeprefix("/tickets/"))
+    assert ticket["channel"] == "upper_platform"
+    assert ticket["upper_deadline"].startswith("2026-11-27T10:00:00")
+    _doc, key = fresh_form(operator)
+    bad = operator.post("/tickets/new", {**form, "upper_deadline": "明天", "idempotency_key": key})
+    assert bad.status_code == 422
+    assert text(page(bad), "#f-upper_deadline-error") == "请填写有效的日期和时间"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from hotline.statuses import TICKET_STATUS_LABELS
+
 Labels = Mapping[str, str]
 Options = Mapping[str, Mapping[str, str]]
 Rule = Callable[[re.Match[str], "Names"], str]
@@ -42,22 +44,6 @@ _FIELD_NAMES = {
     "requester.phone": "联系电话",
     "ticket": "工单",
     "Idempotency-Key": "表单",
-}
-# Ticket statuses as the refusals name them (hotline.statuses.TicketStatus).
-_TICKET_STATUSES = {
-    "new": "待分类",
-    "dispatched": "已派单待签收",
-    "handling": "办理中",
-    "returned": "已退单",
-    "extension_requested": "延期审批中",
-    "in_review": "待审核",
-    "callback": "待回访",
-    "closed": "已办结",
-    "closed_with_note": "备注办结",
-    "declined": "不予受理",
-    "merged": "已并单",
-    "terminated": "终结办理",
-    "objection_raised": "派单异议中",
 }
 _VALUE_NAMES = {"true": "是", "false": "否", "True": "是", "False": "否", "None": "未填写"}
 _UNIT_KINDS = {"working days": "个工作日", "hours": "小时", "working hours": "个工作小时"}
@@ -131,7 +117,7 @@ def _who(text: str) -> str:
 
 
 def _status(status: str) -> str:
-    return f"状态为「{_TICKET_STATUSES.get(status, status)}」"
+    return f"状态为「{TICKET_STATUS_LABELS.get(status, status)}」"
 
 
 def _not_original(m: re.Match[str], n: Names) -> str:

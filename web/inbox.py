@@ -24,6 +24,7 @@ from hotline.actors import Actor
 from hotline.calendar import WorkingCalendar
 from hotline.deadlines import remaining_working_time
 from hotline.errors import NotFound
+from hotline.messages.templates import URGENCY_LABELS
 from hotline.models import Ticket, UserTask
 from hotline.policy import URGENCIES
 from hotline.statuses import CATEGORY_LABELS, UserTaskState
@@ -31,7 +32,6 @@ from web import pages, session
 
 bp = Blueprint("web_inbox", __name__)
 
-URGENCY_LABELS = {"normal": "一般", "special": "特殊事项", "urgent": "紧急", "epidemic": "疫情"}
 # Less working time than this left: the row is marked 即将到期.
 SOON = timedelta(hours=4)
 ONE_DAY = timedelta(days=1)

@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from api.schemas.tickets import TicketCreateSchema
 from hotline import tickets
+from hotline.archive_pdf import CHANNEL_LABELS
 from hotline.errors import Conflict, Invalid
 from hotline.policy import CATEGORIES, CHANNELS, URGENCIES
 from web import pages, session
@@ -28,16 +29,6 @@ from web.inbox import category_label, urgency_label
 
 bp = Blueprint("web_intake", __name__)
 
-CHANNEL_LABELS = {
-    "phone": "电话",
-    "wechat": "微信",
-    "web": "网站",
-    "app": "移动应用",
-    "email": "电子邮件",
-    "mailbox": "书记/市长信箱",
-    "weibo": "微博",
-    "upper_platform": "上级平台派单",
-}
 KEY_FIELD = "idempotency_key"
 ALREADY_SENT = "这张表单已经登记过一张工单；如需再登记一张，请核对内容后重新提交。"
 IN_PROGRESS = "这张表单正在登记中，请稍候到工单列表查看，不要重复提交。"
