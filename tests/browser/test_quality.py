@@ -38,6 +38,7 @@ MAIN_PAGES = (
     MainPage("signin", None, "/signin"),
     MainPage("inbox", "demo-unit-zjj", "/inbox"),
     MainPage("task", "demo-unit-zjj", "/inbox", link='main a[href^="/tasks/"]'),
+    MainPage("triage", "demo-center", "/inbox", link='main a[href^="/tasks/"]'),
     MainPage("intake", "demo-operator", "/tickets/new"),
     MainPage("tickets", "demo-center", "/tickets"),
     MainPage("ticket", "demo-center", "/tickets/{number}"),
@@ -94,7 +95,8 @@ FOREIGN_RESOURCES = """(origin) => [...document.querySelectorAll(
 @pytest.fixture(scope="module")
 def number(workplace: Workplace) -> str:
     """A complaint the operator registered and the center dispatched to ZJJ (in ZJJ's inbox),
-    and a second one waiting for triage in the center's inbox: the first one's number."""
+    and a second one from the same phone waiting for triage in the center's inbox (a
+    possible repeat beside it): the first one's number."""
     numbers = [
         workplace.api("POST", "/api/v1/tickets", "demo-operator", ticket_body(), expect=201)[
             "number"
