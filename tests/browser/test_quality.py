@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.helpers.browser import DESKTOP, PHONE, Workplace, axe_violations, screenshot
+from tests.helpers.browser import DESKTOP, PHONE, REPO, Workplace, axe_violations, screenshot
 from tests.helpers.tickets import ticket_body
 
 
@@ -232,3 +232,14 @@ def test_the_inbox_on_a_phone_keeps_its_menu_in_reach(visit: Callable[..., PageV
     menu = inbox.get_by_role("navigation", name="主菜单")
     assert menu.is_visible()
     screenshot(inbox, "inbox-phone")
+
+
+def test_no_template_or_stylesheet_names_another_host() -> None:
+    """Pages the checks above do not open too: every template and stylesheet shipped."""
+    web = REPO / "web"
+    found = {}
+    for path in [*web.glob("templates/**/*.html"), *web.glob("static/**/*.css")]:
+        kind = "css" if path.suffix == ".css" else "html"
+        if urls := _foreign_urls(path.read_text(encoding="utf-8"), kind, "127.0.0.1"):
+            found[str(path.relative_to(REPO))] = urls
+    assert found == {}
