@@ -207,3 +207,30 @@ def test_possible_repeats_show_to_the_center_only_and_are_audited(hotline: Hotli
     h.center.complete(second, "triage", {"disposition": "dispatch", "unit": "ZJJ"})
     unit = signed_in(h, "demo-unit-zjj").get(f"/tickets/{second}").get_data(as_text=True)
     assert 'id="h-repeats"' not in unit and first not in unit
+
+
+def test_the_dashboards_due_before_filter_is_said_and_kept(hotline: Hotline) -> None:
+    h = hotline
+    number = dispatched(h, "ZJJ")
+    center = signed_in(h, "demo-center")
+    soon = center.get("/tickets?due_before=2026-11-28T00:00:00%2B08:00").get_data(as_text=True)
+    assert number in soon and "2026-11-28 00:00 前到期" in soon
+    assert 'name="due_before" value="2026-11-28T00:00:00+08:00"' in soon
+    later = center.get("/tickets?due_before=2026-11-24T00:00:00%2B08:00").get_data(as_text=True)
+    assert number not in later.rsplit("</form>", 1)[1]
+
+
+def test_escalations_show_to_their_readers_with_the_ladder_instance(hotline: Hotline) -> None:
+    h = hotline
+    number = dispatched(h, "ZJJ")
+    body = {"level": "yellow_card", "reason": "多次催办未果"}
+    answer = h.supervisor.post(f"/api/v1/tickets/{number}/escalations", json=body)
+    assert answer.status_code == 201, answer.json
+    for user in ("demo-supervisor", "demo-unit-zjj"):
+        text = signed_in(h, user).get(f"/tickets/{number}").get_data(as_text=True)
+        section = text.split('id="h-escalations"')[1].split("</section>")[0]
+        assert "黄牌警告" in section and "多次催办未果" in section and "督办中" in section
+        assert "督办 第1版（运行中）" in text  # the ladder's own instance, to draw
+    # Operators read no escalations (GET /api/v1/escalations refuses them): no section.
+    text = signed_in(h, "demo-operator").get(f"/tickets/{number}").get_data(as_text=True)
+    assert 'id="h-escalations"' not in text

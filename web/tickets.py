@@ -119,6 +119,10 @@ def index() -> Response:
         categories=[(c, CATEGORY_LABELS.get(c, c)) for c in CATEGORIES],
         units=units,
         pager_query=pager_query,
+        due_before_shown=local_time(filters.get("due_before")),
+        without_due_before=urlencode(
+            {k: v for k, v in query.items() if v and k != "due_before"} | {"number": number}
+        ),
     )
 
 
