@@ -9,11 +9,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from hotline import search
 from hotline.actors import Actor
 from hotline.directory import actor_of
 from hotline.models import Ticket, Unit, User, UserTask
 from hotline.statuses import UserTaskState
 from tests.conftest import Hotline
+from tests.helpers import knowledge
 from tests.helpers.tickets import ACK, RETURN_TO_LZQ, dispatched, joint_ticket
 from tests.helpers.web import anonymous, web_user
 from web import task_panels
@@ -104,6 +106,21 @@ def test_a_unit_never_sees_possible_repeats(hotline: Hotline) -> None:
     assert "可能重复的工单" in panels(hotline, "demo-center", second, "triage")
     # Whatever page a unit user might reach, the repeats panel shows it nothing.
     assert "可能重复的工单" not in panels(hotline, "demo-unit-zjj", second, "triage")
+
+
+def test_triage_lists_the_published_articles_the_answer_could_cite(hotline: Hotline) -> None:
+    cited = knowledge.make_article(
+        hotline, "published", question="夜间施工噪音扰民如何投诉？", answer="可向住建部门反映。"
+    )
+    draft = knowledge.make_article(hotline, "draft", question="夜间施工噪音的处罚标准？")
+    with hotline.services.transaction() as session:
+        for article in (cited, draft):
+            search.reindex_article(session, article)  # as publishing does
+    number = hotline.new_ticket(content="小区夜间施工噪音扰民")["number"]
+    shown = panels(hotline, "demo-center", number, "triage")
+    assert "可引用的知识条目" in shown and f"编号 {cited}" in shown
+    assert "<em>" in shown  # the words found, marked
+    assert f"编号 {draft}" not in shown  # only published articles may be cited
 
 
 # -- the unit's request beside the approval forms ---------------------------------------------
