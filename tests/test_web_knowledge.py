@@ -250,3 +250,35 @@ def test_a_knowledge_question_shows_the_question_and_the_units_answering_article
     assert f'href="/knowledge/{draft}"' not in panel  # a draft answers nothing until submitted
     listed = web_user(hotline.app, "demo-unit-zjj").get("/knowledge/reviews")
     assert "补充知识条目" in listed.get_data(as_text=True)
+
+
+def test_a_rejected_draft_shows_the_comment_and_goes_back_to_review(hotline: Hotline) -> None:
+    editor = web_user(hotline.app, "demo-unit-zjj")
+    article_id = _created_id(editor.post("/knowledge/new", DRAFT))
+    editor.post(f"/knowledge/{article_id}/submit")
+    tasks = hotline.reviewer.get("/api/v1/tasks?per_page=100").json["items"]
+    task = next(t for t in tasks if t["article_id"] == article_id)
+    done = hotline.reviewer.post(
+        f"/api/v1/tasks/{task['id']}/complete",
+        json={"data": {"approved": False, "comment": "缺少<收入标准>"}},
+    )
+    assert done.status_code == 200, done.json
+    page = editor.get(f"/knowledge/{article_id}").get_data(as_text=True)
+    assert "被退回的版本" in page and "缺少&lt;收入标准&gt;" in page and "修改草稿" in page
+    shown = _panels(hotline, article_id, "demo-unit-zjj")  # the revise task
+    assert "待审条目" in shown[0] and "上次审核意见" in shown[0]
+    edited = editor.post(f"/knowledge/{article_id}/edit", {**DRAFT, "answer": "已补充收入标准。"})
+    assert edited.status_code == 303
+    assert editor.post(f"/knowledge/{article_id}/submit").status_code == 303
+    detail = hotline.unit.get(f"/api/v1/knowledge/articles/{article_id}").json
+    assert detail["draft"]["status"] == "in_review"
+    assert [t["key"] for t in detail["tasks"]] == ["unit_review"]
+
+
+def test_the_search_keeps_a_region_and_citywide_articles(hotline: Hotline) -> None:
+    publish(hotline.services, "ZJJ", "faq", "垃圾分类怎么投放？", "按四分类投放。", region="利州区")
+    publish(hotline.services, "ZJJ", "faq", "垃圾分类在哪里咨询？", "拨打热线。")
+    publish(hotline.services, "ZJJ", "faq", "垃圾分类有补贴吗？", "没有。", region="昭化区")
+    me = web_user(hotline.app, "demo-operator")
+    html = me.get("/knowledge?q=垃圾分类&region=利州区").get_data(as_text=True)
+    assert "共 2 条" in html and "有补贴吗" not in html

@@ -81,6 +81,7 @@ def index() -> Response:
     filters = {
         "type": args.get("type") if args.get("type") in TYPE_LABELS else "",
         "unit": args.get("unit", "")[:32],
+        "region": args.get("region", "").strip()[:100],
         "status": args.get("status") if args.get("status") in ARTICLE_STATUS_LABELS else "",
     }
     page = _page_number()
@@ -94,6 +95,7 @@ def index() -> Response:
                 q,
                 type=filters["type"] or None,
                 unit=filters["unit"] or None,
+                region=filters["region"] or None,
                 page=page,
                 per_page=PER_PAGE,
             )
