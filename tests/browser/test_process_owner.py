@@ -1,6 +1,7 @@
 """A process owner (demo-admin) in a real browser: uploads a diagram with an error, reads the
-report by element, then uploads a good one and sees the new version with its instances;
-the diagram drawn by bpmn-js; the supervisor dashboard with an overdue-ladder urge."""
+report by element, then uploads a good one and sees the new version with its instances; a
+dry-run migration that changes nothing; the diagram drawn by bpmn-js. The supervisor
+dashboard with an urge on the ladder."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def test_a_process_owner_uploads_a_broken_then_a_good_diagram(
     newest = page.locator('[data-process="ticket"] tr[data-version="2"]')
     assert "第 2 版（最新）" in newest.inner_text()
     assert newest.locator("td.running").inner_text() == "0"
-    dispatched_and_urged(workplace)  # a new ticket starts on version 2
+    number = dispatched_and_urged(workplace)  # a new ticket starts on version 2
     page.goto(workplace.url + "/processes")
     assert newest.locator("td.running").inner_text() == "1"
     oldest = page.locator('[data-process="ticket"] tr[data-version="1"]')
@@ -67,6 +68,17 @@ def test_a_process_owner_uploads_a_broken_then_a_good_diagram(
     screenshot(page, "processes")
     assert axe_violations(page) == []
 
+    page.get_by_role("link", name="试迁移运行中的实例").click()
+    page.get_by_label("实例当前版本").select_option("2")
+    page.get_by_label("目标版本").select_option("1")
+    page.get_by_role("button", name="试迁移").click()
+    assert "未做任何更改" in page.locator("#dry-run").inner_text()
+    assert page.locator("table.outcomes").get_by_role("link", name=number).is_visible()
+    assert axe_violations(page) == []
+    versions = workplace.api("GET", "/api/v1/processes/ticket/versions", "demo-admin")
+    assert [(v["version"], v["running_instances"]) for v in versions] == [(2, 1), (1, 0)]
+
+    page.goto(workplace.url + "/processes")
     newest.get_by_role("link", name="查看").click()
     page.wait_for_selector('#diagram[data-drawn="true"]')
     assert page.locator("#diagram svg g[data-element-id='triage']").count() == 1
