@@ -34,7 +34,8 @@ from hotline.inbox import inbox
 from hotline.models import Ticket, UserTask
 from wiring.services import Services
 
-# (who, page): {number} is a ticket in ZJJ's inbox; {task} a task link found on the inbox.
+# (who, page): {number} is a ticket in ZJJ's inbox; {task} the first task link on ZJJ's inbox,
+# {triage} the first on the center's.
 PAGES = (
     ("demo-unit-zjj", "/inbox"),
     ("demo-unit-zjj", "{task}"),
@@ -43,12 +44,14 @@ PAGES = (
     ("demo-unit-zjj", "/knowledge?q=噪音"),
     ("demo-reviewer-zjj", "/knowledge/reviews"),
     ("demo-center", "/inbox"),
+    ("demo-center", "{triage}"),
     ("demo-center", "/tickets"),
     ("demo-center", "/tickets/{number}"),
     ("demo-center", "/center/extensions"),
     ("demo-operator", "/tickets/new"),
     ("demo-supervisor", "/dashboard"),
     ("demo-admin", "/processes"),
+    ("demo-admin", "/processes/ticket/versions/1"),
 )
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TASK_LINK = re.compile(r'href="(/tasks/[^"?#]+)"')
@@ -122,8 +125,8 @@ def measure(services: Services, n: int) -> list[PageTimes]:
     found = []
     for user, pattern in PAGES:
         client = clients.setdefault(user, signed_in(app, user))
-        path = pattern.format(**links) if links.get("task") or "{task}" not in pattern else None
-        if path is None:
+        path = pattern.format(**links)
+        if not path:
             continue  # no task link on the inbox yet
         client.get(path)  # warm-up: templates compiled, caches filled
         times, cpu = [], []
@@ -142,14 +145,16 @@ def measure(services: Services, n: int) -> list[PageTimes]:
 
 
 def _links(services: Services, app: Any, clients: dict[str, Any]) -> dict[str, str]:
-    """A ticket in ZJJ's inbox, and the first task link ZJJ's inbox page shows."""
+    """A ticket in ZJJ's inbox, and the first task link of ZJJ's and the center's inbox."""
     with services.transaction() as session:
         rows, _total = inbox(session, actors(services)["demo-unit-zjj"], per_page=1)
     number = rows[0][1] if rows else None
-    clients["demo-unit-zjj"] = signed_in(app, "demo-unit-zjj")
-    page = clients["demo-unit-zjj"].get("/inbox").get_data(as_text=True)
-    task = TASK_LINK.search(page)
-    return {"number": number or "none", "task": task[1] if task else ""}
+    links = {"number": number or "none"}
+    for key, user in (("task", "demo-unit-zjj"), ("triage", "demo-center")):
+        client = clients.setdefault(user, signed_in(app, user))
+        found = TASK_LINK.search(client.get("/inbox").get_data(as_text=True))
+        links[key] = found[1] if found else ""
+    return links
 
 
 def main() -> None:

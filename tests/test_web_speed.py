@@ -21,7 +21,8 @@ from tests.helpers.tickets import ACK, DISPATCH_ZJJ
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TASK_LINK = re.compile(r'href="(/tasks/[^"?#]+)"')
-# (user, page): {number} is a ticket ZJJ holds; {task} the first task on ZJJ's inbox page.
+# (user, page): {number} is a ticket ZJJ holds; {task} the first task on ZJJ's inbox page,
+# {triage} the first on the center's (a triage with possible repeats beside it).
 PAGES = (
     ("demo-unit-zjj", "/inbox"),
     ("demo-unit-zjj", "{task}"),
@@ -30,12 +31,14 @@ PAGES = (
     ("demo-unit-zjj", "/knowledge?q=噪音"),
     ("demo-reviewer-zjj", "/knowledge/reviews"),
     ("demo-center", "/inbox"),
+    ("demo-center", "{triage}"),
     ("demo-center", "/tickets"),
     ("demo-center", "/tickets/{number}"),
     ("demo-center", "/center/extensions"),
     ("demo-operator", "/tickets/new"),
     ("demo-supervisor", "/dashboard"),
     ("demo-admin", "/processes"),
+    ("demo-admin", "/processes/ticket/versions/1"),
 )
 
 
@@ -102,9 +105,10 @@ def test_no_page_runs_more_statements_when_there_are_more_open_tickets(hotline: 
     h = hotline
     held = open_tickets(h, 2)[1]  # ZJJ's
     clients: dict[str, Any] = {}
-    inbox = signed_in(h, "demo-unit-zjj").get("/inbox").get_data(as_text=True)
-    task = TASK_LINK.search(inbox)
-    links = {"number": held, "task": task[1] if task else ""}
+    links = {"number": held}
+    for key, user in (("task", "demo-unit-zjj"), ("triage", "demo-center")):
+        found = TASK_LINK.search(signed_in(h, user).get("/inbox").get_data(as_text=True))
+        links[key] = found[1] if found else ""
     few = statements_per_page(h, clients, links)
     open_tickets(h, 24)
     many = statements_per_page(h, clients, links)
