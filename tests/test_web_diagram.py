@@ -125,3 +125,31 @@ def test_an_instance_of_another_ticket_is_not_found(hotline: Hotline) -> None:
     center = signed_in(h, "demo-center")
     for path in ("", "/diagram.xml", "/diagram.json"):
         assert center.get(f"/tickets/{mine}{path}?instance={foreign}").status_code == 404
+
+
+def test_a_finished_instance_has_no_active_step_and_ends_at_its_end_event(
+    hotline: Hotline,
+) -> None:
+    h = hotline
+    number = h.new_ticket(category="consultation", content="社保卡补办需要什么材料？")["number"]
+    answer = {"disposition": "answer", "answer": "携带身份证到社保窗口"}
+    h.center.complete(number, "triage", answer)
+    body = state(h, number)
+    assert body["status"] == "completed" and body["active"] == []
+    assert runs(body) == {
+        "start": 1,
+        "join_triage": 1,
+        "triage": 1,
+        "gw_disposition": 1,
+        "answer_directly": 1,
+        "end_answered": 1,
+    }
+    assert set(body["flows"]) == {
+        "flow_start_triage",
+        "flow_join_triage_triage",
+        "flow_triage_gw_disposition",
+        "flow_answer",
+        "flow_answer_directly_end_answered",
+    }
+    page = signed_in(h, "demo-center").get(f"/tickets/{number}").get_data(as_text=True)
+    assert "当前所在步骤</strong>" not in page and "已直办" in page
