@@ -42,6 +42,7 @@ MAIN_PAGES = (
     MainPage("intake", "demo-operator", "/tickets/new"),
     MainPage("tickets", "demo-center", "/tickets"),
     MainPage("ticket", "demo-center", "/tickets/{number}"),
+    MainPage("ticket-unit", "demo-unit-zjj", "/tickets/{number}"),
     MainPage("extensions", "demo-center", "/center/extensions"),
     MainPage("dashboard", "demo-supervisor", "/dashboard"),
     MainPage("processes", "demo-admin", "/processes"),
