@@ -165,14 +165,20 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20, help="requests per page")
     parser.add_argument("--budget", type=float, default=300.0, help="ms of server time, p95")
     parser.add_argument("--db", type=Path, help="SQLite file; reused if it holds the tickets")
+    parser.add_argument(
+        "--postgres",
+        metavar="SCHEMA",
+        help="a PostgreSQL schema at HOTLINE_TEST_POSTGRES_URL instead (reused likewise; the "
+        "sealing keys stay in --db's folder)",
+    )
     args = parser.parse_args()
     db = args.db or Path(tempfile.mkdtemp(prefix="web-pages-")) / "hotline.db"
-    services = open_services(db)
+    services = open_services(db, args.postgres)
     with services.transaction() as session:
         have = session.scalar(select(func.count()).select_from(Ticket)) or 0
     started = time.perf_counter()
     if have < min(args.engine, args.tickets):
-        print(f"registering {args.engine - have} tickets in {db} …", file=sys.stderr)
+        print(f"registering {args.engine - have} tickets …", file=sys.stderr)
         seed(services, min(args.engine, args.tickets) - have, seed=16 + have)
     if multiply(services, args.tickets):
         print(f"  seeded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
@@ -184,7 +190,8 @@ def main() -> None:
         ready = session.scalar(
             select(func.count()).select_from(UserTask).where(UserTask.state == "ready")
         )
-    print(f"{tickets} tickets, {open_} open, {ready} ready tasks; {args.n} requests per page")
+    where = f"PostgreSQL schema {args.postgres}" if args.postgres else f"SQLite {db}"
+    print(f"{where}: {tickets} tickets, {open_} open, {ready} ready tasks; {args.n} a page")
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"load average {load} on {os.cpu_count()} CPUs")
     print(

@@ -14,6 +14,7 @@ copied (no page lists them by the thousand).
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import sys
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from lifecycle_common import REPO_ROOT
-from sqlalchemy import MetaData, Table, func, select
+from sqlalchemy import MetaData, Table, create_engine, func, select, text
 
 from hotline import clock
 from hotline.actors import Actor
@@ -51,15 +52,27 @@ MATTERS = (
     "工地渣土车未覆盖，沿路撒漏",
     "拖欠农民工工资三个月未结",
 )
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"  # as the tests' default
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # Tables copied with a ticket, and the column that ties each row to it.
 CHILDREN = ("process_instances", "user_tasks", "timers", "ticket_events", "ticket_facts")
 
 
-def open_services(db: Path) -> Services:
-    """Services over the SQLite file `db`, schema upgraded, bpmn/ deployed, demo city in."""
+def open_services(db: Path, postgres_schema: str | None = None) -> Services:
+    """Services over the SQLite file `db` (or a PostgreSQL schema, created if absent, with
+    `db`'s folder as the var dir: the sealing keys), schema upgraded, bpmn/ deployed, demo
+    city in."""
+    url = f"sqlite:///{db}"
+    if postgres_schema is not None:
+        server = os.environ.get("HOTLINE_TEST_POSTGRES_URL", POSTGRES)
+        admin = create_engine(server)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{postgres_schema}"'))
+        admin.dispose()
+        url = f"{server}?options=-csearch_path%3D{postgres_schema}"
+    db.parent.mkdir(parents=True, exist_ok=True)
     settings = Settings(
-        database_url=f"sqlite:///{db}",
+        database_url=url,
         profile="guangyuan",
         clock="system",
         bpmn_dir=REPO_ROOT / "bpmn",
