@@ -9,6 +9,7 @@ from typing import Any
 from hotline.clock import ManualClock
 from tests.conftest import Hotline
 from tests.helpers.html import css, page, text
+from tests.helpers.knowledge import Kb
 from tests.helpers.tickets import dispatched
 from tests.helpers.web import web_user
 
@@ -103,3 +104,12 @@ def test_bad_filters_are_ignored_with_a_message(hotline: Hotline) -> None:
     response = center.get("/inbox?urgency=whenever")
     assert response.status_code == 200
     assert "筛选条件有误" in text(page(response), ".alert")
+
+
+def test_an_article_task_links_to_its_article(kb: Kb) -> None:
+    article = kb.create()
+    kb.act(kb.editor, article["id"], "submit")
+    reviewer = web_user(kb.h.app, "demo-reviewer-zjj")
+    doc = page(reviewer.get("/inbox"))
+    links = css(doc, f'tbody a[href="/knowledge/{article["id"]}"]')
+    assert links and links[0].text_content() == f"知识条目 {article['id']}"
