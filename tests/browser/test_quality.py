@@ -227,6 +227,12 @@ def test_the_sign_in_page_for_the_readme(
     screenshot(signin, "signin")
 
 
+def test_the_ticket_list_for_the_readme(visit: Callable[..., PageVisit]) -> None:
+    tickets = visit(next(main for main in MAIN_PAGES if main.name == "tickets")).page
+    assert tickets.locator("main table").count() >= 1
+    screenshot(tickets, "tickets")
+
+
 def test_the_inbox_on_a_phone_keeps_its_menu_in_reach(visit: Callable[..., PageVisit]) -> None:
     inbox = visit(MAIN_PAGES[1], viewport=PHONE).page
     assert inbox.evaluate(NO_PAGE_SCROLL)
