@@ -213,6 +213,11 @@ def test_an_article_in_review_is_not_edited_and_another_units_reads_its_public_t
     page = other.get(f"/knowledge/{live}").get_data(as_text=True)
     assert "住房公积金怎么提取？" in page
     assert 'id="kb-history"' not in page and f"/knowledge/{live}/edit" not in page
+    # The operator reads every article but writes none.
+    operator = web_user(hotline.app, "demo-operator")
+    assert operator.get(f"/knowledge/{live}/edit").status_code == 403
+    refused = operator.post(f"/knowledge/{live}/retire", {"reason": "过时"})
+    assert refused.status_code == 403 and "只有条目所属单位" in refused.get_data(as_text=True)
 
 
 def test_a_retirement_is_asked_with_a_reason_and_reviewed_with_it(hotline: Hotline) -> None:

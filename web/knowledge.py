@@ -14,7 +14,7 @@ from flask import Blueprint, Response, redirect, request
 
 from api.schemas.knowledge import ArticleCreateSchema, ArticleUpdateSchema
 from hotline import access, knowledge, search
-from hotline.errors import Conflict, Invalid, NotFound
+from hotline.errors import Conflict, Forbidden, Invalid, NotFound
 from hotline.models import Article, Unit
 from hotline.statuses import ArticleStatus, VersionStatus
 from web import knowledge_panels as knowledge_panels  # registers the review tasks' panels
@@ -42,6 +42,8 @@ from web.knowledge_pages import (
 )
 
 bp = Blueprint("web_knowledge", __name__)
+
+NOT_WRITER = "只有条目所属单位、热线中心和管理员可以修改、提交或申请下架"
 
 PER_PAGE = 20
 LABELS = {
@@ -234,7 +236,8 @@ def edit(article_id: int) -> Response:
         context = _article_context(db, actor, found)
     base = context["draft"] or context["published"]
     if not context["may_edit"] or base is None:
-        return pages.error_page(409, _why_not_editable(context))
+        writer = access.may_write_article(actor, found)
+        return pages.error_page(409 if writer else 403, _why_not_editable(context))
     if request.method == "GET":
         return _editor(ArticleForm(form_values(base), {}), found, False)
     form, data = read_form(request.form, with_unit=False)
@@ -261,7 +264,7 @@ def _why_not_editable(context: dict[str, Any]) -> str:
         return "下架申请审核中，不能修改"
     if context["draft"] is not None and context["draft"].status == VersionStatus.IN_REVIEW:
         return "条目正在审核中，审核结束前不能修改"
-    return "您不能修改这个条目"
+    return NOT_WRITER
 
 
 def _schema_errors(schema: Any, data: dict[str, Any]) -> dict[str, str]:
@@ -298,6 +301,8 @@ def submit(article_id: int) -> Response:
             knowledge.submit_article(db, session.services().runtime, actor, article_id)
     except Conflict:
         return pages.error_page(409, "这个条目没有可提交的草稿，或已在审核中")
+    except Forbidden:
+        return pages.error_page(403, NOT_WRITER)
     return redirect(f"/knowledge/{article_id}?done=submitted", code=303)  # type: ignore[return-value]
 
 
@@ -321,6 +326,8 @@ def retire(article_id: int) -> Response:
                     )
             except Conflict:
                 return pages.error_page(409, "只有已发布且没有审核在进行的条目可以申请下架")
+            except Forbidden:
+                return pages.error_page(403, NOT_WRITER)
             return redirect(f"/knowledge/{article_id}?done=retire", code=303)  # type: ignore[return-value]
     with session.services().transaction() as db:
         found = knowledge.get_article(db, actor, article_id)
