@@ -55,7 +55,7 @@ def test_health_needs_no_token_and_refuses_post(hotline: Hotline) -> None:
         ("DELETE", "/api/v1/tickets/GY20261123000001", 405, "method_not_allowed"),
         ("PUT", "/api/v1/tasks", 405, "method_not_allowed"),
         ("GET", "/api/v1/tasks/x/complete", 405, "method_not_allowed"),
-        ("GET", "/index.html", 404, "not_found"),
+        ("GET", "/api/index.html", 404, "not_found"),
     ],
 )
 def test_unknown_routes_and_methods_are_json(

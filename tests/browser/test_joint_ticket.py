@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.helpers.browser import Workplace, axe_violations, screenshot
 
 PHONE = "13912345678"
@@ -84,9 +86,9 @@ def test_a_joint_ticket_from_intake_to_closed_through_the_pages(
     center = open_page("demo-center", bypass_csp=True)
     open_task(center, url, number, "分类处置")
     repeats = center.get_by_role("region", name=re.compile("可能重复的工单"))
-    assert repeats.get_by_role("link", name=earlier).is_visible()
-    assert repeats.get_by_text("同一来电号码", exact=True).is_visible()
-    assert center.get_by_text(CONTENT).first.is_visible()  # the new one, beside them
+    expect(repeats.get_by_role("link", name=earlier)).to_be_visible()
+    expect(repeats.get_by_text("同一来电号码", exact=True)).to_be_visible()
+    expect(center.get_by_text(CONTENT).first).to_be_visible()  # the new one, beside them
     screenshot(center, "triage-repeats")
     assert axe_violations(center) == []
     center.get_by_label("处置方式").select_option("joint")
@@ -110,7 +112,7 @@ def test_a_joint_ticket_from_intake_to_closed_through_the_pages(
 
     zjj = open_page("demo-unit-zjj")
     open_task(zjj, url, number, "汇总答复")
-    assert zjj.get_by_text("示范市生态环境局（HBJ）").first.is_visible()  # the parts beside
+    expect(zjj.get_by_text("示范市生态环境局（HBJ）").first).to_be_visible()  # the parts beside
     zjj.get_by_label("处置依据").fill("《中华人民共和国噪声污染防治法》第四十三条")
     zjj.get_by_label("调查结论").fill("住建局责令停工，生态环境局查处扬尘")
     zjj.get_by_label("答复情况").fill("已电话告知诉求人处理结果")
@@ -148,13 +150,13 @@ def test_the_center_approves_an_extension_from_its_approvals_page(
     center = open_page("demo-center", bypass_csp=True)
     center.goto(url + "/center/extensions")
     row = center.get_by_role("row").filter(has_text=number)
-    assert row.get_by_text("需委托第三方检测渗水来源").is_visible()
-    assert row.get_by_text("延期申请").is_visible()
+    expect(row.get_by_text("需委托第三方检测渗水来源")).to_be_visible()
+    expect(row.get_by_text("延期申请")).to_be_visible()
     screenshot(center, "extensions")
     assert axe_violations(center) == []
     row.get_by_role("link", name=re.compile("审批")).click()
     center.wait_for_load_state()
-    assert center.get_by_text("需委托第三方检测渗水来源").first.is_visible()
+    expect(center.get_by_text("需委托第三方检测渗水来源").first).to_be_visible()
     yes(center, "同意延期")
     submit(center)
     assert status_of(workplace, number) == "handling"

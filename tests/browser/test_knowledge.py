@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.helpers.browser import PHONE, Workplace, axe_violations, screenshot
 
 QUESTION = "新生儿医保参保登记需要哪些材料？"
@@ -70,14 +72,16 @@ def test_an_article_goes_from_the_editor_through_both_reviews_to_the_search(
     operator.goto(workplace.url + "/knowledge")
     operator.get_by_label("检索内容").fill("新生儿医保")
     operator.get_by_role("button", name="检索").click()
+    operator.wait_for_url("**/knowledge?*")  # the results page, not the form still showing
     hit = operator.locator(".kb-hit").first
+    hit.wait_for()
     marks = hit.locator("mark").all_inner_texts()
     assert "新生儿" in marks and "医保" in marks
     assert hit.get_by_role("link").inner_text() == QUESTION
     assert axe_violations(operator) == []
     screenshot(operator, "knowledge-search")
     hit.get_by_role("link").click()
-    assert operator.get_by_role("heading", name=QUESTION).first.is_visible()
+    expect(operator.get_by_role("heading", name=QUESTION).first).to_be_visible()
 
 
 def test_the_search_is_usable_at_phone_width(
@@ -85,7 +89,7 @@ def test_the_search_is_usable_at_phone_width(
 ) -> None:
     page = open_page("demo-unit-lzq", viewport=PHONE, bypass_csp=True)
     page.goto(workplace.url + "/knowledge?q=医保")
-    assert page.get_by_role("heading", name="检索结果").is_visible()
+    expect(page.get_by_role("heading", name="检索结果")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], width
     assert axe_violations(page) == []

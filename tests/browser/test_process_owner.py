@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.helpers.browser import REPO, Workplace, axe_violations, screenshot
 from tests.helpers.tickets import ticket_body
 
@@ -43,7 +45,7 @@ def test_a_process_owner_uploads_a_broken_then_a_good_diagram(
 ) -> None:
     page = open_page("demo-admin", bypass_csp=True)
     page.goto(workplace.url + "/processes")
-    assert page.get_by_role("heading", name="流程管理").is_visible()
+    expect(page.get_by_role("heading", name="流程管理")).to_be_visible()
     choose_and_upload(page, NO_GROUPS)
     assert "未部署" in page.get_by_role("alert").inner_text()
     problem = page.locator('tr.problem[data-element="triage"]')
@@ -73,7 +75,7 @@ def test_a_process_owner_uploads_a_broken_then_a_good_diagram(
     page.get_by_label("目标版本").select_option("1")
     page.get_by_role("button", name="试迁移").click()
     assert "未做任何更改" in page.locator("#dry-run").inner_text()
-    assert page.locator("table.outcomes").get_by_role("link", name=number).is_visible()
+    expect(page.locator("table.outcomes").get_by_role("link", name=number)).to_be_visible()
     assert axe_violations(page) == []
     versions = workplace.api("GET", "/api/v1/processes/ticket/versions", "demo-admin")
     assert [(v["version"], v["running_instances"]) for v in versions] == [(2, 1), (1, 0)]
@@ -89,9 +91,9 @@ def test_the_supervisor_dashboard(workplace: Workplace, open_page: Callable[...,
     number = dispatched_and_urged(workplace)
     page = open_page("demo-supervisor", bypass_csp=True)
     page.goto(workplace.url + "/dashboard")
-    assert page.get_by_role("heading", name="督办看板").is_visible()
+    expect(page.get_by_role("heading", name="督办看板")).to_be_visible()
     assert page.locator('[data-level="urge"] .rung-count').inner_text() != "0"
-    assert page.locator("table.today").get_by_role("link", name=number).is_visible()
-    assert page.locator('table.deadlines tr[data-unit="ZJJ"]').is_visible()
+    expect(page.locator("table.today").get_by_role("link", name=number)).to_be_visible()
+    expect(page.locator('table.deadlines tr[data-unit="ZJJ"]')).to_be_visible()
     screenshot(page, "dashboard")
     assert axe_violations(page) == []

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.helpers.browser import DESKTOP, PHONE, REPO, Workplace, axe_violations, screenshot
 from tests.helpers.tickets import ticket_body
@@ -223,7 +224,7 @@ def test_the_sign_in_page_for_the_readme(
 ) -> None:
     signin = open_page(None)
     signin.goto(workplace.url + "/signin")
-    assert signin.get_by_role("button", name="登录").is_visible()
+    expect(signin.get_by_role("button", name="登录")).to_be_visible()
     screenshot(signin, "signin")
 
 
@@ -249,7 +250,7 @@ def test_the_inbox_on_a_phone_keeps_its_menu_in_reach(visit: Callable[..., PageV
     menu.get_by_role("link", name="工单").click()
     assert inbox.url.endswith("/tickets")
     inbox.set_viewport_size(DESKTOP)
-    assert inbox.get_by_role("navigation", name="主菜单").is_visible()
+    expect(inbox.get_by_role("navigation", name="主菜单")).to_be_visible()
     assert not inbox.get_by_role("button", name="菜单").is_visible()
 
 

@@ -6,6 +6,8 @@ import http.client
 from collections.abc import Callable
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.helpers.browser import Workplace, axe_violations, screenshot, sign_in
 
 
@@ -19,7 +21,7 @@ def test_a_demo_user_signs_in_and_lands_on_the_inbox(
     page.get_by_label("密码").fill("demo12345")
     page.get_by_role("button", name="登录").click()
     assert page.url.endswith("/inbox")
-    assert page.get_by_text("demo-unit-zjj（ZJJ）").is_visible()
+    expect(page.get_by_text("demo-unit-zjj（ZJJ）")).to_be_visible()
 
 
 def test_a_wrong_password_is_refused_in_chinese(
@@ -69,7 +71,7 @@ def test_a_person_added_with_a_password_signs_out_changes_it_and_signs_in_with_t
     page.get_by_role("button", name="登录").click()
     assert page.get_by_role("alert").inner_text() == "用户名或密码错误"
     sign_in(page, workplace.url, "浏览器-李中心", "更新密码-2026")
-    assert page.get_by_text("浏览器-李中心").first.is_visible()
+    expect(page.get_by_text("浏览器-李中心").first).to_be_visible()
 
 
 def test_behind_a_proxy_on_this_host_https_cookies_are_secure(workplace: Workplace) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.helpers.browser import PHONE, Workplace, axe_violations, screenshot
 from tests.helpers.tickets import ACK, RETURN_TO_LZQ, ticket_body
@@ -63,7 +64,7 @@ def test_the_ticket_page_shows_the_history_timeline(
     workplace: Workplace, open_page: Callable[..., Any], returned_once: str
 ) -> None:
     page = open_ticket(open_page, workplace, returned_once)
-    assert page.get_by_role("heading", name=f"工单 {returned_once}").is_visible()
+    expect(page.get_by_role("heading", name=f"工单 {returned_once}")).to_be_visible()
     history = page.locator("ol.timeline").inner_text()
     for step in ("登记工单", "分类处置", "派单", "签收", "退单", "非本单位职责"):
         assert step in history, step

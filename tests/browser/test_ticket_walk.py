@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.helpers.browser import Workplace, axe_violations, screenshot
 
 
@@ -44,7 +46,7 @@ def register(page: Any, workplace: Workplace) -> str:
     page.get_by_role("button", name="登记").click()
     page.wait_for_url(re.compile(r"/tickets/[A-Z]+\d+$"))
     number = page.url.rsplit("/", 1)[1]
-    assert page.get_by_role("status").filter(has_text=f"已登记工单 {number}").is_visible()
+    expect(page.get_by_role("status").filter(has_text=f"已登记工单 {number}")).to_be_visible()
     return number
 
 
@@ -62,7 +64,7 @@ def test_a_ticket_walks_from_intake_to_closed_through_the_pages(
 
     unit = open_page("demo-unit-zjj")
     unit.goto(workplace.url + "/inbox")
-    assert unit.get_by_role("row").filter(has_text=number).filter(has_text="签收").is_visible()
+    expect(unit.get_by_role("row").filter(has_text=number).filter(has_text="签收")).to_be_visible()
     screenshot(unit, "inbox")
     open_task(unit, workplace, number, "签收")
     choose(unit, "已联系诉求人", "是")
@@ -114,7 +116,7 @@ def test_a_forms_field_errors_are_shown_in_chinese(
     assert basis.get_attribute("aria-invalid") == "true"
     message = unit.locator("#f-basis-error")
     assert message.inner_text() == "「办理结果」为「办结」时必须填写"
-    assert message.is_visible()
+    expect(message).to_be_visible()
     summary = unit.get_by_role("alert")
     assert "处置依据：「办理结果」为「办结」时必须填写" in summary.inner_text()
     assert unit.evaluate("document.activeElement.id") == "error-summary"
@@ -139,14 +141,14 @@ def test_the_pages_pass_axe_and_fit_a_phone(
     operator.goto(workplace.url + "/tickets/new")
     operator.get_by_role("button", name="登记").click()
     operator.wait_for_load_state()
-    assert operator.get_by_role("alert").is_visible()
+    expect(operator.get_by_role("alert")).to_be_visible()
     assert axe_violations(operator) == []
     center = open_page("demo-center", bypass_csp=True, viewport={"width": 390, "height": 844})
     center.goto(workplace.url + "/inbox")
     assert axe_violations(center) == []
     open_task(center, workplace, number, "分类处置")
     submit(center)
-    assert center.locator("#f-disposition-error").is_visible()
+    expect(center.locator("#f-disposition-error")).to_be_visible()
     assert axe_violations(center) == []
     wide = center.evaluate("document.documentElement.scrollWidth")
     assert wide <= 390, f"the task page is {wide}px wide on a phone"

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.helpers.browser import Workplace
 from tests.helpers.tickets import ticket_body
 
@@ -24,7 +26,7 @@ def test_a_zjj_ticket_is_invisible_to_lzq_and_visible_to_zjj(
 
     lzq = open_page("demo-unit-lzq")
     lzq.goto(workplace.url + "/inbox")
-    assert lzq.get_by_role("heading", level=1).is_visible()  # the inbox itself answered
+    expect(lzq.get_by_role("heading", level=1)).to_be_visible()  # the inbox itself answered
     assert number not in lzq.content()
     lzq.goto(workplace.url + "/tickets")
     assert number not in lzq.locator("main").inner_text()
@@ -42,7 +44,7 @@ def test_a_zjj_ticket_is_invisible_to_lzq_and_visible_to_zjj(
     zjj.goto(workplace.url + "/tickets")
     zjj.get_by_role("link", name=number).click()
     assert zjj.url.endswith(f"/tickets/{number}")
-    assert zjj.get_by_role("heading", name=f"工单 {number}").is_visible()
+    expect(zjj.get_by_role("heading", name=f"工单 {number}")).to_be_visible()
     assert zjj.locator(f'a[href="{task_url}"]').count() == 1  # its ready task, to do
     zjj.goto(workplace.url + "/inbox")
     assert number in zjj.locator("main").inner_text()
