@@ -29,6 +29,10 @@ MAX_HEADERS_BYTES = 64 * 1024  # all header fields together
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
 
+# app.extensions key: path prefixes of public, versioned files that browsers may cache
+# (Swagger UI's here; the workplace adds its /assets/ in web/session.py).
+CACHEABLE_PREFIXES = "cacheable_prefixes"
+
 assets = Blueprint("swagger_ui_assets", __name__)
 
 
@@ -54,6 +58,7 @@ def docs_csp(body: bytes) -> str:
 def install(app: Flask) -> None:
     """Serve the local Swagger UI and add the security headers to every response."""
     app.register_blueprint(assets)
+    app.extensions[CACHEABLE_PREFIXES] = [ASSETS_PATH + "/"]
 
     @app.before_request
     def refuse_oversized() -> Response | None:
@@ -79,7 +84,7 @@ def install(app: Flask) -> None:
         # URLs may name tickets; never leak them (pages send their own origin: web/session.py).
         headers.setdefault("Referrer-Policy", "no-referrer")
         headers["X-Frame-Options"] = "DENY"
-        if request.path.startswith(ASSETS_PATH + "/"):
+        if request.path.startswith(tuple(app.extensions[CACHEABLE_PREFIXES])):
             return response  # public, versioned files: cacheable
         # Tickets, requesters and tokens: nothing is kept by a browser or a proxy.
         headers["Cache-Control"] = "no-store"

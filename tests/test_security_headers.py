@@ -121,3 +121,14 @@ def test_app_log_lines_and_tracebacks_are_redacted_too() -> None:
     written = stream.getvalue()
     assert "s3cr3t-value" not in written
     assert "q=电梯&token=[redacted]" in written and "access_token=[redacted]" in written
+
+
+def test_workplace_assets_are_cacheable_and_revalidated(hotline: Hotline) -> None:
+    """The workplace's static files (bpmn-js) are not re-sent on every page: no no-store,
+    and a second request with the ETag answers 304."""
+    client = hotline.app.test_client()
+    first = client.get("/assets/workplace.css")
+    assert first.status_code == 200
+    assert first.headers.get("Cache-Control") != "no-store"
+    again = client.get("/assets/workplace.css", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304

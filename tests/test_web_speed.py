@@ -15,11 +15,10 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from hotline.demo import DEMO_PASSWORD
 from tests.conftest import Hotline
 from tests.helpers.tickets import ACK, DISPATCH_ZJJ
+from tests.helpers.web import web_user
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TASK_LINK = re.compile(r'href="(/tasks/[^"?#]+)"')
 # (user, page): {number} is a ticket ZJJ holds; {task} the first task on ZJJ's inbox page,
 # {triage} the first on the center's (a triage with possible repeats beside it).
@@ -59,12 +58,7 @@ def counting(h: Hotline) -> Iterator[list[str]]:
 
 def signed_in(h: Hotline, user: str) -> Any:
     """A test client signed in as `user` through the sign-in form."""
-    client = h.app.test_client()
-    token = CSRF.search(client.get("/signin").get_data(as_text=True))
-    assert token is not None
-    form = {"username": user, "password": DEMO_PASSWORD, "csrf_token": token[1]}
-    assert client.post("/signin", data=form).status_code in (302, 303)
-    return client
+    return web_user(h.app, user).client
 
 
 def open_tickets(h: Hotline, n: int) -> list[str]:

@@ -14,21 +14,12 @@ from hotline.models.audit import AuditRecord
 from tests.conftest import Hotline
 from tests.helpers.confidential import MASKED, SECRET, dispatched_secret, named_staff
 from tests.helpers.tickets import ACK, DONE, dispatched
-
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+from tests.helpers.web import web_user
 
 
 def signed_in(h: Hotline, name: str) -> FlaskClient:
     """A test client with `name` signed in through the sign-in form."""
-    client = h.app.test_client()
-    token = CSRF.search(client.get("/signin").get_data(as_text=True))
-    assert token is not None
-    answer = client.post(
-        "/signin",
-        data={"username": name, "password": DEMO_PASSWORD, "csrf_token": token.group(1)},
-    )
-    assert answer.status_code in (302, 303), answer.get_data(as_text=True)[:300]
-    return client
+    return web_user(h.app, name).client
 
 
 def reads(h: Hotline, number: str, user: str) -> list[AuditRecord]:

@@ -125,6 +125,11 @@ def _same_origin() -> bool:
 
 def install(app: Flask) -> None:
     """Look the session up before every page; check CSRF on every form; page headers."""
+    from api.security import CACHEABLE_PREFIXES
+
+    # The workplace's static files (bpmn-js among them) are public: browsers revalidate them
+    # instead of downloading them again on every page.
+    app.extensions[CACHEABLE_PREFIXES].append(ASSETS)
 
     @app.before_request
     def load_session() -> None:
